@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# gatectl's developer entry point: the README's two commands.
+#   sudo ./dev.sh demo   install what is missing, build gatectl, run the namespace demo
+#   sudo ./dev.sh test   install what is missing, build, run every test, print the totals
+# Other verbs: deps (install only), build, publish (native AOT binary in ./out), clean-netns.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the demo and the tests drive for real.
+DEB_PACKAGES=(iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3)
+
+need_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "gatectl dev: '$1' needs root (network namespaces, apt-get): run it with sudo" >&2
+    exit 1
+  fi
+}
+
+deps() {
+  local missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    need_root deps
+    echo "gatectl dev: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || { echo "gatectl dev: the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 1; }
+}
+
+clean_netns() {
+  # Leftovers of crashed test runs: every namespace with the tests' prefix.
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^gct' || true); do
+    ip netns del "$ns" 2>/dev/null || true
+  done
+}
+
+build() { dotnet build Gate.NetlinkCtl.sln -c Release -nologo -v quiet; }
+
+publish() {
+  dotnet publish src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj -c Release -r linux-x64 -nologo -v quiet -o out
+}
+
+totals() {
+  # Sum the counters of every TRX file of this run: the closing line CI reads.
+  local passed=0 failed=0 skipped=0 f p fa t e
+  for f in "$1"/*.trx; do
+    [ -e "$f" ] || continue
+    local counters
+    counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+    e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    fa=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    fa=$((fa + $(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")))
+    passed=$((passed + p)); failed=$((failed + fa)); skipped=$((skipped + t - e))
+  done
+  echo "$passed passed, $failed failed, $skipped skipped"
+}
+
+run_tests() {
+  local results="TestResults/run-$(date +%s)"
+  rm -rf TestResults
+  clean_netns
+  set +e
+  dotnet test --solution Gate.NetlinkCtl.sln -c Release --no-build --results-directory "$results" --report-xunit-trx --no-progress
+  local rc=$?
+  set -e
+  clean_netns
+  local line
+  line=$(totals "$results")
+  if [ "$(ls "$results"/*.trx 2>/dev/null | wc -l)" -eq 0 ]; then
+    echo "gatectl dev: no test results were written" >&2
+    rc=1
+  fi
+  echo "$line"
+  return $rc
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) deps; build ;;
+  publish) deps; publish ;;
+  clean-netns) clean_netns ;;
+  test) need_root test; deps; build; run_tests ;;
+  demo) need_root demo; deps; publish; shift; exec ./out/gatectl demo "$@" ;;
+  *) echo "usage: $0 demo|test|deps|build|publish|clean-netns" >&2; exit 64 ;;
+esac

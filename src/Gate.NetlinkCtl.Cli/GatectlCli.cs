@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace Gate.NetlinkCtl.Cli;
+
+/// <summary>Builds gatectl's command tree; each verb lives in its own class under Commands/.</summary>
+public static class GatectlCli
+{
+    /// <summary>Parses and runs one command line, returning its exit code.</summary>
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration
+        {
+            Output = stdout ?? Console.Out,
+            Error = stderr ?? Console.Error,
+        };
+        return parse.Invoke(config);
+    }
+
+    /// <summary>The root command with every verb that exists.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("gatectl: keeps this host a SORACOM Gate Peer (VXLAN overlay) by reconciling a desired state against the kernel.");
+        root.Subcommands.Add(Commands.VersionCommand.Build());
+        return root;
+    }
+}

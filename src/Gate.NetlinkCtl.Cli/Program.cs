@@ -1,0 +1,3 @@
+using Gate.NetlinkCtl.Cli;
+
+return GatectlCli.Run(args);

@@ -1,0 +1,71 @@
+using System.Net;
+
+namespace Gate.NetlinkCtl.State;
+
+/// <summary>One gate: a VXLAN device joining this host to a VPG's overlay.</summary>
+/// <param name="Name">The gate's name, unique in the file; it marks the device as gatectl's own.</param>
+/// <param name="Interface">The VXLAN device name (at most 15 characters).</param>
+/// <param name="Vni">VXLAN network identifier (SORACOM's <c>vxlanId</c>).</param>
+/// <param name="Underlay">The device that carries the encapsulated traffic.</param>
+/// <param name="Local">This peer's outer IPv4 address, the tunnel's source.</param>
+/// <param name="Port">UDP destination port.</param>
+/// <param name="SourcePorts">UDP source port range.</param>
+/// <param name="Address">This peer's inner address with the device subnet's prefix.</param>
+/// <param name="DeviceSubnet">The VPG's device subnet.</param>
+/// <param name="Mtu">Explicit MTU, or null for the underlay's MTU minus <see cref="VxlanOverhead"/>.</param>
+/// <param name="Learning">Whether the device learns remote MAC addresses from received frames.</param>
+/// <param name="Endpoints">The VPG's outer IPs; each gets an all-zero FDB entry.</param>
+/// <param name="Peers">Other Gate Peers; each gets an all-zero FDB entry too.</param>
+/// <param name="Routes">Extra prefixes reached through the overlay.</param>
+/// <param name="State">Whether the gate should exist.</param>
+public sealed record GateSpec(
+    string Name,
+    string Interface,
+    uint Vni,
+    string Underlay,
+    IPAddress Local,
+    ushort Port,
+    PortRange SourcePorts,
+    InterfaceAddress Address,
+    IPNetwork DeviceSubnet,
+    int? Mtu,
+    bool Learning,
+    EquatableList<IPAddress> Endpoints,
+    EquatableList<PeerSpec> Peers,
+    EquatableList<RouteSpec> Routes,
+    GatePresence State)
+{
+    /// <summary>Bytes VXLAN over IPv4 adds to each frame (outer IPv4 20, UDP 8, VXLAN 8, inner Ethernet 14).</summary>
+    public const int VxlanOverhead = 50;
+
+    /// <summary>SORACOM's default VNI.</summary>
+    public const uint DefaultVni = 10;
+
+    /// <summary>The IANA VXLAN port, which SORACOM requires.</summary>
+    public const ushort DefaultPort = 4789;
+
+    /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
+    public IEnumerable<IPAddress> FloodDestinations =>
+        Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();
+}
+
+/// <summary>Whether a gate should exist on the host.</summary>
+public enum GatePresence
+{
+    /// <summary>Create or keep the gate.</summary>
+    Present,
+
+    /// <summary>Remove the gate if gatectl made it.</summary>
+    Absent,
+}
+
+/// <summary>Another Gate Peer on the same overlay.</summary>
+/// <param name="Outer">Its outer (underlay) IPv4 address.</param>
+/// <param name="Inner">Its inner IPv4 address in the device subnet, when known.</param>
+/// <param name="Name">A label for people.</param>
+public sealed record PeerSpec(IPAddress Outer, IPAddress? Inner, string? Name);
+
+/// <summary>A prefix reached through the overlay via an inner next hop.</summary>
+/// <param name="To">The destination prefix.</param>
+/// <param name="Via">The next hop, inside the device subnet.</param>
+public sealed record RouteSpec(IPNetwork To, IPAddress Via);
