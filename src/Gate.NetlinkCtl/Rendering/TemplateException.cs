@@ -1,0 +1,22 @@
+namespace Gate.NetlinkCtl.Rendering;
+
+/// <summary>A template could not be read, parsed or rendered; the message names the file and line.</summary>
+public sealed class TemplateException : Exception
+{
+    /// <summary>Creates the exception with a message a person can act on.</summary>
+    public TemplateException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception wrapping what Scriban reported.</summary>
+    public TemplateException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Creates the exception without a message (for serializers).</summary>
+    public TemplateException()
+    {
+    }
+}

@@ -1,0 +1,117 @@
+using Gate.NetlinkCtl.State;
+using Scriban.Runtime;
+
+namespace Gate.NetlinkCtl.Rendering;
+
+/// <summary>
+/// Builds the variables a template sees, as plain Scriban objects (no reflection over records, so it
+/// works under native AOT). The names are a user-facing API for custom templates: docs/templates.md
+/// documents each one, and changing a name breaks users' templates.
+/// </summary>
+/// <remarks>
+/// Top level: <c>source</c>, <c>gatectl</c>, <c>host</c>, <c>gates</c>, and in per-gate templates <c>gate</c>.
+/// Addresses are strings in their usual text form; numbers are integers; absent values are null.
+/// </remarks>
+public static class TemplateModel
+{
+    /// <summary>The variables shared by every template rendered from <paramref name="state"/>.</summary>
+    /// <param name="state">The desired state.</param>
+    /// <param name="source">How the header comments name the state (usually the file name).</param>
+    public static ScriptObject ForState(DesiredState state, string source)
+    {
+        var gates = new ScriptArray();
+        foreach (var gate in state.Gates)
+        {
+            gates.Add(ForGate(gate));
+        }
+
+        var model = new ScriptObject();
+        Set(model, "source", source);
+        Set(model, "gatectl", Marks());
+        Set(model, "host", ForHost(state.Host));
+        Set(model, "gates", gates);
+        return model;
+    }
+
+    /// <summary>The <c>gate</c> object of one gate.</summary>
+    public static ScriptObject ForGate(GateSpec gate)
+    {
+        var endpoints = Strings(gate.Endpoints.Select(e => e.ToString()));
+        var peers = new ScriptArray();
+        foreach (var peer in gate.Peers)
+        {
+            var p = new ScriptObject();
+            Set(p, "outer", peer.Outer.ToString());
+            Set(p, "inner", peer.Inner?.ToString());
+            Set(p, "name", peer.Name);
+            peers.Add(p);
+        }
+
+        var routes = new ScriptArray();
+        foreach (var route in gate.Routes)
+        {
+            var r = new ScriptObject();
+            Set(r, "to", route.To.ToString());
+            Set(r, "via", route.Via.ToString());
+            routes.Add(r);
+        }
+
+        var g = new ScriptObject();
+        Set(g, "name", gate.Name);
+        Set(g, "present", gate.State == GatePresence.Present);
+        Set(g, "interface", gate.Interface);
+        Set(g, "alias", OwnershipMarks.Alias(gate.Name));
+        Set(g, "connection_id", OwnershipMarks.ConnectionId(gate.Name));
+        Set(g, "vni", (long)gate.Vni);
+        Set(g, "underlay", gate.Underlay);
+        Set(g, "local", gate.Local.ToString());
+        Set(g, "port", (int)gate.Port);
+        Set(g, "source_port_min", (int)gate.SourcePorts.Low);
+        Set(g, "source_port_max", (int)gate.SourcePorts.High);
+        Set(g, "address", gate.Address.ToString());
+        Set(g, "address_ip", gate.Address.Address.ToString());
+        Set(g, "prefix_length", gate.Address.PrefixLength);
+        Set(g, "device_subnet", gate.DeviceSubnet.ToString());
+        Set(g, "mtu", gate.Mtu);
+        Set(g, "mtu_overhead", GateSpec.VxlanOverhead);
+        Set(g, "learning", gate.Learning);
+        Set(g, "endpoints", endpoints);
+        Set(g, "peers", peers);
+        Set(g, "flood", Strings(gate.FloodDestinations.Select(d => d.ToString())));
+        Set(g, "routes", routes);
+        return g;
+    }
+
+    private static ScriptObject ForHost(HostSettings host)
+    {
+        var h = new ScriptObject();
+        Set(h, "guard", host.Guard);
+        Set(h, "backend", host.Backend.ToString().ToLowerInvariant());
+        return h;
+    }
+
+    private static ScriptObject Marks()
+    {
+        var m = new ScriptObject();
+        Set(m, "alias_prefix", OwnershipMarks.AliasPrefix);
+        Set(m, "address_metric", OwnershipMarks.AddressMetric);
+        Set(m, "route_protocol", OwnershipMarks.RouteProtocol);
+        Set(m, "guard_family", OwnershipMarks.GuardTableFamily);
+        Set(m, "guard_table", OwnershipMarks.GuardTableName);
+        return m;
+    }
+
+    private static ScriptArray Strings(IEnumerable<string> values)
+    {
+        var array = new ScriptArray();
+        foreach (var value in values)
+        {
+            array.Add(value);
+        }
+
+        return array;
+    }
+
+    // Read-only, so a template cannot change what later templates of the same run see.
+    private static void Set(ScriptObject target, string name, object? value) => target.SetValue(name, value, readOnly: true);
+}
