@@ -1,3 +1,5 @@
+using Gate.NetlinkCtl.Guard;
+using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
 using Scriban.Runtime;
 
@@ -14,6 +16,9 @@ namespace Gate.NetlinkCtl.Rendering;
 /// </remarks>
 public static class TemplateModel
 {
+    // A gate's NetworkManager connection id is this prefix and the gate's name (docs/ARCHITECTURE.md).
+    private const string ConnectionIdPrefix = "gatectl-";
+
     /// <summary>The variables shared by every template rendered from <paramref name="state"/>.</summary>
     /// <param name="state">The desired state.</param>
     /// <param name="source">How the header comments name the state (usually the file name).</param>
@@ -60,8 +65,8 @@ public static class TemplateModel
         Set(g, "name", gate.Name);
         Set(g, "present", gate.State == GatePresence.Present);
         Set(g, "interface", gate.Interface);
-        Set(g, "alias", OwnershipMarks.Alias(gate.Name));
-        Set(g, "connection_id", OwnershipMarks.ConnectionId(gate.Name));
+        Set(g, "alias", Ownership.AliasFor(gate.Name));
+        Set(g, "connection_id", ConnectionIdPrefix + gate.Name);
         Set(g, "vni", (long)gate.Vni);
         Set(g, "underlay", gate.Underlay);
         Set(g, "local", gate.Local.ToString());
@@ -93,11 +98,11 @@ public static class TemplateModel
     private static ScriptObject Marks()
     {
         var m = new ScriptObject();
-        Set(m, "alias_prefix", OwnershipMarks.AliasPrefix);
-        Set(m, "address_metric", OwnershipMarks.AddressMetric);
-        Set(m, "route_protocol", OwnershipMarks.RouteProtocol);
-        Set(m, "guard_family", OwnershipMarks.GuardTableFamily);
-        Set(m, "guard_table", OwnershipMarks.GuardTableName);
+        Set(m, "alias_prefix", Ownership.AliasPrefix);
+        Set(m, "address_metric", (long)Ownership.AddressMetric);
+        Set(m, "route_protocol", (int)Ownership.RouteProtocol);
+        Set(m, "guard_family", GuardTable.Family);
+        Set(m, "guard_table", GuardTable.Name);
         return m;
     }
 
