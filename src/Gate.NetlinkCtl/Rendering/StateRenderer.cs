@@ -38,7 +38,7 @@ public sealed class StateRenderer(TemplateSource templates)
         var files = new List<RenderedFile>();
         foreach (var file in templates.Load(format))
         {
-            var template = Parse(file.Text, file.Path, WithFrontMatter);
+            var template = ParseWithFrontMatter(file);
             var (each, output) = ReadFrontMatter(template, file.Path);
             var outputTemplate = Parse(output, file.Path + " (front matter 'output')", new LexerOptions());
             List<ScriptObject?> units = each == "gate" ? [.. presentGates] : [null];
@@ -75,10 +75,19 @@ public sealed class StateRenderer(TemplateSource templates)
         return template;
     }
 
+    private static Template ParseWithFrontMatter(TemplateFile file)
+    {
+        var template = file.Text.TrimStart().StartsWith(WithFrontMatter.FrontMatterMarker, StringComparison.Ordinal)
+            ? Parse(file.Text, file.Path, WithFrontMatter)
+            : null;
+        return template?.Page?.FrontMatter is null
+            ? throw new TemplateException($"{file.Path}: missing front matter; start the template with +++ lines that set 'each' (\"host\" or \"gate\") and 'output' (the file name).")
+            : template;
+    }
+
     private static (string Each, string Output) ReadFrontMatter(Template template, string path)
     {
-        var frontMatter = template.Page?.FrontMatter
-            ?? throw new TemplateException($"{path}: missing front matter; start the template with +++ lines that set 'each' (\"host\" or \"gate\") and 'output' (the file name).");
+        var frontMatter = template.Page!.FrontMatter!;
         var settings = new ScriptObject();
         var context = new TemplateContext { StrictVariables = true };
         context.PushGlobal(settings);
