@@ -68,16 +68,17 @@ public sealed record GuardRuleset(EquatableList<string> Objects)
         return new GuardRuleset(others.Concat(rules).ToEquatableList());
     }
 
-    // Handles are the kernel's numbering; counters count traffic: neither is part of what was asked for.
+    // Handles are the kernel's numbering, counters count traffic, and a set's elements have no order (nft echoes
+    // them as written but lists them as the kernel keeps them): none of that is part of what was asked for.
     private static JsonObject Canonical(JsonObject body)
     {
         var copy = body.DeepClone().AsObject();
         copy.Remove("handle");
-        ZeroCounters(copy);
+        Normalize(copy);
         return copy;
     }
 
-    private static void ZeroCounters(JsonNode? node)
+    private static void Normalize(JsonNode? node)
     {
         switch (node)
         {
@@ -90,16 +91,22 @@ public sealed record GuardRuleset(EquatableList<string> Objects)
                     }
                 }
 
+                if (o["set"] is JsonArray elements)
+                {
+                    var sorted = elements.Select(e => e?.DeepClone()).OrderBy(e => e?.ToJsonString(), StringComparer.Ordinal).ToArray();
+                    o["set"] = new JsonArray(sorted);
+                }
+
                 foreach (var child in o.Select(p => p.Value).ToList())
                 {
-                    ZeroCounters(child);
+                    Normalize(child);
                 }
 
                 break;
             case JsonArray a:
                 foreach (var child in a)
                 {
-                    ZeroCounters(child);
+                    Normalize(child);
                 }
 
                 break;

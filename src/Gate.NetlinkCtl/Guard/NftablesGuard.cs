@@ -40,13 +40,23 @@ public sealed class NftablesGuard
     /// <summary>The canonical form of <paramref name="ruleset"/>, loaded into a scratch namespace (no host changes).</summary>
     public static async Task<GuardRuleset> CanonicalAsync(string ruleset, CancellationToken cancellationToken = default)
     {
-        var output = await NftRunner.Scratch.RunAsync(["--echo", "--json", "--file", "-"], ruleset, cancellationToken).ConfigureAwait(false);
-        if (output.ExitCode != 0)
+        // A file, not stdin: with --json, nft first tries the input as JSON, and a pipe cannot be read twice.
+        var path = Path.Combine(Path.GetTempPath(), $"gatectl-guard-{Guid.NewGuid():N}.nft");
+        await File.WriteAllTextAsync(path, ruleset, cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new GuardException($"the rendered guard ruleset does not load (nft exited {output.ExitCode}): {output.Error}; fix the nftables template");
-        }
+            var output = await NftRunner.Scratch.RunAsync(["--echo", "--json", "--file", path], null, cancellationToken).ConfigureAwait(false);
+            if (output.ExitCode != 0)
+            {
+                throw new GuardException($"the rendered guard ruleset does not load (nft exited {output.ExitCode}): {output.Error}; fix the nftables template");
+            }
 
-        return GuardRuleset.FromEcho(output.Output);
+            return GuardRuleset.FromEcho(output.Output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>gatectl's table as it is now, or null when it does not exist.</summary>
