@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Tests.Reconcile;
 /// <summary>apply, diff, show and delete against a real kernel, in a private namespace, on every backend.</summary>
 public sealed class ApplyInNamespaceTests
 {
-    public static TheoryData<BackendKind> Backends => new(BackendKind.Iproute2);
+    public static TheoryData<BackendKind> Backends => new(BackendKind.Netlink, BackendKind.Iproute2);
 
     [Theory]
     [MemberData(nameof(Backends))]
