@@ -44,7 +44,7 @@ internal sealed class RecordingBackend(IGateBackend inner) : IGateBackend
             }
             catch (BackendException failure)
             {
-                throw new BackendException(failure.Backend, steps[i], i, failure.Message, failure);
+                throw new BackendException(failure.Backend, steps[i], i, failure.Reason, failure);
             }
         }
     }
