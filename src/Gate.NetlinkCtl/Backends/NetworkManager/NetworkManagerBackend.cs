@@ -398,7 +398,14 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
             }
             else if (change.Activate || change.NewDevice || change.Path is null)
             {
+                // Reactivating an existing device makes NetworkManager drop routes it does not know, so gatectl's
+                // routes and flood entries on it are noted first and put back after (the plan counts on them).
+                var kept = change.NewDevice ? null : await KernelGateAsync(profile.Interface, cancellationToken).ConfigureAwait(false);
                 await ActivateAsync(nm, path, profile, cancellationToken).ConfigureAwait(false);
+                if (kept is not null)
+                {
+                    await RestoreOwnedAsync(gate, kept, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (NetworkManagerException error)
@@ -477,6 +484,27 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ObservedGate?> KernelGateAsync(string iface, CancellationToken cancellationToken) =>
+        (await _kernel.ObserveAsync(new ObserveRequest(new[] { iface }.ToEquatableList(), EquatableList<string>.Empty), cancellationToken)
+            .ConfigureAwait(false)).Find(iface);
+
+    /// <summary>Adds back gatectl's flood entries and routes that <paramref name="before"/> had and the device lost.</summary>
+    private async Task RestoreOwnedAsync(string gate, ObservedGate before, CancellationToken cancellationToken)
+    {
+        var after = await KernelGateAsync(before.Interface, cancellationToken).ConfigureAwait(false);
+        var floods = after?.Fdb.Where(f => f.IsOwnedFlood).Select(f => f.Destination).ToHashSet() ?? [];
+        var routes = after?.Routes.Where(r => r.IsOwned).ToHashSet() ?? [];
+        var lost = before.Fdb.Where(f => f.IsOwnedFlood && !floods.Contains(f.Destination))
+            .Select(f => (PlanStep)new AddFlood(gate, before.Interface, f.Destination!))
+            .Concat(before.Routes.Where(r => r.IsOwned && r.Gateway is not null && !routes.Contains(r))
+                .Select(r => new AddRoute(gate, before.Interface, r.Destination, r.Gateway!)))
+            .ToList();
+        if (lost.Count > 0)
+        {
+            await _kernel.ExecuteAsync(lost, cancellationToken).ConfigureAwait(false);
         }
     }
 

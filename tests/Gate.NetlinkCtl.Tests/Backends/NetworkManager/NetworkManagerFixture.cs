@@ -3,17 +3,17 @@ using Gate.NetlinkCtl.TestSupport;
 namespace Gate.NetlinkCtl.Tests.Backends.NetworkManager;
 
 /// <summary>
-/// One real NetworkManager per test class (start-up costs about a second): a namespace with a veth underlay
-/// <c>gu0</c> (192.0.2.1/24) and a NetworkManager on a private bus. Tests use their own gate names and
-/// interfaces, so sharing it is safe.
+/// One real NetworkManager per test class (start-up costs about a second): a namespace dressed as a Gate Peer
+/// host (underlay <c>u0</c>, 192.0.2.10/24, as <see cref="Reconcile.SampleGates"/> expects) and a NetworkManager on a
+/// private bus. Tests in a class run one after another and use their own gate names, interfaces and VNIs.
 /// </summary>
 public sealed class NetworkManagerFixture : IAsyncLifetime
 {
     /// <summary>The underlay every test's gates sit on.</summary>
-    public const string Underlay = "gu0";
+    public const string Underlay = "u0";
 
     /// <summary>The underlay's address, used as the gates' local address.</summary>
-    public const string Local = "192.0.2.1";
+    public const string Local = "192.0.2.10";
 
     private TestNamespace? _namespace;
     private NetworkManagerInstance? _networkManager;
@@ -29,10 +29,7 @@ public sealed class NetworkManagerFixture : IAsyncLifetime
     {
         NetworkManagerInstance.RequirePrograms();
         _namespace = await TestNamespace.CreateAsync("nm");
-        await _namespace.IpAsync("link", "add", Underlay, "type", "veth", "peer", "name", Underlay + "p");
-        await _namespace.IpAsync("link", "set", Underlay + "p", "up");
-        await _namespace.IpAsync("addr", "add", Local + "/24", "dev", Underlay);
-        await _namespace.IpAsync("link", "set", Underlay, "up");
+        await Reconcile.GateHost.AddUnderlayAsync(_namespace, Underlay, Local + "/24");
         _networkManager = await NetworkManagerInstance.StartAsync(_namespace);
     }
 
