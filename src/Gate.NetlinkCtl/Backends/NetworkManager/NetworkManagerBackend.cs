@@ -36,6 +36,7 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
     private INetworkManager? _networkManager;
     private string? _unreachable;
     private bool _connected;
+    private bool _usesNetworkManager;
 
     /// <summary>Creates the backend; it connects to NetworkManager on first use.</summary>
     /// <param name="connect">Opens the D-Bus client (throws <see cref="NetworkManagerUnavailableException"/> when NetworkManager is not reachable).</param>
@@ -53,8 +54,8 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         new(async ct => await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false), kernel, mode);
 
     /// <inheritdoc />
-    /// <remarks><c>networkmanager</c> when gates are (or will be) profiles; <c>netlink</c> when <c>auto</c> found no use for NetworkManager.</remarks>
-    public string Name => _mode == NetworkManagerMode.Required || _gateIsProfile.ContainsValue(true) ? "networkmanager" : _kernel.Name;
+    /// <remarks><c>networkmanager</c> when the observed gates are (or will be) profiles; <c>netlink</c> when <c>auto</c> found no use for NetworkManager.</remarks>
+    public string Name => _mode == NetworkManagerMode.Required || _usesNetworkManager ? "networkmanager" : _kernel.Name;
 
     /// <inheritdoc />
     public IReadOnlyList<string> Choices => _choices;
@@ -224,15 +225,17 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
             return;
         }
 
+        _usesNetworkManager = _profiles.Values.Any(p => request.Interfaces.Contains(p.Profile.Interface));
         foreach (var underlay in request.Underlays)
         {
             var (managed, why) = await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false);
+            _usesNetworkManager |= managed;
             _choices.Add(managed
                 ? $"networkmanager for new gates on {underlay}: NetworkManager {version} manages {underlay} ({why})"
                 : $"netlink for new gates on {underlay}: NetworkManager {version} runs but does not manage {underlay} ({why})");
         }
 
-        foreach (var gate in _profiles.Keys.Order(StringComparer.Ordinal))
+        foreach (var gate in _profiles.Where(p => request.Interfaces.Contains(p.Value.Profile.Interface)).Select(p => p.Key).Order(StringComparer.Ordinal))
         {
             _choices.Add($"networkmanager for gate {gate}: it already is NetworkManager profile {ProfileIdentity.IdFor(gate)}");
         }
