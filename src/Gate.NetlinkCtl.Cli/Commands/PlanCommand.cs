@@ -46,6 +46,11 @@ public static class PlanCommand
 
         var plan = result.Plan;
         var where = Where(result.Backend, context);
+        foreach (var choice in result.BackendChoices)
+        {
+            stdout.WriteLine($"backend: {choice}");
+        }
+
         if (plan.InSync)
         {
             stdout.WriteLine($"in sync ({where}): nothing to change");

@@ -34,7 +34,13 @@ public sealed record PlanReport(string Backend, string? Netns, bool InSync, IRea
     public static PlanReport From(PlanResult result, ReconcileContext context) => new(
         result.Backend, context.Netns, result.Plan.InSync,
         [.. result.Plan.Steps.Select(StepEntry.From)],
-        [.. result.Plan.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))]);
+        [.. result.Plan.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))])
+    {
+        BackendChoices = result.BackendChoices,
+    };
+
+    /// <summary>Which backend <c>auto</c> chose and why (empty when the backend was named).</summary>
+    public IReadOnlyList<string> BackendChoices { get; init; } = [];
 }
 
 /// <summary><c>gatectl apply --output json</c> and <c>gatectl delete --output json</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Gate.NetlinkCtl.Backends.Iproute2;
 using Gate.NetlinkCtl.Backends.Netlink;
+using Gate.NetlinkCtl.Backends.NetworkManager;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
 
@@ -14,29 +15,43 @@ public sealed class BackendSelector
 {
     private readonly ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>> _factories;
     private readonly Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> _autoRule;
+    private readonly Func<ReconcileContext, IGateBackend>? _autoBackend;
 
     private BackendSelector(
         ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>> factories,
-        Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> autoRule)
+        Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> autoRule,
+        Func<ReconcileContext, IGateBackend>? autoBackend)
     {
         _factories = factories;
         _autoRule = autoRule;
+        _autoBackend = autoBackend;
     }
 
-    /// <summary>netlink and iproute2; <c>auto</c> means netlink.</summary>
-    public static BackendSelector Default { get; } = new(
+    /// <summary>
+    /// netlink, iproute2 and NetworkManager (on the system bus); <c>auto</c> makes a gate a NetworkManager profile when
+    /// NetworkManager runs and manages its underlay, a netlink device otherwise (<see cref="NetworkManagerBackends"/>).
+    /// </summary>
+    public static BackendSelector Default { get; } = NetworkManagerBackends.Register(new(
         ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>>.Empty
             .Add(BackendKind.Netlink, context => new NetlinkBackend(context.Netns))
             .Add(BackendKind.Iproute2, context => new Iproute2Backend(context.Netns)),
-        (_, _) => ValueTask.FromResult(BackendKind.Netlink));
+        (_, _) => ValueTask.FromResult(BackendKind.Netlink),
+        null));
 
     /// <summary>A copy that creates <paramref name="kind"/> with <paramref name="factory"/>.</summary>
     public BackendSelector WithBackend(BackendKind kind, Func<ReconcileContext, IGateBackend> factory) =>
-        new(_factories.SetItem(kind, factory), _autoRule);
+        new(_factories.SetItem(kind, factory), _autoRule, _autoBackend);
 
-    /// <summary>A copy whose <c>auto</c> resolves by <paramref name="rule"/> (which must not return <c>Auto</c>).</summary>
+    /// <summary>A copy whose <c>auto</c> resolves by <paramref name="rule"/> (which must not return <c>Auto</c>); it replaces any auto backend.</summary>
     public BackendSelector WithAutoRule(Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> rule) =>
-        new(_factories, rule);
+        new(_factories, rule, null);
+
+    /// <summary>
+    /// A copy whose <c>auto</c> creates <paramref name="factory"/>'s backend, which decides per gate by itself and says
+    /// why (<see cref="IBackendChoice"/>); it takes precedence over the auto rule.
+    /// </summary>
+    public BackendSelector WithAutoBackend(Func<ReconcileContext, IGateBackend> factory) =>
+        new(_factories, _autoRule, factory);
 
     /// <summary>The concrete backend kind <paramref name="requested"/> means here.</summary>
     public async ValueTask<BackendKind> ResolveAsync(BackendKind requested, ReconcileContext context, CancellationToken cancellationToken = default) =>
@@ -45,9 +60,14 @@ public sealed class BackendSelector
     /// <summary>Creates the backend <paramref name="requested"/> resolves to; throws when this build has none for it.</summary>
     public async ValueTask<IGateBackend> CreateAsync(BackendKind requested, ReconcileContext context, CancellationToken cancellationToken = default)
     {
+        if (requested == BackendKind.Auto && _autoBackend is not null)
+        {
+            return _autoBackend(context);
+        }
+
         var kind = await ResolveAsync(requested, context, cancellationToken).ConfigureAwait(false);
         return _factories.TryGetValue(kind, out var factory)
             ? factory(context)
-            : throw new BackendException($"backend '{kind.ToString().ToLowerInvariant()}' is not available in this build: choose --backend netlink or iproute2");
+            : throw new BackendException($"backend '{kind.ToString().ToLowerInvariant()}' is not available in this build: choose --backend netlink, iproute2 or networkmanager");
     }
 }

@@ -28,7 +28,7 @@ public sealed class GateReconciler
     {
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans: true, cancellationToken).ConfigureAwait(false);
-        return new PlanResult(backend.Name, plan, observed);
+        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [] };
     }
 
     /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>

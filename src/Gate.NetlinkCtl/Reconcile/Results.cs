@@ -8,7 +8,11 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// <param name="Backend">The backend that observed.</param>
 /// <param name="Plan">The steps and problems.</param>
 /// <param name="Observed">The observation the plan was made from.</param>
-public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost Observed);
+public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost Observed)
+{
+    /// <summary>Which backend <c>auto</c> chose for which gates, and why (empty when the backend was named explicitly).</summary>
+    public IReadOnlyList<string> BackendChoices { get; init; } = [];
+}
 
 /// <summary>What <c>apply</c> (and <c>delete</c>) did.</summary>
 /// <param name="Backend">The backend that ran.</param>

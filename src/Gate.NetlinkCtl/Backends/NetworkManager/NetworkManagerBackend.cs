@@ -1,0 +1,547 @@
+using Gate.NetlinkCtl.Backends.NetworkManager.Bus;
+using Gate.NetlinkCtl.Backends.NetworkManager.Profiles;
+using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Backends.NetworkManager;
+
+/// <summary>
+/// Makes gates as NetworkManager VXLAN profiles, so NetworkManager neither fights over the devices nor forgets
+/// them at reboot. NetworkManager owns the device, its MTU and its address (the profile); gatectl programs what a
+/// profile cannot express over rtnetlink, through the kernel backend it wraps: the flood entries towards every
+/// endpoint and peer, and the extra routes with gatectl's protocol 147. Those vanish when NetworkManager recreates
+/// the device; the next observation shows them missing and the next apply (or daemon pass) puts them back.
+/// </summary>
+/// <remarks>
+/// Observation reports a profile gate in the same records as a kernel gate, so the planner needs no special case:
+/// the profile's values stand for the device (a profile changed with nmcli is drift even before it is reapplied),
+/// the device carries gatectl's alias mark because the profile does, and "up" means "active with this profile and
+/// the kernel device matches it". Plan steps for one gate are folded into one profile write and at most one
+/// activation. In <see cref="NetworkManagerMode.Auto"/> gates whose underlay NetworkManager does not manage are
+/// passed to the kernel backend unchanged.
+/// </remarks>
+public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
+{
+    /// <summary>How long activation and device removal may take before a step fails.</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly Func<CancellationToken, Task<INetworkManager>> _connect;
+    private readonly IGateBackend _kernel;
+    private readonly NetworkManagerMode _mode;
+    private readonly Dictionary<string, OwnedProfile> _profiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _gateIsProfile = new(StringComparer.Ordinal);
+    private readonly List<string> _choices = [];
+    private INetworkManager? _networkManager;
+    private string? _unreachable;
+    private bool _connected;
+    private bool _usesNetworkManager;
+
+    /// <summary>Creates the backend; it connects to NetworkManager on first use.</summary>
+    /// <param name="connect">Opens the D-Bus client (throws <see cref="NetworkManagerUnavailableException"/> when NetworkManager is not reachable).</param>
+    /// <param name="kernel">The rtnetlink backend that observes the kernel and programs flood entries and routes.</param>
+    /// <param name="mode">Whether every gate must be a profile, or only those on underlays NetworkManager manages.</param>
+    public NetworkManagerBackend(Func<CancellationToken, Task<INetworkManager>> connect, IGateBackend kernel, NetworkManagerMode mode)
+    {
+        _connect = connect;
+        _kernel = kernel;
+        _mode = mode;
+    }
+
+    /// <summary>Creates the backend for the system bus (<c>DBUS_SYSTEM_BUS_ADDRESS</c> or the default) or <paramref name="busAddress"/>.</summary>
+    public static NetworkManagerBackend ForBus(string? busAddress, IGateBackend kernel, NetworkManagerMode mode) =>
+        new(async ct => await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false), kernel, mode);
+
+    /// <inheritdoc />
+    /// <remarks><c>networkmanager</c> when the observed gates are (or will be) profiles; <c>netlink</c> when <c>auto</c> found no use for NetworkManager.</remarks>
+    public string Name => _mode == NetworkManagerMode.Required || _usesNetworkManager ? "networkmanager" : _kernel.Name;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Choices => _choices;
+
+    /// <inheritdoc />
+    public async Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default)
+    {
+        var nm = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        _profiles.Clear();
+        if (nm is not null)
+        {
+            foreach (var stored in await Call(() => nm.ListProfilesAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                if (ProfileSettings.FromSettings(stored.Settings) is { } profile)
+                {
+                    _profiles[profile.Gate] = new OwnedProfile(stored.Path, profile);
+                    _gateIsProfile[profile.Gate] = true;
+                }
+            }
+        }
+
+        var kernelRequest = request.Union(new ObserveRequest(
+            _profiles.Values.Select(p => p.Profile.Interface).ToEquatableList(),
+            _profiles.Values.Select(p => p.Profile.Underlay).OfType<string>().ToEquatableList()));
+        var kernel = await _kernel.ObserveAsync(kernelRequest, cancellationToken).ConfigureAwait(false);
+        var profileInterfaces = _profiles.Values.Select(p => p.Profile.Interface).ToHashSet(StringComparer.Ordinal);
+
+        var gates = kernel.Gates.Where(g => !profileInterfaces.Contains(g.Interface)).ToList();
+        foreach (var owned in _profiles.Values)
+        {
+            gates.Add(await ObserveProfileAsync(nm!, owned, kernel, cancellationToken).ConfigureAwait(false));
+        }
+
+        await ExplainAsync(nm, request, cancellationToken).ConfigureAwait(false);
+        return ObservedHost.Create(
+            gates,
+            kernel.OtherVxlans.Where(d => !profileInterfaces.Contains(d.Name)),
+            kernel.Underlays);
+    }
+
+    /// <inheritdoc />
+    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+    {
+        var nm = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new Dictionary<string, PendingProfile>(StringComparer.Ordinal);
+        var index = 0;
+        try
+        {
+            for (; index < steps.Count; index++)
+            {
+                var step = steps[index];
+                if (!await IsProfileGateAsync(nm, step, cancellationToken).ConfigureAwait(false))
+                {
+                    await FlushAsync(nm!, pending, step.Gate, cancellationToken).ConfigureAwait(false);
+                    await RunOnKernelAsync(step, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                switch (step)
+                {
+                    case DeleteDevice:
+                        pending.Remove(step.Gate);
+                        await DeleteProfileAsync(nm!, step.Gate, step.Interface, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case CreateDevice create:
+                        pending[step.Gate] = PendingProfile.New(step, FromDevice(step.Gate, step.Interface, create.Device, EquatableList<InterfaceAddress>.Empty));
+                        break;
+                    case RecreateDevice recreate:
+                        pending[step.Gate] = Pending(pending, step) with
+                        {
+                            Profile = FromDevice(step.Gate, step.Interface, recreate.Device, Pending(pending, step).Profile.Addresses),
+                            NewDevice = true,
+                            Activate = true,
+                            LastStep = step,
+                        };
+                        break;
+                    case SetMtu mtu:
+                        pending[step.Gate] = Change(pending, step, p => p with { Mtu = mtu.Mtu });
+                        break;
+                    case AddAddress add:
+                        pending[step.Gate] = Change(pending, step, p => p with { Addresses = p.Addresses.Where(a => a != add.Address).Append(add.Address).ToEquatableList() });
+                        break;
+                    case RemoveAddress remove:
+                        pending[step.Gate] = Change(pending, step, p => p with { Addresses = p.Addresses.Where(a => a != remove.Address).ToEquatableList() });
+                        break;
+                    case SetUp up:
+                        pending[step.Gate] = Change(pending, step, p => p) with { Activate = up.Up, Deactivate = !up.Up };
+                        break;
+                    default:
+                        // Flood entries and routes: the device must exist as the profile says before rtnetlink adds to it.
+                        await FlushAsync(nm!, pending, step.Gate, cancellationToken).ConfigureAwait(false);
+                        await RunOnKernelAsync(step, cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            foreach (var gate in pending.Keys.ToList())
+            {
+                await FlushAsync(nm!, pending, gate, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (FlushException failure)
+        {
+            var failed = steps.Select((s, i) => (s, i)).First(x => ReferenceEquals(x.s, failure.Step));
+            throw new BackendException("networkmanager", failure.Step, failed.i, failure.Message, failure.InnerException);
+        }
+        catch (BackendException failure)
+        {
+            // Re-reported against this batch's step numbering, with the kernel's (or NetworkManager's) own words.
+            throw new BackendException("networkmanager", steps[index], index, failure.InnerException?.Message ?? failure.Message, failure);
+        }
+        catch (NetworkManagerException failure)
+        {
+            throw new BackendException("networkmanager", steps[Math.Min(index, steps.Count - 1)], index, failure.Message, failure);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_networkManager is not null)
+        {
+            await _networkManager.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _kernel.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<INetworkManager?> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connected)
+        {
+            return _networkManager;
+        }
+
+        try
+        {
+            _networkManager = await _connect(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NetworkManagerUnavailableException unavailable)
+        {
+            if (_mode == NetworkManagerMode.Required)
+            {
+                throw new BackendException("networkmanager", null, 0, unavailable.Message, unavailable);
+            }
+
+            _unreachable = unavailable.Reason + $" (bus {unavailable.BusAddress})";
+        }
+
+        _connected = true;
+        return _networkManager;
+    }
+
+    private async Task ExplainAsync(INetworkManager? nm, ObserveRequest request, CancellationToken cancellationToken)
+    {
+        _choices.Clear();
+        if (nm is null)
+        {
+            _choices.Add($"netlink for every gate: NetworkManager is not reachable: {_unreachable}");
+            return;
+        }
+
+        var version = await Call(() => nm.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
+        if (_mode == NetworkManagerMode.Required)
+        {
+            _choices.Add($"networkmanager for every gate: the state file asks for it (NetworkManager {version} on {nm.BusAddress})");
+            return;
+        }
+
+        _usesNetworkManager = _profiles.Values.Any(p => request.Interfaces.Contains(p.Profile.Interface));
+        foreach (var underlay in request.Underlays)
+        {
+            var (managed, why) = await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false);
+            _usesNetworkManager |= managed;
+            _choices.Add(managed
+                ? $"networkmanager for new gates on {underlay}: NetworkManager {version} manages {underlay} ({why})"
+                : $"netlink for new gates on {underlay}: NetworkManager {version} runs but does not manage {underlay} ({why})");
+        }
+
+        foreach (var gate in _profiles.Where(p => request.Interfaces.Contains(p.Value.Profile.Interface)).Select(p => p.Key).Order(StringComparer.Ordinal))
+        {
+            _choices.Add($"networkmanager for gate {gate}: it already is NetworkManager profile {ProfileIdentity.IdFor(gate)}");
+        }
+    }
+
+    /// <summary>Whether NetworkManager manages <paramref name="underlay"/>, and what it says about the device.</summary>
+    private static async Task<(bool Managed, string Why)> DescribeUnderlayAsync(INetworkManager nm, string underlay, CancellationToken cancellationToken)
+    {
+        var device = await Call(() => nm.FindDeviceAsync(underlay, cancellationToken)).ConfigureAwait(false);
+        if (device is null)
+        {
+            return (false, "it knows no such device");
+        }
+
+        var state = device.State.ToString().ToLowerInvariant();
+        return device.Managed && device.State != NmDeviceState.Unmanaged
+            ? (true, $"device state {state}")
+            : (false, $"device state {state}");
+    }
+
+    private async Task<bool> IsProfileGateAsync(INetworkManager? nm, PlanStep step, CancellationToken cancellationToken)
+    {
+        if (_gateIsProfile.TryGetValue(step.Gate, out var known))
+        {
+            return known;
+        }
+
+        bool isProfile;
+        if (_mode == NetworkManagerMode.Required)
+        {
+            isProfile = true;
+        }
+        else if (nm is null || step is not CreateDevice create)
+        {
+            // An existing gate without a profile was made over rtnetlink: it stays that way.
+            isProfile = false;
+        }
+        else
+        {
+            isProfile = create.Device.Underlay is { } underlay
+                && (await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false)).Managed;
+        }
+
+        _gateIsProfile[step.Gate] = isProfile;
+        return isProfile;
+    }
+
+    private static async Task<ObservedGate> ObserveProfileAsync(INetworkManager nm, OwnedProfile owned, ObservedHost kernel, CancellationToken cancellationToken)
+    {
+        var profile = owned.Profile;
+        var device = kernel.Find(profile.Interface);
+        var applied = device is not null
+            && KernelMatches(profile, device)
+            && await IsActiveWithAsync(nm, owned, cancellationToken).ConfigureAwait(false);
+        var profileAddresses = profile.Addresses.ToHashSet();
+        var foreignAddresses = device?.Addresses.Where(a => !profileAddresses.Contains(a.Address)) ?? [];
+
+        var observed = new ObservedDevice(
+            profile.Interface,
+            device?.Device.Index ?? 0,
+            Ownership.VxlanKind,
+            Ownership.AliasFor(profile.Gate),
+            profile.Mtu != 0 ? profile.Mtu : device?.Device.Mtu ?? 0,
+            applied,
+            new ObservedVxlan(
+                profile.Vni,
+                profile.Local,
+                profile.Underlay,
+                device?.Device.Vxlan?.UnderlayIndex ?? 0,
+                profile.Port,
+                profile.SourcePorts,
+                profile.Learning));
+        return new ObservedGate(
+            observed,
+            profile.Addresses.Select(a => new ObservedAddress(a, Ownership.AddressMetric)).Concat(foreignAddresses).ToEquatableList(),
+            device?.Fdb ?? EquatableList<ObservedFdbEntry>.Empty,
+            device?.Routes ?? EquatableList<ObservedRoute>.Empty);
+    }
+
+    /// <summary>True when the kernel device is what the profile (and gatectl's fixed profile settings) describe.</summary>
+    private static bool KernelMatches(VxlanProfile profile, ObservedGate device)
+    {
+        var vxlan = device.Device.Vxlan;
+        var kernelAddresses = device.Addresses.Select(a => a.Address).ToHashSet();
+        return vxlan is not null
+            && device.Device.Up
+            && vxlan.Vni == profile.Vni
+            && Equals(vxlan.Local, profile.Local)
+            && vxlan.UnderlayName == profile.Underlay
+            && vxlan.Port == profile.Port
+            && vxlan.SourcePorts == profile.SourcePorts
+            && vxlan.Learning == profile.Learning
+            && (profile.Mtu == 0 || device.Device.Mtu == profile.Mtu)
+            && profile.Addresses.All(kernelAddresses.Contains)
+            && profile.RouteMetric == Ownership.AddressMetric
+            && profile.Autoconnect;
+    }
+
+    private static async Task<bool> IsActiveWithAsync(INetworkManager nm, OwnedProfile owned, CancellationToken cancellationToken)
+    {
+        var device = await Call(() => nm.FindDeviceAsync(owned.Profile.Interface, cancellationToken)).ConfigureAwait(false);
+        if (device?.ActiveConnection is not { } activePath)
+        {
+            return false;
+        }
+
+        var active = await Call(() => nm.GetActiveConnectionAsync(activePath, cancellationToken)).ConfigureAwait(false);
+        return active is { State: NmActiveConnectionState.Activated } && active.ProfilePath == owned.Path;
+    }
+
+    private async Task RunOnKernelAsync(PlanStep step, CancellationToken cancellationToken) =>
+        await _kernel.ExecuteAsync([step], cancellationToken).ConfigureAwait(false);
+
+    private PendingProfile Pending(Dictionary<string, PendingProfile> pending, PlanStep step) =>
+        pending.TryGetValue(step.Gate, out var current)
+            ? current
+            : _profiles.TryGetValue(step.Gate, out var owned)
+                ? new PendingProfile(owned.Profile, owned.Path, NewDevice: false, Activate: false, Deactivate: false, step)
+                : throw new FlushException(step, $"gate {step.Gate} has no NetworkManager profile {ProfileIdentity.IdFor(step.Gate)} to change", null);
+
+    private PendingProfile Change(Dictionary<string, PendingProfile> pending, PlanStep step, Func<VxlanProfile, VxlanProfile> change)
+    {
+        var current = Pending(pending, step);
+        return current with { Profile = change(current.Profile), Activate = true, Deactivate = false, LastStep = step };
+    }
+
+    private static VxlanProfile FromDevice(string gate, string iface, VxlanDeviceSpec device, EquatableList<InterfaceAddress> addresses) => new(
+        gate, iface, device.Vni, device.Local, device.Underlay, device.Port, device.SourcePorts, device.Learning, device.Mtu,
+        addresses, Ownership.AddressMetric, Autoconnect: true);
+
+    /// <summary>Writes one gate's folded profile changes, then activates (or deactivates) it once and waits for the device.</summary>
+    private async Task FlushAsync(INetworkManager nm, Dictionary<string, PendingProfile> pending, string gate, CancellationToken cancellationToken)
+    {
+        if (!pending.Remove(gate, out var change))
+        {
+            return;
+        }
+
+        // gatectl's fixed settings are rewritten on every change, so drift in them is repaired too.
+        var profile = change.Profile with { RouteMetric = Ownership.AddressMetric, Autoconnect = true };
+        try
+        {
+            var settings = ProfileSettings.ToSettings(profile);
+            var path = change.Path;
+            if (path is null)
+            {
+                path = await nm.AddProfileAsync(settings, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (change.NewDevice)
+                {
+                    await DeactivateDeviceAsync(nm, profile.Interface, cancellationToken).ConfigureAwait(false);
+                }
+
+                await nm.UpdateProfileAsync(path, settings, cancellationToken).ConfigureAwait(false);
+            }
+
+            _profiles[gate] = new OwnedProfile(path, profile);
+            if (change.Deactivate)
+            {
+                await DeactivateDeviceAsync(nm, profile.Interface, cancellationToken).ConfigureAwait(false);
+            }
+            else if (change.Activate || change.NewDevice || change.Path is null)
+            {
+                // Reactivating an existing device makes NetworkManager drop routes it does not know, so gatectl's
+                // routes and flood entries on it are noted first and put back after (the plan counts on them).
+                var kept = change.NewDevice ? null : await KernelGateAsync(profile.Interface, cancellationToken).ConfigureAwait(false);
+                await ActivateAsync(nm, path, profile, cancellationToken).ConfigureAwait(false);
+                if (kept is not null)
+                {
+                    await RestoreOwnedAsync(gate, kept, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (NetworkManagerException error)
+        {
+            throw new FlushException(change.LastStep, $"{ProfileSettings.Describe(profile)}: {error.Message}", error);
+        }
+        catch (TimeoutException error)
+        {
+            throw new FlushException(change.LastStep, $"{ProfileSettings.Describe(profile)}: {error.Message}", error);
+        }
+    }
+
+    private async Task ActivateAsync(INetworkManager nm, string path, VxlanProfile profile, CancellationToken cancellationToken)
+    {
+        var activePath = await nm.ActivateAsync(path, cancellationToken).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (true)
+        {
+            var active = await nm.GetActiveConnectionAsync(activePath, cancellationToken).ConfigureAwait(false);
+            if (active?.State == NmActiveConnectionState.Activated && await KernelHasAsync(profile.Interface, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (active is null or { State: NmActiveConnectionState.Deactivated })
+            {
+                var device = await nm.FindDeviceAsync(profile.Interface, cancellationToken).ConfigureAwait(false);
+                throw new NetworkManagerException(
+                    $"NetworkManager did not activate {profile.Id} on {profile.Interface} (device state {device?.State.ToString().ToLowerInvariant() ?? "absent"}): " +
+                    "check that the underlay exists and is up, and NetworkManager's log (journalctl -u NetworkManager)");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{profile.Id} was not activated within {SettleTimeout.TotalSeconds:0} s (state {active.State.ToString().ToLowerInvariant()})");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeactivateDeviceAsync(INetworkManager nm, string iface, CancellationToken cancellationToken)
+    {
+        var device = await nm.FindDeviceAsync(iface, cancellationToken).ConfigureAwait(false);
+        if (device?.ActiveConnection is { } active)
+        {
+            await nm.DeactivateAsync(active, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitUntilGoneAsync(iface, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeleteProfileAsync(INetworkManager nm, string gate, string iface, CancellationToken cancellationToken)
+    {
+        if (_profiles.Remove(gate, out var owned))
+        {
+            // NetworkManager deactivates the profile and removes the device it made for it.
+            await Call(async () =>
+            {
+                await nm.DeleteProfileAsync(owned.Path, cancellationToken).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+        }
+
+        await WaitUntilGoneAsync(iface, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitUntilGoneAsync(string iface, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (await KernelHasAsync(iface, cancellationToken).ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{iface} was still there {SettleTimeout.TotalSeconds:0} s after NetworkManager deactivated it");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ObservedGate?> KernelGateAsync(string iface, CancellationToken cancellationToken) =>
+        (await _kernel.ObserveAsync(new ObserveRequest(new[] { iface }.ToEquatableList(), EquatableList<string>.Empty), cancellationToken)
+            .ConfigureAwait(false)).Find(iface);
+
+    /// <summary>Adds back gatectl's flood entries and routes that <paramref name="before"/> had and the device lost.</summary>
+    private async Task RestoreOwnedAsync(string gate, ObservedGate before, CancellationToken cancellationToken)
+    {
+        var after = await KernelGateAsync(before.Interface, cancellationToken).ConfigureAwait(false);
+        var floods = after?.Fdb.Where(f => f.IsOwnedFlood).Select(f => f.Destination).ToHashSet() ?? [];
+        var routes = after?.Routes.Where(r => r.IsOwned).ToHashSet() ?? [];
+        var lost = before.Fdb.Where(f => f.IsOwnedFlood && !floods.Contains(f.Destination))
+            .Select(f => (PlanStep)new AddFlood(gate, before.Interface, f.Destination!))
+            .Concat(before.Routes.Where(r => r.IsOwned && r.Gateway is not null && !routes.Contains(r))
+                .Select(r => new AddRoute(gate, before.Interface, r.Destination, r.Gateway!)))
+            .ToList();
+        if (lost.Count > 0)
+        {
+            await _kernel.ExecuteAsync(lost, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> KernelHasAsync(string iface, CancellationToken cancellationToken)
+    {
+        var host = await _kernel.ObserveAsync(new ObserveRequest(new[] { iface }.ToEquatableList(), EquatableList<string>.Empty), cancellationToken)
+            .ConfigureAwait(false);
+        return host.Find(iface) is not null || host.OtherVxlans.Any(d => d.Name == iface);
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (NetworkManagerException error)
+        {
+            throw new BackendException("networkmanager", null, 0, error.Message, error);
+        }
+    }
+
+    /// <summary>A gatectl profile as stored: its object path and its values.</summary>
+    private sealed record OwnedProfile(string Path, VxlanProfile Profile);
+
+    /// <summary>One gate's profile changes folded from its plan steps, not yet written.</summary>
+    private sealed record PendingProfile(VxlanProfile Profile, string? Path, bool NewDevice, bool Activate, bool Deactivate, PlanStep LastStep)
+    {
+        public static PendingProfile New(PlanStep step, VxlanProfile profile) => new(profile, null, NewDevice: true, Activate: true, Deactivate: false, step);
+    }
+
+    /// <summary>Writing or activating a folded profile failed; carries the step it is reported against.</summary>
+    private sealed class FlushException(PlanStep step, string message, Exception? inner) : Exception(message, inner)
+    {
+        public PlanStep Step { get; } = step;
+    }
+}
