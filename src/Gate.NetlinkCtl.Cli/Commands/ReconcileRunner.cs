@@ -1,4 +1,5 @@
 using Gate.NetlinkCtl.Backends;
+using Gate.NetlinkCtl.Guard;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
 
@@ -8,7 +9,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 public static class ReconcileRunner
 {
     /// <summary>Creates the reconciler the CLI uses; host features (extensions) are registered here.</summary>
-    public static Func<GateReconciler> CreateReconciler { get; set; } = () => new GateReconciler(BackendSelector.Default);
+    public static Func<GateReconciler> CreateReconciler { get; set; } = () => new GateReconciler(BackendSelector.Default, [new GuardExtension()]);
 
     /// <summary>Loads <paramref name="path"/>, runs <paramref name="action"/> on the valid state, and maps failures to exit codes.</summary>
     public static async Task<int> WithStateAsync(string path, TextWriter stderr, Func<DesiredState, Task<int>> action)

@@ -15,6 +15,9 @@ public sealed class GuardException : Exception
     {
     }
 
+    /// <summary>True when the failure is that nft (or unshare) is not installed.</summary>
+    public bool MissingProgram { get; init; }
+
     /// <summary>Creates the exception without a message (for serializers).</summary>
     public GuardException()
     {

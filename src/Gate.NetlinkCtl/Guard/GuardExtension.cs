@@ -1,3 +1,4 @@
+using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Rendering;
 
@@ -20,7 +21,16 @@ public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileE
     /// <inheritdoc />
     public async Task<IReadOnlyList<ExtensionStep>> PlanAsync(ExtensionContext context, CancellationToken cancellationToken)
     {
-        var comparison = await Guard(context).CompareAsync(context.Desired, cancellationToken).ConfigureAwait(false);
+        GuardComparison comparison;
+        try
+        {
+            comparison = await Guard(context).CompareAsync(context.Desired, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GuardException or TemplateException)
+        {
+            throw new BackendException(ExtensionName, null, 0, e.Message, e);
+        }
+
         if (comparison.Drift.InSync)
         {
             return [];
@@ -32,13 +42,25 @@ public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileE
     }
 
     /// <inheritdoc />
-    public Task ExecuteAsync(ExtensionStep change, ExtensionContext context, CancellationToken cancellationToken) => change switch
+    public async Task ExecuteAsync(ExtensionStep change, ExtensionContext context, CancellationToken cancellationToken)
     {
-        LoadGuard load => Guard(context).LoadAsync(load.Ruleset, cancellationToken),
-        RemoveGuard => Guard(context).RemoveAsync(cancellationToken),
-        RestoreGuard restore => Guard(context).RestoreAsync(restore.Snapshot, cancellationToken),
-        _ => throw new InvalidOperationException($"the guard cannot execute '{change.Describe()}'"),
-    };
+        var guard = Guard(context);
+        try
+        {
+            await (change switch
+            {
+                LoadGuard load => guard.LoadAsync(load.Ruleset, cancellationToken),
+                RemoveGuard => guard.RemoveAsync(cancellationToken),
+                RestoreGuard restore => guard.RestoreAsync(restore.Snapshot, cancellationToken),
+                _ => throw new InvalidOperationException($"the guard cannot execute '{change.Describe()}'"),
+            }).ConfigureAwait(false);
+        }
+        catch (GuardException e)
+        {
+            // The reconciler rolls back on backend failures; the guard's are reported the same way.
+            throw new BackendException(ExtensionName, change, 0, e.Message, e);
+        }
+    }
 
     private NftablesGuard Guard(ExtensionContext context) => new(context.Reconcile.Netns, renderer);
 }

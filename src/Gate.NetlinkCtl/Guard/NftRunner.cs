@@ -57,7 +57,10 @@ internal sealed class NftRunner
         catch (Win32Exception e)
         {
             throw new GuardException(
-                $"cannot run '{_program}' for the VXLAN guard: {e.Message}; install nftables (and util-linux for unshare), or set host.guard: false", e);
+                $"cannot run '{_program}' for the VXLAN guard: {e.Message}; install nftables (and util-linux for unshare), or set host.guard: false", e)
+            {
+                MissingProgram = true,
+            };
         }
     }
 }

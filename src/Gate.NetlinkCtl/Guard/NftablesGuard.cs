@@ -140,12 +140,22 @@ public sealed class NftablesGuard
     /// <summary>The drift, with the ruleset to load (null when no table is wanted) and the table as observed.</summary>
     internal async Task<GuardComparison> CompareAsync(DesiredState desired, CancellationToken cancellationToken)
     {
-        var observed = await ObserveAsync(cancellationToken).ConfigureAwait(false);
         if (!IsWanted(desired))
         {
-            return new GuardComparison(GuardDrift.Compare(null, observed?.Ruleset), null, observed);
+            GuardSnapshot? existing;
+            try
+            {
+                existing = await ObserveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (GuardException e) when (e.MissingProgram)
+            {
+                existing = null; // without nft there can be no table to remove, and a host without the guard needs no nftables
+            }
+
+            return new GuardComparison(GuardDrift.Compare(null, existing?.Ruleset), null, existing);
         }
 
+        var observed = await ObserveAsync(cancellationToken).ConfigureAwait(false);
         var ruleset = Render(desired);
         var wanted = await CanonicalAsync(ruleset, cancellationToken).ConfigureAwait(false);
         return new GuardComparison(GuardDrift.Compare(wanted, observed?.Ruleset), ruleset, observed);

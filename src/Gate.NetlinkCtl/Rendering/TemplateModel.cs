@@ -1,3 +1,4 @@
+using Gate.NetlinkCtl.Backends.NetworkManager.Profiles;
 using Gate.NetlinkCtl.Guard;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
@@ -16,9 +17,6 @@ namespace Gate.NetlinkCtl.Rendering;
 /// </remarks>
 public static class TemplateModel
 {
-    // A gate's NetworkManager connection id is this prefix and the gate's name (docs/ARCHITECTURE.md).
-    private const string ConnectionIdPrefix = "gatectl-";
-
     /// <summary>The variables shared by every template rendered from <paramref name="state"/>.</summary>
     /// <param name="state">The desired state.</param>
     /// <param name="source">How the header comments name the state (usually the file name).</param>
@@ -66,7 +64,8 @@ public static class TemplateModel
         Set(g, "present", gate.State == GatePresence.Present);
         Set(g, "interface", gate.Interface);
         Set(g, "alias", Ownership.AliasFor(gate.Name));
-        Set(g, "connection_id", ConnectionIdPrefix + gate.Name);
+        Set(g, "connection_id", ProfileIdentity.IdFor(gate.Name));
+        Set(g, "connection_uuid", ProfileIdentity.UuidFor(gate.Name).ToString());
         Set(g, "vni", (long)gate.Vni);
         Set(g, "underlay", gate.Underlay);
         Set(g, "local", gate.Local.ToString());

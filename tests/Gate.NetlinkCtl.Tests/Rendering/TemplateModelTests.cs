@@ -1,4 +1,5 @@
 using System.Net;
+using Gate.NetlinkCtl.Backends.NetworkManager.Profiles;
 using Gate.NetlinkCtl.Rendering;
 using Gate.NetlinkCtl.State;
 using Scriban.Runtime;
@@ -39,6 +40,7 @@ public sealed class TemplateModelTests
 
         Assert.Equal("gatectl:main", gate["alias"]);
         Assert.Equal("gatectl-main", gate["connection_id"]);
+        Assert.Equal(ProfileIdentity.UuidFor("main").ToString(), gate["connection_uuid"]);
     }
 
     [Fact]
