@@ -44,7 +44,7 @@ public static class ApplyCommand
     {
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(ApplyReport.From(result, context), ReconcileJsonContext.Default.ApplyReport));
+            stdout.WriteLine(JsonSerializer.Serialize(ApplyReport.From(result, context), ReconcileJsonContext.Readable.ApplyReport));
             return result.Succeeded ? ExitCodes.Ok : ExitCodes.Error;
         }
 

@@ -37,7 +37,7 @@ public static class DiffCommand
     {
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(DiffReport.From(report, context), ReconcileJsonContext.Default.DiffReport));
+            stdout.WriteLine(JsonSerializer.Serialize(DiffReport.From(report, context), ReconcileJsonContext.Readable.DiffReport));
             return;
         }
 

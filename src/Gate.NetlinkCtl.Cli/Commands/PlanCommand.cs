@@ -40,7 +40,7 @@ public static class PlanCommand
     {
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(PlanReport.From(result, context), ReconcileJsonContext.Default.PlanReport));
+            stdout.WriteLine(JsonSerializer.Serialize(PlanReport.From(result, context), ReconcileJsonContext.Readable.PlanReport));
             return;
         }
 

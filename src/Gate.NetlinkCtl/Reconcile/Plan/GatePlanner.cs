@@ -10,8 +10,11 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// </summary>
 public static class GatePlanner
 {
-    /// <summary>Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left the file.</summary>
-    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true)
+    /// <summary>
+    /// Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
+    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason.
+    /// </summary>
+    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
     {
         var problems = new List<PlanProblem>();
         var deletions = new List<PlanStep>();
@@ -26,7 +29,7 @@ public static class GatePlanner
             {
                 if (owner == gate.Name)
                 {
-                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, "state: absent"));
+                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, absentReason));
                 }
 
                 continue;
