@@ -78,9 +78,15 @@ public sealed class GateReconciler
         {
             await run.ExecuteAsync(plan.Steps, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is BackendException or IOException or InvalidOperationException)
+        catch (OperationCanceledException)
         {
-            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, cancellationToken).ConfigureAwait(false);
+            // Stopping half-way would leave a mixed host: put it back first, whatever the caller's token says.
+            await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
             return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
         }
 
@@ -114,7 +120,7 @@ public sealed class GateReconciler
             var left = GatePlanner.PlanRestore(checkpoint, after);
             return (steps.ToEquatableList(), left.InSync ? null : "still differs from before: " + string.Join("; ", left.Steps), after);
         }
-        catch (Exception error) when (error is BackendException or IOException or InvalidOperationException)
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
             return (steps.ToEquatableList(), error.Message, ObservedHost.Empty);
         }
