@@ -66,6 +66,14 @@ internal ref struct NetlinkWriter
         span[size..].Clear();
     }
 
+    /// <summary>Writes raw bytes (a pre-built payload), padded to 4 bytes.</summary>
+    public void WriteRaw(scoped ReadOnlySpan<byte> bytes)
+    {
+        var span = Reserve(Align(bytes.Length));
+        bytes.CopyTo(span);
+        span[bytes.Length..].Clear();
+    }
+
     /// <summary>Writes an attribute with raw bytes as value.</summary>
     public void WriteAttribute(ushort type, scoped ReadOnlySpan<byte> value)
     {
