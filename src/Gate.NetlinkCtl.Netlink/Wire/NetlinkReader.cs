@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -91,7 +92,7 @@ internal static class NetlinkValue
     public static T ReadHeader<T>(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> attributes)
         where T : unmanaged
     {
-        var size = Marshal.SizeOf<T>();
+        var size = Unsafe.SizeOf<T>();
         if (payload.Length < size)
         {
             ThrowHelper.ThrowTruncated(WireName<T>(), size, payload.Length);

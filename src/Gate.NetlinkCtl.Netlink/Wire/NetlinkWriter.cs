@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -60,7 +61,7 @@ internal ref struct NetlinkWriter
     public void Write<T>(in T header)
         where T : unmanaged
     {
-        var size = Marshal.SizeOf<T>();
+        var size = Unsafe.SizeOf<T>();
         var span = Reserve(Align(size));
         MemoryMarshal.Write(span, in header);
         span[size..].Clear();
