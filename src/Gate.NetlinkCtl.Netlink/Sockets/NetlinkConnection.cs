@@ -189,6 +189,26 @@ internal sealed class NetlinkConnection : IDisposable
         return (errno, message);
     }
 
+    // A failed dump's NLMSG_DONE carries the errno and, with NLM_F_ACK_TLVS, the extended-ack attributes after it.
+    private static string? ReadDoneMessage(in NlMsgHeader header, ReadOnlySpan<byte> payload)
+    {
+        if ((header.Flags & NlmFlags.AckTlvs) == 0)
+        {
+            return null;
+        }
+
+        var attributes = new NetlinkAttributeReader(payload[4..]);
+        while (attributes.TryRead(out var type, out var value))
+        {
+            if (type == NlMsgErrAttr.Msg)
+            {
+                return NetlinkValue.String(value);
+            }
+        }
+
+        return null;
+    }
+
     private (List<T> Items, bool Interrupted) DumpOnce<T>(Span<byte> request, string what, MessageDecoder<T> decode)
     {
         var sequence = Stamp(request, NextSequence());
@@ -216,7 +236,7 @@ internal sealed class NetlinkConnection : IDisposable
                         var status = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
                         if (status != 0)
                         {
-                            throw new NetlinkException(status, what);
+                            throw new NetlinkException(status, what, ReadDoneMessage(header, payload));
                         }
 
                         return (items, interrupted);
