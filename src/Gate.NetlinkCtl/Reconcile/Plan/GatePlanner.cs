@@ -56,6 +56,15 @@ public static class GatePlanner
                 continue;
             }
 
+            if (gate.Mtu is { } mtu && mtu > underlay.Mtu - GateSpec.VxlanOverhead)
+            {
+                // The kernel clamps a larger MTU at creation and refuses it later, so the gate could never be in sync.
+                problems.Add(new PlanProblem(gate.Name, gate.Interface,
+                    $"mtu {mtu} is more than underlay {underlay.Name} allows ({underlay.Mtu} minus {GateSpec.VxlanOverhead} for VXLAN = {underlay.Mtu - GateSpec.VxlanOverhead}): "
+                    + "lower 'mtu' or raise the underlay's MTU"));
+                continue;
+            }
+
             targets.Add((GateTarget.FromSpec(gate, underlay), observed));
         }
 
