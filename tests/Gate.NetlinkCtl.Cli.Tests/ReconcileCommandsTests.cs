@@ -86,7 +86,7 @@ public sealed class ReconcileCommandsTests : IAsyncLifetime
         Assert.Contains("  interface: gate0", showOut, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, shownPlanExit);
         Assert.Equal(ExitCodes.Ok, deleteExit);
-        Assert.Contains("delete gate0 (state: absent)", deleteOut, StringComparison.Ordinal);
+        Assert.Contains("delete gate0 (gatectl delete)", deleteOut, StringComparison.Ordinal);
         Assert.DoesNotContain("gate0", await Ns.IpAsync("-br", "link"), StringComparison.Ordinal);
     }
 

@@ -10,8 +10,11 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// </summary>
 public static class GatePlanner
 {
-    /// <summary>Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left the file.</summary>
-    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true)
+    /// <summary>
+    /// Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
+    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason.
+    /// </summary>
+    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
     {
         var problems = new List<PlanProblem>();
         var deletions = new List<PlanStep>();
@@ -26,7 +29,7 @@ public static class GatePlanner
             {
                 if (owner == gate.Name)
                 {
-                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, "state: absent"));
+                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, absentReason));
                 }
 
                 continue;
@@ -53,6 +56,15 @@ public static class GatePlanner
                 continue;
             }
 
+            if (gate.Mtu is { } mtu && mtu > underlay.Mtu - GateSpec.VxlanOverhead)
+            {
+                // The kernel clamps a larger MTU at creation and refuses it later, so the gate could never be in sync.
+                problems.Add(new PlanProblem(gate.Name, gate.Interface,
+                    $"mtu {mtu} is more than underlay {underlay.Name} allows ({underlay.Mtu} minus {GateSpec.VxlanOverhead} for VXLAN = {underlay.Mtu - GateSpec.VxlanOverhead}): "
+                    + "lower 'mtu' or raise the underlay's MTU"));
+                continue;
+            }
+
             targets.Add((GateTarget.FromSpec(gate, underlay), observed));
         }
 
@@ -76,7 +88,33 @@ public static class GatePlanner
 
         var steps = deletions.Concat(targets.SelectMany(t => PlanGate(t.Target, t.Observed))).ToList();
         problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
+        problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
         return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList());
+    }
+
+    /// <summary>
+    /// The kernel allows one IPv4 VXLAN device per VNI and destination port, whatever its local address or underlay:
+    /// a target that would share both with a device that stays (foreign, or gatectl's and left alone) cannot be created.
+    /// </summary>
+    private static IEnumerable<PlanProblem> VniConflicts(IReadOnlyList<GateTarget> targets, HashSet<string> deleted, ObservedHost host)
+    {
+        var targeted = targets.Select(t => t.Interface).ToHashSet(StringComparer.Ordinal);
+        var staying = host.OtherVxlans
+            .Concat(host.Gates.Select(g => g.Device))
+            .Where(d => d.Vxlan is not null && !targeted.Contains(d.Name) && !deleted.Contains(d.Name))
+            .Select(d => (d.Name, d.Vxlan!.Vni, d.Vxlan.Port, Owner: d.IsGatectls ? $"gatectl's gate '{d.OwnerGate}'" : "not gatectl's"));
+        var planned = targets.Select(t => (Name: t.Interface, t.Device.Vni, t.Device.Port, Owner: $"gate '{t.Gate}' in this file"));
+        var all = staying.Concat(planned).ToList();
+        foreach (var target in targets)
+        {
+            var clash = all.FirstOrDefault(d => d.Name != target.Interface && d.Vni == target.Device.Vni && d.Port == target.Device.Port);
+            if (clash.Name is not null)
+            {
+                yield return new PlanProblem(target.Gate, target.Interface,
+                    $"VNI {target.Device.Vni} on port {target.Device.Port} is already used by vxlan device {clash.Name} ({clash.Owner}); "
+                    + "the kernel allows one device per VNI and port: remove that device or choose another VNI");
+            }
+        }
     }
 
     /// <summary>Plans the way back from <paramref name="current"/> to a checkpoint: gatectl's devices as they were, new ones deleted.</summary>
@@ -115,13 +153,18 @@ public static class GatePlanner
         var haveFloods = owned?.OwnedFloods.ToHashSet() ?? [];
         var haveRoutes = owned?.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).ToHashSet() ?? [];
         var up = owned?.Device.Up ?? false;
+        // Sets, not list scans: a gate can carry thousands of flood entries.
+        var wantAddresses = target.Addresses.ToHashSet();
+        var wantFloods = target.Floods.ToHashSet();
+        var wantRoutes = target.Routes.ToHashSet();
 
         if (owned is not null)
         {
             steps.InsertRange(0, [
-                .. haveRoutes.Where(r => !target.Routes.Contains(r)).Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
-                .. haveFloods.Where(f => !target.Floods.Contains(f)).Select(f => new RemoveFlood(gate, name, f)),
-                .. haveAddresses.Where(a => !target.Addresses.Contains(a)).Select(a => new RemoveAddress(gate, name, a)),
+                .. owned.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).Where(r => !wantRoutes.Contains(r))
+                    .Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
+                .. owned.OwnedFloods.Where(f => !wantFloods.Contains(f)).Select(f => new RemoveFlood(gate, name, f)),
+                .. owned.OwnedAddresses.Where(a => !wantAddresses.Contains(a)).Select(a => new RemoveAddress(gate, name, a)),
             ]);
             if (owned.Device.Mtu != target.Device.Mtu)
             {
