@@ -109,7 +109,6 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
                 var step = steps[index];
                 if (!await IsProfileGateAsync(nm, step, cancellationToken).ConfigureAwait(false))
                 {
-                    await FlushAsync(nm!, pending, step.Gate, cancellationToken).ConfigureAwait(false);
                     await RunOnKernelAsync(step, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -165,12 +164,15 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         catch (BackendException failure)
         {
             // Re-reported against this batch's step numbering, with the kernel's (or NetworkManager's) own words.
-            throw new BackendException("networkmanager", steps[index], index, failure.InnerException?.Message ?? failure.Message, failure);
+            throw new BackendException("networkmanager", StepAt(index), index, failure.InnerException?.Message ?? failure.Message, failure);
         }
-        catch (NetworkManagerException failure)
+        catch (Exception failure) when (failure is NetworkManagerException or TimeoutException)
         {
-            throw new BackendException("networkmanager", steps[Math.Min(index, steps.Count - 1)], index, failure.Message, failure);
+            throw new BackendException("networkmanager", StepAt(index), index, failure.Message, failure);
         }
+
+        // Past the last step only while the last gate's folded profile is written.
+        PlanStep StepAt(int i) => steps[Math.Min(i, steps.Count - 1)];
     }
 
     /// <inheritdoc />
