@@ -49,9 +49,30 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         _mode = mode;
     }
 
-    /// <summary>Creates the backend for the system bus (<c>DBUS_SYSTEM_BUS_ADDRESS</c> or the default) or <paramref name="busAddress"/>.</summary>
-    public static NetworkManagerBackend ForBus(string? busAddress, IGateBackend kernel, NetworkManagerMode mode) =>
-        new(async ct => await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false), kernel, mode);
+    /// <summary>
+    /// Creates the backend for the system bus (<c>DBUS_SYSTEM_BUS_ADDRESS</c> or the default) or <paramref name="busAddress"/>;
+    /// a NetworkManager that runs in another network namespace than <paramref name="netns"/> counts as unreachable.
+    /// </summary>
+    public static NetworkManagerBackend ForBus(string? busAddress, string? netns, IGateBackend kernel, NetworkManagerMode mode) =>
+        new(async ct =>
+        {
+            var client = await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false);
+            try
+            {
+                var pid = await client.GetProcessIdAsync(ct).ConfigureAwait(false);
+                if (await NetworkManagerNamespace.MismatchAsync(pid, netns, ct).ConfigureAwait(false) is { } mismatch)
+                {
+                    throw new NetworkManagerUnavailableException(client.BusAddress, mismatch);
+                }
+
+                return client;
+            }
+            catch
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, kernel, mode);
 
     /// <inheritdoc />
     /// <remarks><c>networkmanager</c> when the observed gates are (or will be) profiles; <c>netlink</c> when <c>auto</c> found no use for NetworkManager.</remarks>
