@@ -287,18 +287,19 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         }
 
         bool isProfile;
-        if (_mode == NetworkManagerMode.Required)
-        {
-            isProfile = true;
-        }
-        else if (nm is null || step is not CreateDevice create)
+        if (step is not CreateDevice create)
         {
             // An existing gate without a profile was made over rtnetlink: it stays that way.
             isProfile = false;
         }
+        else if (_mode == NetworkManagerMode.Required)
+        {
+            isProfile = true;
+        }
         else
         {
-            isProfile = create.Device.Underlay is { } underlay
+            isProfile = nm is not null
+                && create.Device.Underlay is { } underlay
                 && (await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false)).Managed;
         }
 
