@@ -244,7 +244,7 @@ public sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
         var version = await Call(() => nm.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
         if (_mode == NetworkManagerMode.Required)
         {
-            _choices.Add($"networkmanager for every gate: the state file asks for it (NetworkManager {version} on {nm.BusAddress})");
+            _choices.Add($"networkmanager for every new gate: backend networkmanager was asked for (NetworkManager {version} on {nm.BusAddress})");
             return;
         }
 
