@@ -16,7 +16,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// </summary>
 public sealed partial class ReconcileDaemon(
     DaemonOptions options,
-    StateFile stateFile,
+    StateInForce stateFile,
     IReconcilePass pass,
     IKernelEventFeed? events,
     ILogger<ReconcileDaemon> logger) : BackgroundService
@@ -30,6 +30,7 @@ public sealed partial class ReconcileDaemon(
     private PosixSignalRegistration? _sighup;
     private Task _listener = Task.CompletedTask;
     private ReconcileRecord? _last;
+    private ReconcileRecord? _lastRepair;
     private DateTimeOffset? _lastSuccessAt;
     private DateTimeOffset? _nextRetryAt;
     private int _consecutiveFailures;
@@ -134,10 +135,7 @@ public sealed partial class ReconcileDaemon(
             var outcome = await pass.RunAsync(state, cancellationToken).ConfigureAwait(false);
             repairs = outcome.Repairs;
             gates = outcome.Gates;
-            if (!outcome.InSync)
-            {
-                error = "still out of sync after apply: " + string.Join(", ", outcome.Gates.Where(g => !g.InSync).Select(g => g.Gate));
-            }
+            error = outcome.Error;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -219,6 +217,10 @@ public sealed partial class ReconcileDaemon(
 
         _metrics.RecordReconcile(result, duration, finishedAt, repairs, gates, _consecutiveFailures);
         _last = new ReconcileRecord(startedAt, duration.TotalSeconds, triggerNames, result, repairs, gates ?? _last?.Gates ?? [], error);
+        if (repairs.Count > 0)
+        {
+            _lastRepair = _last;
+        }
     }
 
     private async Task WatchGatesAsync(DesiredState state, CancellationToken cancellationToken)
@@ -318,6 +320,7 @@ public sealed partial class ReconcileDaemon(
         DateTimeOffset.UtcNow,
         new StateFileStatus(stateFile.CurrentHash, stateFile.LoadedAt, [.. stateFile.Current!.Gates.Select(g => g.Name)], stateFile.RejectedErrors),
         _last,
+        _lastRepair,
         _lastSuccessAt,
         _consecutiveFailures,
         _nextRetryAt,

@@ -90,6 +90,7 @@ public sealed class StatusAndFilesTests : IDisposable
             new ReconcileRecord(at.AddSeconds(60), 0.012, ["kernel-event"], ReconcileResults.Repaired,
                 [new DriftRepair("soracom", "add-fdb", "00:00:00:00:00:00 dst 192.0.2.10")],
                 [new GateSync("soracom", "vxgate0", true)], null),
+            null,
             at.AddSeconds(60),
             0,
             null,
