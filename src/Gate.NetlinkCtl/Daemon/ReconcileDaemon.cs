@@ -289,17 +289,8 @@ public sealed partial class ReconcileDaemon(
 
     private void WriteObservability()
     {
-        var state = stateFile.Current!;
-        try
-        {
-            StatusFile.Write(options.StatusPath, BuildStatus());
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogWriteFailed(options.StatusPath, ex.Message);
-        }
-
-        if (state.Host.MetricsPath is { } metricsPath)
+        // Metrics first: the status file is the last word (tests and people read it to know a pass is done).
+        if (stateFile.Current!.Host.MetricsPath is { } metricsPath)
         {
             try
             {
@@ -309,6 +300,15 @@ public sealed partial class ReconcileDaemon(
             {
                 LogWriteFailed(metricsPath, ex.Message);
             }
+        }
+
+        try
+        {
+            StatusFile.Write(options.StatusPath, BuildStatus());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogWriteFailed(options.StatusPath, ex.Message);
         }
     }
 
