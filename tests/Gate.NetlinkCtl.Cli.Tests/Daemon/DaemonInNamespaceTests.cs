@@ -139,6 +139,21 @@ public sealed class DaemonInNamespaceTests
     }
 
     [Fact]
+    public async Task With_only_CAP_NET_ADMIN_as_the_unit_grants_the_daemon_still_repairs_drift()
+    {
+        await using var d = await RunningDaemon.CreateAsync(d => State(d));
+        await d.StartConfinedAsync();
+        Assert.Contains("CapEff:\t0000000000001000", await File.ReadAllTextAsync($"/proc/{d.Pid}/status", TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        await d.Namespace.BridgeAsync("fdb", "del", Flood, "dev", "vxlab0", "dst", "198.51.100.4");
+
+        // The repair runs `ip` and `bridge` as children: they inherit CAP_NET_ADMIN as an ambient capability.
+        await d.WaitUntilAsync(async () => (await FdbAsync(d)).Contains($"{Flood} dst 198.51.100.4 self permanent", StringComparison.Ordinal), "the FDB entry to come back");
+        d.Signal(Signals.Terminate);
+        Assert.Equal(ExitCodes.Ok, await d.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Status_and_metrics_report_the_running_daemon()
     {
         await using var d = await RunningDaemon.CreateAsync(d => State(d));

@@ -19,6 +19,7 @@ internal sealed class RunningDaemon : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly CancellationTokenSource _kill = new();
     private CommandTask<CommandResult>? _process;
+    private bool _confined;
 
     private RunningDaemon(TestNamespace ns, string directory)
     {
@@ -41,8 +42,8 @@ internal sealed class RunningDaemon : IAsyncDisposable
     /// <summary>The runtime directory given to the daemon.</summary>
     public string RuntimeDirectory => Path.Combine(Directory, "run");
 
-    /// <summary>The daemon's status file.</summary>
-    public string StatusPath => StatusFile.PathIn(RuntimeDirectory, Namespace.Name);
+    /// <summary>The daemon's status file (per namespace with <c>--netns</c>; the plain one when confined inside the namespace).</summary>
+    public string StatusPath => StatusFile.PathIn(RuntimeDirectory, _confined ? null : Namespace.Name);
 
     /// <summary>The daemon's process id.</summary>
     public int Pid => _process?.ProcessId ?? throw new InvalidOperationException("the daemon was not started");
@@ -89,16 +90,39 @@ internal sealed class RunningDaemon : IAsyncDisposable
         await WaitForStatusAsync(s => s.LastReconcile is not null, "the first reconcile");
     }
 
+    /// <summary>
+    /// Starts <c>gatectl run</c> inside the namespace with only what gatectl.service grants: CAP_NET_ADMIN as the
+    /// sole bounding and ambient capability, root's other powers locked away (securebits noroot), no new privileges.
+    /// <c>ip netns exec</c> and <c>setpriv</c> each exec the next program, so the process id is the daemon's.
+    /// </summary>
+    public async Task StartConfinedAsync()
+    {
+        Prerequisites.RequireCommand("setpriv", "util-linux");
+        _confined = true;
+        Start("ip", [
+            "netns", "exec", Namespace.Name,
+            "setpriv", "--bounding-set", "-all,+net_admin", "--inh-caps", "-all,+net_admin", "--ambient-caps", "-all,+net_admin",
+            "--securebits", "+noroot,+noroot_locked", "--no-new-privs",
+            Gatectl, "run", StatePath, "--runtime-dir", RuntimeDirectory,
+        ]);
+        await WaitForStatusAsync(s => s.LastReconcile is not null, "the first reconcile");
+    }
+
     /// <summary>Starts <c>gatectl run</c> without waiting for anything.</summary>
     public Task StartProcessOnlyAsync(params string[] extraArguments)
     {
-        _process = CliWrap.Cli.Wrap(Gatectl)
-            .WithArguments(["run", StatePath, "--netns", Namespace.Name, "--runtime-dir", RuntimeDirectory, .. extraArguments])
+        Start(Gatectl, ["run", StatePath, "--netns", Namespace.Name, "--runtime-dir", RuntimeDirectory, .. extraArguments]);
+        return Task.CompletedTask;
+    }
+
+    private void Start(string program, string[] arguments)
+    {
+        _process = CliWrap.Cli.Wrap(program)
+            .WithArguments(arguments)
             .WithStandardErrorPipe(PipeTarget.ToDelegate(AppendLog))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(AppendLog))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(_kill.Token);
-        return Task.CompletedTask;
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the status file; fails the test after <see cref="WaitLimit"/>.</summary>
