@@ -38,6 +38,11 @@ public static class GatectlCli
         root.Subcommands.Add(Commands.RunCommand.Build());
         root.Subcommands.Add(Commands.StatusCommand.Build());
         root.Subcommands.Add(Commands.ValidateCommand.Build());
+        root.Subcommands.Add(Commands.PlanCommand.Build());
+        root.Subcommands.Add(Commands.ApplyCommand.Build());
+        root.Subcommands.Add(Commands.DiffCommand.Build());
+        root.Subcommands.Add(Commands.ShowCommand.Build());
+        root.Subcommands.Add(Commands.DeleteCommand.Build());
         root.Subcommands.Add(Commands.VersionCommand.Build());
         return root;
     }

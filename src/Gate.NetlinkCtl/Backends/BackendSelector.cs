@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Gate.NetlinkCtl.Backends.Iproute2;
+using Gate.NetlinkCtl.Backends.Netlink;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
 
@@ -25,6 +26,7 @@ public sealed class BackendSelector
     /// <summary>netlink and iproute2; <c>auto</c> means netlink.</summary>
     public static BackendSelector Default { get; } = new(
         ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>>.Empty
+            .Add(BackendKind.Netlink, context => new NetlinkBackend(context.Netns))
             .Add(BackendKind.Iproute2, context => new Iproute2Backend(context.Netns)),
         (_, _) => ValueTask.FromResult(BackendKind.Netlink));
 

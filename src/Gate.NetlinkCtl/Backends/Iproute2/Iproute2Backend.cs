@@ -22,9 +22,6 @@ public sealed partial class Iproute2Backend : IGateBackend
     /// <inheritdoc />
     public string Name => "iproute2";
 
-    /// <summary>How many batch lines this instance has sent to the kernel (for tests that prove zero writes).</summary>
-    public int Writes { get; private set; }
-
     /// <inheritdoc />
     public async Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default)
     {
@@ -67,7 +64,6 @@ public sealed partial class Iproute2Backend : IGateBackend
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
             var failedLine = FailedLine(result.StandardError);
-            Writes += result.ExitCode == 0 ? batch.Count : Math.Max(0, (failedLine ?? 1) - 1);
             if (result.ExitCode != 0)
             {
                 var failed = batch[Math.Clamp((failedLine ?? 1) - 1, 0, batch.Count - 1)];
