@@ -19,27 +19,28 @@ public static class RunCommand
         var command = new Command("run", "Run the daemon: reconcile at start, on rtnetlink events touching a gate, every host.reconcileInterval, when the state file changes and on SIGHUP. SIGTERM stops it (exit 0).")
         {
             file,
-            DaemonCliOptions.Netns,
             DaemonCliOptions.RuntimeDirectory,
             noEvents,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new DaemonOptions(
+        command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
+        {
+            var runtimeDirectory = parse.GetValue(DaemonCliOptions.RuntimeDirectory)!;
+            var context = ReconcileOptions.Context(parse) with { LockDirectory = runtimeDirectory };
+            var options = new DaemonOptions(
                 parse.GetValue(file)!,
-                parse.GetValue(DaemonCliOptions.Netns),
-                StatusFile.PathIn(parse.GetValue(DaemonCliOptions.RuntimeDirectory)!, parse.GetValue(DaemonCliOptions.Netns)),
-                ListenForEvents: !parse.GetValue(noEvents)),
-            parse.GetValue(DaemonCliOptions.RuntimeDirectory)!,
-            parse.InvocationConfiguration.Error,
-            cancellationToken));
+                context.Netns,
+                StatusFile.PathIn(runtimeDirectory, context.Netns),
+                ListenForEvents: !parse.GetValue(noEvents));
+            return RunAsync(options, context, parse.InvocationConfiguration.Error, cancellationToken);
+        });
         return command;
     }
 
     /// <summary>Runs the daemon until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(DaemonOptions options, string runtimeDirectory, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(DaemonOptions options, ReconcileContext context, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var context = new ReconcileContext(options.Netns) { LockDirectory = runtimeDirectory };
-        var pass = new GateReconcilerPass(new GateReconciler(), context);
+        // The same reconciler as `gatectl apply`, host features (extensions) included.
+        var pass = new GateReconcilerPass(ReconcileRunner.CreateReconciler(), context);
         using var host = DaemonHost.Build(options, pass, new RtnlEventFeed(options.Netns));
         try
         {
@@ -58,15 +59,9 @@ public static class RunCommand
     }
 }
 
-/// <summary>Options of the daemon's verbs (<c>run</c>, <c>status</c>), defined once so both read the same.</summary>
+/// <summary>The option the daemon's verbs (<c>run</c>, <c>status</c>) add to <see cref="ReconcileOptions"/>.</summary>
 public static class DaemonCliOptions
 {
-    /// <summary><c>--netns NAME</c>: manage (or report on) a named network namespace.</summary>
-    public static Option<string?> Netns { get; } = new("--netns")
-    {
-        Description = "Named network namespace (as 'ip netns' knows it) to manage instead of the daemon's own; its status file is per namespace.",
-    };
-
     /// <summary><c>--runtime-dir DIR</c>: where the status file and the apply lock live.</summary>
     public static Option<string> RuntimeDirectory { get; } = new("--runtime-dir")
     {

@@ -14,12 +14,12 @@ public static class StatusCommand
     {
         var command = new Command("status", "Show the daemon's last reconcile (when, result, drift repaired, errors). Exit 0 when the daemon runs and its last reconcile succeeded, 1 otherwise.")
         {
-            DaemonCliOptions.Netns,
+            ReconcileOptions.Netns,
             DaemonCliOptions.RuntimeDirectory,
             CommonOptions.Output,
         };
         command.SetAction(parse => Run(
-            StatusFile.PathIn(parse.GetValue(DaemonCliOptions.RuntimeDirectory)!, parse.GetValue(DaemonCliOptions.Netns)),
+            StatusFile.PathIn(parse.GetValue(DaemonCliOptions.RuntimeDirectory)!, parse.GetValue(ReconcileOptions.Netns)),
             parse.GetValue(CommonOptions.Output),
             DateTimeOffset.UtcNow,
             parse.InvocationConfiguration.Output,

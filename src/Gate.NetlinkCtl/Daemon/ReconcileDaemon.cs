@@ -64,7 +64,7 @@ public sealed partial class ReconcileDaemon(
         }
 
         // The first reconcile runs before StartAsync returns, so systemd's READY=1 means "applied once".
-        await ReconcileAsync(new HashSet<ReconcileTrigger> { ReconcileTrigger.Start }, cancellationToken).ConfigureAwait(false);
+        await ReconcileAsync(new HashSet<ReconcileTrigger> { ReconcileTrigger.Start }).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,11 +110,11 @@ public sealed partial class ReconcileDaemon(
                 return;
             }
 
-            await ReconcileAsync(burst, stoppingToken).ConfigureAwait(false);
+            await ReconcileAsync(burst).ConfigureAwait(false);
         }
     }
 
-    private async Task ReconcileAsync(IReadOnlySet<ReconcileTrigger> triggers, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(IReadOnlySet<ReconcileTrigger> triggers)
     {
         var read = RefreshState();
         if (read != StateFileRead.Loaded && triggers.All(t => t == ReconcileTrigger.StateFileChanged))
@@ -132,14 +132,12 @@ public sealed partial class ReconcileDaemon(
         string? error = null;
         try
         {
-            var outcome = await pass.RunAsync(state, cancellationToken).ConfigureAwait(false);
+            // Never cancelled: a reconcile in flight finishes (or rolls back) before SIGTERM takes effect, so a
+            // stop never leaves a half-applied plan. Each step is bounded by the backend's own timeouts.
+            var outcome = await pass.RunAsync(state, CancellationToken.None).ConfigureAwait(false);
             repairs = outcome.Repairs;
             gates = outcome.Gates;
             error = outcome.Error;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return; // Stopping: the reconcile in flight was abandoned at a safe point by the reconciler.
         }
         catch (Exception ex)
         {
@@ -152,7 +150,7 @@ public sealed partial class ReconcileDaemon(
             : repairs.Count > 0 ? ReconcileResults.Repaired
             : ReconcileResults.InSync;
         Record(triggers, startedAt, clock.Elapsed, result, repairs, gates, error);
-        await WatchGatesAsync(state, cancellationToken).ConfigureAwait(false);
+        await WatchGatesAsync(state).ConfigureAwait(false);
         WriteObservability();
     }
 
@@ -223,7 +221,7 @@ public sealed partial class ReconcileDaemon(
         }
     }
 
-    private async Task WatchGatesAsync(DesiredState state, CancellationToken cancellationToken)
+    private async Task WatchGatesAsync(DesiredState state)
     {
         if (events is null || !options.ListenForEvents)
         {
@@ -234,9 +232,9 @@ public sealed partial class ReconcileDaemon(
         IReadOnlyDictionary<string, int> indexes;
         try
         {
-            indexes = await events.ListInterfacesAsync(cancellationToken).ConfigureAwait(false);
+            indexes = await events.ListInterfacesAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // Without indexes, FDB/address events go unmatched until a link event names the device;
             // the periodic resync still covers them.

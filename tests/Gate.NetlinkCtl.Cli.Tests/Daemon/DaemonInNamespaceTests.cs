@@ -15,18 +15,18 @@ public sealed class DaemonInNamespaceTests
     private const string Flood = "00:00:00:00:00:00";
 
     // A full resync so rare it never happens during a test: repairs must come from events.
-    private static string State(RunningDaemon d, string interval = "1h", string vni = "10", string extraEndpoint = "") => $"""
+    private static string State(RunningDaemon d, string interval = "1h", string vni = "10", string extraEndpoint = "", string backend = "auto", string underlay = "u0") => $"""
         apiVersion: gatectl/v1
         kind: GatePeer
         host:
-          backend: iproute2
+          backend: {backend}
           reconcileInterval: {interval}
           metricsPath: {d.MetricsPath}
         gates:
           - name: lab
             interface: vxlab0
             vni: {vni}
-            underlay: u0
+            underlay: {underlay}
             local: 192.0.2.10
             address: 198.18.0.10/15
             endpoints:
@@ -91,6 +91,27 @@ public sealed class DaemonInNamespaceTests
     }
 
     [Fact]
+    public async Task A_failing_reconcile_is_retried_with_backoff_and_the_daemon_recovers()
+    {
+        // The underlay u1 does not exist yet: every reconcile fails until it appears. Events are off, so only
+        // the backoff's retries can bring the gate up.
+        await using var d = await RunningDaemon.CreateAsync(d => State(d, underlay: "u1"));
+        await d.StartAsync("--no-events");
+
+        var failing = await d.WaitForStatusAsync(s => s.ConsecutiveFailures >= 2, "two failed reconciles in a row");
+        Assert.Equal("failed", failing.LastReconcile!.Result);
+        Assert.Contains("u1", failing.LastReconcile.Error, StringComparison.Ordinal);
+        Assert.NotNull(failing.NextRetryAt);
+        await d.Namespace.IpAsync("link", "add", "u1", "type", "veth", "peer", "name", "u1p");
+        await d.Namespace.IpAsync("link", "set", "u1", "up");
+
+        var recovered = await d.WaitForStatusAsync(s => s.LastReconcile?.Result == "repaired", "the retry that succeeds");
+        Assert.Equal(["retry"], recovered.LastReconcile!.Triggers);
+        Assert.Equal(0, recovered.ConsecutiveFailures);
+        Assert.Contains("vxlan id 10 local 192.0.2.10 dev u1", await d.Namespace.IpAsync("-d", "link", "show", "vxlab0"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_state_file_replaced_by_rename_is_picked_up()
     {
         await using var d = await RunningDaemon.CreateAsync(d => State(d));
@@ -138,16 +159,18 @@ public sealed class DaemonInNamespaceTests
         Assert.Contains("gatectl daemon stopped", d.Log, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task With_only_CAP_NET_ADMIN_as_the_unit_grants_the_daemon_still_repairs_drift()
+    [Theory]
+    [InlineData("netlink")]
+    [InlineData("iproute2")]
+    public async Task With_only_CAP_NET_ADMIN_as_the_unit_grants_the_daemon_still_repairs_drift(string backend)
     {
-        await using var d = await RunningDaemon.CreateAsync(d => State(d));
+        await using var d = await RunningDaemon.CreateAsync(d => State(d, backend: backend));
         await d.StartConfinedAsync();
         Assert.Contains("CapEff:\t0000000000001000", await File.ReadAllTextAsync($"/proc/{d.Pid}/status", TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
         await d.Namespace.BridgeAsync("fdb", "del", Flood, "dev", "vxlab0", "dst", "198.51.100.4");
 
-        // The repair runs `ip` and `bridge` as children: they inherit CAP_NET_ADMIN as an ambient capability.
+        // With iproute2 the repair runs `ip` and `bridge` as children: they inherit CAP_NET_ADMIN as an ambient capability.
         await d.WaitUntilAsync(async () => (await FdbAsync(d)).Contains($"{Flood} dst 198.51.100.4 self permanent", StringComparison.Ordinal), "the FDB entry to come back");
         d.Signal(Signals.Terminate);
         Assert.Equal(ExitCodes.Ok, await d.WaitForExitAsync());
