@@ -118,7 +118,8 @@ public static class StatusCommand
         var age = now - time;
         var relative = age.TotalSeconds switch
         {
-            < 0 => "in " + Span(-age),
+            <= -1 => "in " + Span(-age),
+            < 1 => "just now",
             _ => Span(age) + " ago",
         };
         return $"{time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} ({relative})";
@@ -126,7 +127,6 @@ public static class StatusCommand
 
     private static string Span(TimeSpan span) => span.TotalSeconds switch
     {
-        < 1 => "now",
         < 120 => $"{(int)span.TotalSeconds} s",
         < 7200 => $"{(int)span.TotalMinutes} min",
         < 172800 => $"{(int)span.TotalHours} h",

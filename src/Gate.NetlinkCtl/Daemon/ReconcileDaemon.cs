@@ -51,7 +51,8 @@ public sealed partial class ReconcileDaemon(
             throw new StateRejectedException(stateFile.Path, stateFile.RejectedErrors);
         }
 
-        LogStarted(stateFile.Path, options.Netns ?? "(own)", options.ListenForEvents, stateFile.Current.Host.ReconcileInterval);
+        var interval = DurationText.Format(stateFile.Current.Host.ReconcileInterval);
+        LogStarted(stateFile.Path, options.Netns ?? "(own)", options.ListenForEvents && events is not null ? "on" : "off", interval);
         _watcher = new StateFileWatcher(stateFile.Path, () => _triggers.Request(ReconcileTrigger.StateFileChanged));
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
@@ -207,7 +208,15 @@ public sealed partial class ReconcileDaemon(
             _lastSuccessAt = finishedAt;
             foreach (var repair in repairs)
             {
-                LogRepaired(repair.Gate, repair.Kind, repair.Detail);
+                // At start the changes bring the host to the state; afterwards each one repairs drift.
+                if (triggers.Contains(ReconcileTrigger.Start))
+                {
+                    LogApplied(repair.Gate, repair.Detail);
+                }
+                else
+                {
+                    LogRepaired(repair.Gate, repair.Kind, repair.Detail);
+                }
             }
 
             LogReconciled(triggerList, result, repairs.Count, duration.TotalMilliseconds);
@@ -273,7 +282,12 @@ public sealed partial class ReconcileDaemon(
             }
 
             // The subscription ended or broke: events may have been lost, so reconcile in full, then resubscribe.
-            _triggers.Request(ReconcileTrigger.EventsLost);
+            // Repeated failures ask for nothing more: the first one's reconcile (and its retries) cover them.
+            if (failures <= 1)
+            {
+                _triggers.Request(ReconcileTrigger.EventsLost);
+            }
+
             try
             {
                 await Task.Delay(options.Backoff.DelayAfter(Math.Max(failures, 1)), cancellationToken).ConfigureAwait(false);
@@ -337,33 +351,36 @@ public sealed partial class ReconcileDaemon(
         _ => trigger.ToString(),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "gatectl daemon started: state {Path}, namespace {Netns}, rtnetlink events {Events}, full resync every {Interval}")]
-    private partial void LogStarted(string path, string netns, bool events, TimeSpan interval);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "gatectl daemon started: state {Path}, namespace {Netns}, rtnetlink events {Events}, full resync every {Interval}")]
+    private partial void LogStarted(string path, string netns, string events, string interval);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "gatectl daemon stopped")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "gatectl daemon stopped")]
     private partial void LogStopped();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "State file {Path} loaded: {Gates} gate(s), sha256 {Hash}")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "State file {Path} loaded: {Gates} gate(s), sha256 {Hash}")]
     private partial void LogStateLoaded(string path, int gates, string hash);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "State file {Path} refused; the last good state stays in force. Fix the file and save it again:\n{Errors}")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "State file {Path} refused; the last good state stays in force. Fix the file and save it again:\n{Errors}")]
     private partial void LogStateRefused(string path, string errors);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled ({Triggers}): {Result}, {Repairs} repair(s), {Milliseconds:F1} ms")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Reconciled ({Triggers}): {Result}, {Repairs} repair(s), {Milliseconds:F1} ms")]
     private partial void LogReconciled(string triggers, string result, int repairs, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Repaired drift on gate {Gate}: {Kind}: {Detail}")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Repaired drift on gate {Gate}: {Kind}: {Detail}")]
     private partial void LogRepaired(string gate, string kind, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reconcile ({Triggers}) failed: {Error}. Failure {Failures} in a row; retrying in {Delay}")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Applied on gate {Gate}: {Detail}")]
+    private partial void LogApplied(string gate, string detail);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Reconcile ({Triggers}) failed: {Error}. Failure {Failures} in a row; retrying in {Delay}")]
     private partial void LogReconcileFailed(string triggers, string error, int failures, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "rtnetlink event listener failed: {Error}; resubscribing in {Delay}, with a full reconcile")]
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "rtnetlink event listener failed: {Error}; resubscribing in {Delay}, with a full reconcile")]
     private partial void LogListenerFailed(string error, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list interfaces to match rtnetlink events to gates: {Error}")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Could not list interfaces to match rtnetlink events to gates: {Error}")]
     private partial void LogListingFailed(string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Path}: {Error}")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not write {Path}: {Error}")]
     private partial void LogWriteFailed(string path, string error);
 }
