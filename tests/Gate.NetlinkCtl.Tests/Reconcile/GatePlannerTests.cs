@@ -203,6 +203,33 @@ public sealed class GatePlannerTests
     }
 
     [Fact]
+    public void A_vni_and_port_already_used_by_another_vxlan_device_is_a_problem()
+    {
+        var handMade = new ObservedDevice("vxhand", 12, "vxlan", null, 1500, false,
+            new ObservedVxlan(10, null, null, 0, 4789, new PortRange(0, 0), true));
+        var host = ObservedHost.Create([], [handMade], [Underlay]);
+
+        var plan = GatePlanner.Plan(Desired(Gate), host);
+        var otherPort = GatePlanner.Plan(Desired(Gate with { Port = 4790 }), host);
+
+        Assert.Equal(
+            "VNI 10 on port 4789 is already used by vxlan device vxhand (not gatectl's); the kernel allows one device per VNI and port: remove that device or choose another VNI",
+            Assert.Single(plan.Problems).Message);
+        Assert.True(otherPort.CanApply);
+    }
+
+    [Fact]
+    public void A_vni_freed_by_a_deletion_in_the_same_plan_is_no_problem()
+    {
+        var retired = Soracom("retired", "gate7");
+
+        var plan = GatePlanner.Plan(Desired(Gate), Host(InSync(retired, 11)));
+
+        Assert.True(plan.CanApply);
+        Assert.Equal(["delete-device", "create-device"], plan.Steps.Take(2).Select(s => s.Action));
+    }
+
+    [Fact]
     public void An_absent_gate_is_deleted_only_when_gatectl_made_it()
     {
         var absent = Gate with { State = GatePresence.Absent };
