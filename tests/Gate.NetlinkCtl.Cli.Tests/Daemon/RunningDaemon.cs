@@ -45,6 +45,9 @@ internal sealed class RunningDaemon : IAsyncDisposable
     /// <summary>The daemon's status file (per namespace with <c>--netns</c>; the plain one when confined inside the namespace).</summary>
     public string StatusPath => StatusFile.PathIn(RuntimeDirectory, _confined ? null : Namespace.Name);
 
+    /// <summary>Extra environment for the daemon process (for example <c>DBUS_SYSTEM_BUS_ADDRESS</c>); set before starting it.</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
     /// <summary>The daemon's process id.</summary>
     public int Pid => _process?.ProcessId ?? throw new InvalidOperationException("the daemon was not started");
 
@@ -119,6 +122,7 @@ internal sealed class RunningDaemon : IAsyncDisposable
     {
         _process = CliWrap.Cli.Wrap(program)
             .WithArguments(arguments)
+            .WithEnvironmentVariables(Environment)
             .WithStandardErrorPipe(PipeTarget.ToDelegate(AppendLog))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(AppendLog))
             .WithValidation(CommandResultValidation.None)
