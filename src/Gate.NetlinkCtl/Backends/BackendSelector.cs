@@ -15,12 +15,12 @@ public sealed class BackendSelector
 {
     private readonly ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>> _factories;
     private readonly Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> _autoRule;
-    private readonly Func<ReconcileContext, IGateBackend>? _autoBackend;
+    private readonly Func<ReconcileContext, Func<IGateBackend>, IGateBackend>? _autoBackend;
 
     private BackendSelector(
         ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>> factories,
         Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> autoRule,
-        Func<ReconcileContext, IGateBackend>? autoBackend)
+        Func<ReconcileContext, Func<IGateBackend>, IGateBackend>? autoBackend)
     {
         _factories = factories;
         _autoRule = autoRule;
@@ -48,9 +48,10 @@ public sealed class BackendSelector
 
     /// <summary>
     /// A copy whose <c>auto</c> creates <paramref name="factory"/>'s backend, which decides per gate by itself and says
-    /// why (<see cref="IBackendChoice"/>); it takes precedence over the auto rule.
+    /// why (<see cref="IBackendChoice"/>); it takes precedence over the auto rule. The factory's second argument creates
+    /// this selector's netlink backend, for the gates (and the kernel objects) the auto backend leaves to rtnetlink.
     /// </summary>
-    public BackendSelector WithAutoBackend(Func<ReconcileContext, IGateBackend> factory) =>
+    public BackendSelector WithAutoBackend(Func<ReconcileContext, Func<IGateBackend>, IGateBackend> factory) =>
         new(_factories, _autoRule, factory);
 
     /// <summary>The concrete backend kind <paramref name="requested"/> means here.</summary>
@@ -62,10 +63,14 @@ public sealed class BackendSelector
     {
         if (requested == BackendKind.Auto && _autoBackend is not null)
         {
-            return _autoBackend(context);
+            return _autoBackend(context, () => Create(BackendKind.Netlink, context));
         }
 
-        var kind = await ResolveAsync(requested, context, cancellationToken).ConfigureAwait(false);
+        return Create(await ResolveAsync(requested, context, cancellationToken).ConfigureAwait(false), context);
+    }
+
+    private IGateBackend Create(BackendKind kind, ReconcileContext context)
+    {
         return _factories.TryGetValue(kind, out var factory)
             ? factory(context)
             : throw new BackendException($"backend '{kind.ToString().ToLowerInvariant()}' is not available in this build: choose --backend netlink, iproute2 or networkmanager");

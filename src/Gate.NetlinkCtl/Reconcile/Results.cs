@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// <param name="Observed">The observation the plan was made from.</param>
 public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost Observed)
 {
-    /// <summary>Which backend <c>auto</c> chose for which gates, and why (empty when the backend was named explicitly).</summary>
+    /// <summary>Which backend was chosen for which gates, and why (empty unless the backend explains itself, as NetworkManager's does).</summary>
     public IReadOnlyList<string> BackendChoices { get; init; } = [];
 }
 

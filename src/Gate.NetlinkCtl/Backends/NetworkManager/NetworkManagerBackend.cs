@@ -22,7 +22,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager;
 /// activation. In <see cref="NetworkManagerMode.Auto"/> gates whose underlay NetworkManager does not manage are
 /// passed to the kernel backend unchanged.
 /// </remarks>
-public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
+public sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
 {
     /// <summary>How long activation and device removal may take before a step fails.</summary>
     public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(20);
@@ -49,9 +49,30 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         _mode = mode;
     }
 
-    /// <summary>Creates the backend for the system bus (<c>DBUS_SYSTEM_BUS_ADDRESS</c> or the default) or <paramref name="busAddress"/>.</summary>
-    public static NetworkManagerBackend ForBus(string? busAddress, IGateBackend kernel, NetworkManagerMode mode) =>
-        new(async ct => await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false), kernel, mode);
+    /// <summary>
+    /// Creates the backend for the system bus (<c>DBUS_SYSTEM_BUS_ADDRESS</c> or the default) or <paramref name="busAddress"/>;
+    /// a NetworkManager that runs in another network namespace than <paramref name="netns"/> counts as unreachable.
+    /// </summary>
+    public static NetworkManagerBackend ForBus(string? busAddress, string? netns, IGateBackend kernel, NetworkManagerMode mode) =>
+        new(async ct =>
+        {
+            var client = await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false);
+            try
+            {
+                var pid = await client.GetProcessIdAsync(ct).ConfigureAwait(false);
+                if (await NetworkManagerNamespace.MismatchAsync(pid, netns, ct).ConfigureAwait(false) is { } mismatch)
+                {
+                    throw new NetworkManagerUnavailableException(client.BusAddress, mismatch);
+                }
+
+                return client;
+            }
+            catch
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, kernel, mode);
 
     /// <inheritdoc />
     /// <remarks><c>networkmanager</c> when the observed gates are (or will be) profiles; <c>netlink</c> when <c>auto</c> found no use for NetworkManager.</remarks>
@@ -86,7 +107,7 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         var gates = kernel.Gates.Where(g => !profileInterfaces.Contains(g.Interface)).ToList();
         foreach (var owned in _profiles.Values)
         {
-            gates.Add(await ObserveProfileAsync(nm!, owned, kernel, cancellationToken).ConfigureAwait(false));
+            gates.Add(await Call(() => ProfileObservation.ObserveAsync(nm!, owned.Path, owned.Profile, kernel, cancellationToken)).ConfigureAwait(false));
         }
 
         await ExplainAsync(nm, request, cancellationToken).ConfigureAwait(false);
@@ -109,7 +130,6 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
                 var step = steps[index];
                 if (!await IsProfileGateAsync(nm, step, cancellationToken).ConfigureAwait(false))
                 {
-                    await FlushAsync(nm!, pending, step.Gate, cancellationToken).ConfigureAwait(false);
                     await RunOnKernelAsync(step, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -165,12 +185,15 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         catch (BackendException failure)
         {
             // Re-reported against this batch's step numbering, with the kernel's (or NetworkManager's) own words.
-            throw new BackendException("networkmanager", steps[index], index, failure.InnerException?.Message ?? failure.Message, failure);
+            throw new BackendException("networkmanager", StepAt(index), index, failure.InnerException?.Message ?? failure.Message, failure);
         }
-        catch (NetworkManagerException failure)
+        catch (Exception failure) when (failure is NetworkManagerException or TimeoutException)
         {
-            throw new BackendException("networkmanager", steps[Math.Min(index, steps.Count - 1)], index, failure.Message, failure);
+            throw new BackendException("networkmanager", StepAt(index), index, failure.Message, failure);
         }
+
+        // Past the last step only while the last gate's folded profile is written.
+        PlanStep StepAt(int i) => steps[Math.Min(i, steps.Count - 1)];
     }
 
     /// <inheritdoc />
@@ -221,7 +244,7 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         var version = await Call(() => nm.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
         if (_mode == NetworkManagerMode.Required)
         {
-            _choices.Add($"networkmanager for every gate: the state file asks for it (NetworkManager {version} on {nm.BusAddress})");
+            _choices.Add($"networkmanager for every new gate: backend networkmanager was asked for (NetworkManager {version} on {nm.BusAddress})");
             return;
         }
 
@@ -264,258 +287,24 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
         }
 
         bool isProfile;
-        if (_mode == NetworkManagerMode.Required)
-        {
-            isProfile = true;
-        }
-        else if (nm is null || step is not CreateDevice create)
+        if (step is not CreateDevice create)
         {
             // An existing gate without a profile was made over rtnetlink: it stays that way.
             isProfile = false;
         }
+        else if (_mode == NetworkManagerMode.Required)
+        {
+            isProfile = true;
+        }
         else
         {
-            isProfile = create.Device.Underlay is { } underlay
+            isProfile = nm is not null
+                && create.Device.Underlay is { } underlay
                 && (await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false)).Managed;
         }
 
         _gateIsProfile[step.Gate] = isProfile;
         return isProfile;
-    }
-
-    private static async Task<ObservedGate> ObserveProfileAsync(INetworkManager nm, OwnedProfile owned, ObservedHost kernel, CancellationToken cancellationToken)
-    {
-        var profile = owned.Profile;
-        var device = kernel.Find(profile.Interface);
-        var applied = device is not null
-            && KernelMatches(profile, device)
-            && await IsActiveWithAsync(nm, owned, cancellationToken).ConfigureAwait(false);
-        var profileAddresses = profile.Addresses.ToHashSet();
-        var foreignAddresses = device?.Addresses.Where(a => !profileAddresses.Contains(a.Address)) ?? [];
-
-        var observed = new ObservedDevice(
-            profile.Interface,
-            device?.Device.Index ?? 0,
-            Ownership.VxlanKind,
-            Ownership.AliasFor(profile.Gate),
-            profile.Mtu != 0 ? profile.Mtu : device?.Device.Mtu ?? 0,
-            applied,
-            new ObservedVxlan(
-                profile.Vni,
-                profile.Local,
-                profile.Underlay,
-                device?.Device.Vxlan?.UnderlayIndex ?? 0,
-                profile.Port,
-                profile.SourcePorts,
-                profile.Learning));
-        return new ObservedGate(
-            observed,
-            profile.Addresses.Select(a => new ObservedAddress(a, Ownership.AddressMetric)).Concat(foreignAddresses).ToEquatableList(),
-            device?.Fdb ?? EquatableList<ObservedFdbEntry>.Empty,
-            device?.Routes ?? EquatableList<ObservedRoute>.Empty);
-    }
-
-    /// <summary>True when the kernel device is what the profile (and gatectl's fixed profile settings) describe.</summary>
-    private static bool KernelMatches(VxlanProfile profile, ObservedGate device)
-    {
-        var vxlan = device.Device.Vxlan;
-        var kernelAddresses = device.Addresses.Select(a => a.Address).ToHashSet();
-        return vxlan is not null
-            && device.Device.Up
-            && vxlan.Vni == profile.Vni
-            && Equals(vxlan.Local, profile.Local)
-            && vxlan.UnderlayName == profile.Underlay
-            && vxlan.Port == profile.Port
-            && vxlan.SourcePorts == profile.SourcePorts
-            && vxlan.Learning == profile.Learning
-            && (profile.Mtu == 0 || device.Device.Mtu == profile.Mtu)
-            && profile.Addresses.All(kernelAddresses.Contains)
-            && profile.RouteMetric == Ownership.AddressMetric
-            && profile.Autoconnect;
-    }
-
-    private static async Task<bool> IsActiveWithAsync(INetworkManager nm, OwnedProfile owned, CancellationToken cancellationToken)
-    {
-        var device = await Call(() => nm.FindDeviceAsync(owned.Profile.Interface, cancellationToken)).ConfigureAwait(false);
-        if (device?.ActiveConnection is not { } activePath)
-        {
-            return false;
-        }
-
-        var active = await Call(() => nm.GetActiveConnectionAsync(activePath, cancellationToken)).ConfigureAwait(false);
-        return active is { State: NmActiveConnectionState.Activated } && active.ProfilePath == owned.Path;
-    }
-
-    private async Task RunOnKernelAsync(PlanStep step, CancellationToken cancellationToken) =>
-        await _kernel.ExecuteAsync([step], cancellationToken).ConfigureAwait(false);
-
-    private PendingProfile Pending(Dictionary<string, PendingProfile> pending, PlanStep step) =>
-        pending.TryGetValue(step.Gate, out var current)
-            ? current
-            : _profiles.TryGetValue(step.Gate, out var owned)
-                ? new PendingProfile(owned.Profile, owned.Path, NewDevice: false, Activate: false, Deactivate: false, step)
-                : throw new FlushException(step, $"gate {step.Gate} has no NetworkManager profile {ProfileIdentity.IdFor(step.Gate)} to change", null);
-
-    private PendingProfile Change(Dictionary<string, PendingProfile> pending, PlanStep step, Func<VxlanProfile, VxlanProfile> change)
-    {
-        var current = Pending(pending, step);
-        return current with { Profile = change(current.Profile), Activate = true, Deactivate = false, LastStep = step };
-    }
-
-    private static VxlanProfile FromDevice(string gate, string iface, VxlanDeviceSpec device, EquatableList<InterfaceAddress> addresses) => new(
-        gate, iface, device.Vni, device.Local, device.Underlay, device.Port, device.SourcePorts, device.Learning, device.Mtu,
-        addresses, Ownership.AddressMetric, Autoconnect: true);
-
-    /// <summary>Writes one gate's folded profile changes, then activates (or deactivates) it once and waits for the device.</summary>
-    private async Task FlushAsync(INetworkManager nm, Dictionary<string, PendingProfile> pending, string gate, CancellationToken cancellationToken)
-    {
-        if (!pending.Remove(gate, out var change))
-        {
-            return;
-        }
-
-        // gatectl's fixed settings are rewritten on every change, so drift in them is repaired too.
-        var profile = change.Profile with { RouteMetric = Ownership.AddressMetric, Autoconnect = true };
-        try
-        {
-            var settings = ProfileSettings.ToSettings(profile);
-            var path = change.Path;
-            if (path is null)
-            {
-                path = await nm.AddProfileAsync(settings, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                if (change.NewDevice)
-                {
-                    await DeactivateDeviceAsync(nm, profile.Interface, cancellationToken).ConfigureAwait(false);
-                }
-
-                await nm.UpdateProfileAsync(path, settings, cancellationToken).ConfigureAwait(false);
-            }
-
-            _profiles[gate] = new OwnedProfile(path, profile);
-            if (change.Deactivate)
-            {
-                await DeactivateDeviceAsync(nm, profile.Interface, cancellationToken).ConfigureAwait(false);
-            }
-            else if (change.Activate || change.NewDevice || change.Path is null)
-            {
-                // Reactivating an existing device makes NetworkManager drop routes it does not know, so gatectl's
-                // routes and flood entries on it are noted first and put back after (the plan counts on them).
-                var kept = change.NewDevice ? null : await KernelGateAsync(profile.Interface, cancellationToken).ConfigureAwait(false);
-                await ActivateAsync(nm, path, profile, cancellationToken).ConfigureAwait(false);
-                if (kept is not null)
-                {
-                    await RestoreOwnedAsync(gate, kept, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (NetworkManagerException error)
-        {
-            throw new FlushException(change.LastStep, $"{ProfileSettings.Describe(profile)}: {error.Message}", error);
-        }
-        catch (TimeoutException error)
-        {
-            throw new FlushException(change.LastStep, $"{ProfileSettings.Describe(profile)}: {error.Message}", error);
-        }
-    }
-
-    private async Task ActivateAsync(INetworkManager nm, string path, VxlanProfile profile, CancellationToken cancellationToken)
-    {
-        var activePath = await nm.ActivateAsync(path, cancellationToken).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + SettleTimeout;
-        while (true)
-        {
-            var active = await nm.GetActiveConnectionAsync(activePath, cancellationToken).ConfigureAwait(false);
-            if (active?.State == NmActiveConnectionState.Activated && await KernelHasAsync(profile.Interface, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            if (active is null or { State: NmActiveConnectionState.Deactivated })
-            {
-                var device = await nm.FindDeviceAsync(profile.Interface, cancellationToken).ConfigureAwait(false);
-                throw new NetworkManagerException(
-                    $"NetworkManager did not activate {profile.Id} on {profile.Interface} (device state {device?.State.ToString().ToLowerInvariant() ?? "absent"}): " +
-                    "check that the underlay exists and is up, and NetworkManager's log (journalctl -u NetworkManager)");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{profile.Id} was not activated within {SettleTimeout.TotalSeconds:0} s (state {active.State.ToString().ToLowerInvariant()})");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task DeactivateDeviceAsync(INetworkManager nm, string iface, CancellationToken cancellationToken)
-    {
-        var device = await nm.FindDeviceAsync(iface, cancellationToken).ConfigureAwait(false);
-        if (device?.ActiveConnection is { } active)
-        {
-            await nm.DeactivateAsync(active, cancellationToken).ConfigureAwait(false);
-        }
-
-        await WaitUntilGoneAsync(iface, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task DeleteProfileAsync(INetworkManager nm, string gate, string iface, CancellationToken cancellationToken)
-    {
-        if (_profiles.Remove(gate, out var owned))
-        {
-            // NetworkManager deactivates the profile and removes the device it made for it.
-            await Call(async () =>
-            {
-                await nm.DeleteProfileAsync(owned.Path, cancellationToken).ConfigureAwait(false);
-                return true;
-            }).ConfigureAwait(false);
-        }
-
-        await WaitUntilGoneAsync(iface, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WaitUntilGoneAsync(string iface, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + SettleTimeout;
-        while (await KernelHasAsync(iface, cancellationToken).ConfigureAwait(false))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{iface} was still there {SettleTimeout.TotalSeconds:0} s after NetworkManager deactivated it");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<ObservedGate?> KernelGateAsync(string iface, CancellationToken cancellationToken) =>
-        (await _kernel.ObserveAsync(new ObserveRequest(new[] { iface }.ToEquatableList(), EquatableList<string>.Empty), cancellationToken)
-            .ConfigureAwait(false)).Find(iface);
-
-    /// <summary>Adds back gatectl's flood entries and routes that <paramref name="before"/> had and the device lost.</summary>
-    private async Task RestoreOwnedAsync(string gate, ObservedGate before, CancellationToken cancellationToken)
-    {
-        var after = await KernelGateAsync(before.Interface, cancellationToken).ConfigureAwait(false);
-        var floods = after?.Fdb.Where(f => f.IsOwnedFlood).Select(f => f.Destination).ToHashSet() ?? [];
-        var routes = after?.Routes.Where(r => r.IsOwned).ToHashSet() ?? [];
-        var lost = before.Fdb.Where(f => f.IsOwnedFlood && !floods.Contains(f.Destination))
-            .Select(f => (PlanStep)new AddFlood(gate, before.Interface, f.Destination!))
-            .Concat(before.Routes.Where(r => r.IsOwned && r.Gateway is not null && !routes.Contains(r))
-                .Select(r => new AddRoute(gate, before.Interface, r.Destination, r.Gateway!)))
-            .ToList();
-        if (lost.Count > 0)
-        {
-            await _kernel.ExecuteAsync(lost, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<bool> KernelHasAsync(string iface, CancellationToken cancellationToken)
-    {
-        var host = await _kernel.ObserveAsync(new ObserveRequest(new[] { iface }.ToEquatableList(), EquatableList<string>.Empty), cancellationToken)
-            .ConfigureAwait(false);
-        return host.Find(iface) is not null || host.OtherVxlans.Any(d => d.Name == iface);
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)
@@ -532,16 +321,4 @@ public sealed class NetworkManagerBackend : IGateBackend, IBackendChoice
 
     /// <summary>A gatectl profile as stored: its object path and its values.</summary>
     private sealed record OwnedProfile(string Path, VxlanProfile Profile);
-
-    /// <summary>One gate's profile changes folded from its plan steps, not yet written.</summary>
-    private sealed record PendingProfile(VxlanProfile Profile, string? Path, bool NewDevice, bool Activate, bool Deactivate, PlanStep LastStep)
-    {
-        public static PendingProfile New(PlanStep step, VxlanProfile profile) => new(profile, null, NewDevice: true, Activate: true, Deactivate: false, step);
-    }
-
-    /// <summary>Writing or activating a folded profile failed; carries the step it is reported against.</summary>
-    private sealed class FlushException(PlanStep step, string message, Exception? inner) : Exception(message, inner)
-    {
-        public PlanStep Step { get; } = step;
-    }
 }

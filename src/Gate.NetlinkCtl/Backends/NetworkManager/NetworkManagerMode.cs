@@ -3,7 +3,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager;
 /// <summary>How the NetworkManager backend decides which gates become NetworkManager profiles.</summary>
 public enum NetworkManagerMode
 {
-    /// <summary><c>backend: networkmanager</c>: every gate is a profile; NetworkManager must be reachable.</summary>
+    /// <summary><c>backend: networkmanager</c>: every new gate is a profile; NetworkManager must be reachable.</summary>
     Required,
 
     /// <summary>

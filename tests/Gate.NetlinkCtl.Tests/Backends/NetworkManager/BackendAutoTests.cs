@@ -78,6 +78,24 @@ public sealed class BackendAutoTests(NetworkManagerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_networkmanager_in_another_network_namespace_is_never_used_for_this_one()
+    {
+        await using var other = await TestNamespace.CreateAsync("nmo");
+        await GateHost.AddUnderlayAsync(other, "u0", "192.0.2.10/24");
+        var desired = SampleGates.Desired(SampleGates.Soracom("auto-elsewhere", "gau5", vni: 205, address: "198.18.15.10/24", routes: []));
+        var reconciler = ReconcilerOn(fixture.NetworkManager.BusAddress);
+
+        var plan = await reconciler.PlanAsync(desired, new ReconcileContext(other.Name, BackendKind.Auto), Ct);
+        var error = await Assert.ThrowsAsync<BackendException>(
+            () => reconciler.ApplyAsync(desired, new ReconcileContext(other.Name, BackendKind.NetworkManager), Ct));
+
+        Assert.Equal("netlink", plan.Backend);
+        Assert.Contains($"does not run in network namespace {other.Name} (it runs in {fixture.Namespace.Name})", Assert.Single(plan.BackendChoices), StringComparison.Ordinal);
+        Assert.Contains($"does not run in network namespace {other.Name}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("gau5", await other.IpAsync("-o", "link", "show"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Networkmanager_backend_without_networkmanager_fails_naming_the_bus_and_changes_nothing()
     {
         var desired = SampleGates.Desired(SampleGates.Soracom("nm-nobus", "gau4", vni: 204, address: "198.18.14.10/24", routes: []));

@@ -71,6 +71,43 @@ public sealed class NetworkManagerClientTests(NetworkManagerFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_keyfile_loaded_into_the_test_networkmanager_reads_back_with_networkmanagers_defaults()
+    {
+        var uuid = ProfileIdentity.UuidFor("keyfile");
+        await fixture.NetworkManager.LoadKeyfileAsync("gatectl-keyfile.nmconnection", $"""
+            [connection]
+            id=gatectl-keyfile
+            uuid={uuid}
+            type=vxlan
+            interface-name=gck0
+            autoconnect=false
+
+            [vxlan]
+            id=31
+            local=192.0.2.10
+            parent=u0
+
+            [ipv4]
+            method=disabled
+
+            [ipv6]
+            method=disabled
+            """);
+        await using var client = await NetworkManagerClient.ConnectAsync(fixture.NetworkManager.BusAddress, TestContext.Current.CancellationToken);
+
+        var stored = await client.FindProfileAsync(uuid, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(stored);
+        var profile = ProfileSettings.FromSettings(stored.Settings);
+        Assert.NotNull(profile);
+        Assert.Equal(31u, profile.Vni);
+        Assert.Equal((ushort)8472, profile.Port); // NetworkManager's default destination port, left out of GetSettings
+        Assert.True(profile.Learning);
+        Assert.False(profile.Autoconnect);
+        Assert.Empty(profile.Addresses);
+    }
+
+    [Fact]
     public async Task Connecting_where_no_bus_listens_names_the_address_tried()
     {
         var address = $"unix:path={Path.Combine(Path.GetTempPath(), "gatectl-no-such-bus.sock")}";

@@ -6,6 +6,9 @@ public interface INetworkManager : IAsyncDisposable
     /// <summary>The bus address this client talks to (for messages).</summary>
     string BusAddress { get; }
 
+    /// <summary>The process id of the NetworkManager that owns the bus name (from the bus daemon).</summary>
+    Task<int> GetProcessIdAsync(CancellationToken cancellationToken = default);
+
     /// <summary>NetworkManager's version (<c>Version</c> property).</summary>
     Task<string> GetVersionAsync(CancellationToken cancellationToken = default);
 

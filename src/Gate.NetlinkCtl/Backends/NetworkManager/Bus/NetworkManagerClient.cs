@@ -22,6 +22,8 @@ public sealed class NetworkManagerClient : INetworkManager
     private const string ActiveInterface = "org.freedesktop.NetworkManager.Connection.Active";
     private const string PropertiesInterface = "org.freedesktop.DBus.Properties";
     private const string NoObject = "/";
+    private const string BusPath = "/org/freedesktop/DBus";
+    private const string BusInterface = "org.freedesktop.DBus";
 
     private delegate void BodyWriter(ref MessageWriter writer);
 
@@ -66,6 +68,14 @@ public sealed class NetworkManagerClient : INetworkManager
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public Task<int> GetProcessIdAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(BusPath, BusInterface, "GetConnectionUnixProcessID", "s",
+            (ref MessageWriter w) => w.WriteString(Service),
+            (Message m, object? _) => (int)m.GetBodyReader().ReadUInt32(),
+            cancellationToken,
+            destination: BusInterface);
 
     /// <inheritdoc />
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default) =>
@@ -239,13 +249,14 @@ public sealed class NetworkManagerClient : INetworkManager
         string? signature,
         BodyWriter? body,
         MessageValueReader<T> reader,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string destination = Service)
     {
         MessageBuffer message;
         var writer = _connection.GetMessageWriter();
         try
         {
-            writer.WriteMethodCallHeader(Service, path, @interface, member, signature, MessageFlags.NoAutoStart);
+            writer.WriteMethodCallHeader(destination, path, @interface, member, signature, MessageFlags.NoAutoStart);
             body?.Invoke(ref writer);
             message = writer.CreateMessage();
         }
