@@ -15,8 +15,11 @@ public sealed record FdbEntry(int LinkIndex, PhysicalAddress Mac, IPAddress? Des
     /// <summary>The all-zero MAC: on a VXLAN device, where flooded and unknown frames go.</summary>
     public static PhysicalAddress AllZeroMac { get; } = new([0, 0, 0, 0, 0, 0]);
 
-    /// <summary>The entry's state; permanent unless said otherwise.</summary>
-    public NeighbourState State { get; init; } = NeighbourState.Permanent;
+    /// <summary>The entry's state; NUD_NOARP|NUD_PERMANENT (what <c>bridge fdb ... permanent</c> sends) unless said otherwise.</summary>
+    public NeighbourState State { get; init; } = NeighbourState.NoArp | NeighbourState.Permanent;
+
+    /// <summary>True when the entry never expires (NUD_PERMANENT set), whatever other state bits it carries.</summary>
+    public bool IsPermanent => (State & NeighbourState.Permanent) != 0;
 
     /// <summary>The entry's flags; NTF_SELF (the device's own FDB) unless said otherwise.</summary>
     public NeighbourFlags Flags { get; init; } = NeighbourFlags.Self;

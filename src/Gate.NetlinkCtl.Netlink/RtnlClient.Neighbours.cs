@@ -48,6 +48,4 @@ public sealed partial class RtnlClient
         var request = NeighbourRequest.Delete(neighbour);
         return ExecuteDelete((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
     }
-
-    private void Execute(IRtnlRequest request) => Execute((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
 }

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Netlink;
 /// IPv4 addresses, bridge FDB entries, neighbours and IPv4 routes, and batches of many changes. Each verb's
 /// summary names the <c>ip</c>/<c>bridge</c> command it equals. Adds never tolerate an existing object silently
 /// (<see cref="NetlinkException.IsAlreadyExists"/>); deletes return false when the object was already gone.
-/// Calls are synchronous (each is a few syscalls) and must not overlap: use one client per thread.
+/// Calls are synchronous (each is a few syscalls); calls from several threads are safe and run one at a time.
 /// </summary>
 public sealed partial class RtnlClient : IDisposable
 {
@@ -18,6 +18,9 @@ public sealed partial class RtnlClient : IDisposable
     private const int RequestBufferBytes = 4096;
     private readonly NetlinkConnection _connection;
     private readonly byte[] _request = new byte[RequestBufferBytes];
+
+    // One request at a time on the socket and the request buffer.
+    private readonly Lock _sync = new();
 
     private RtnlClient(NetlinkConnection connection, string? netns)
     {
@@ -44,7 +47,12 @@ public sealed partial class RtnlClient : IDisposable
             return new BatchResult(0, []);
         }
 
-        var errors = _connection.ExecuteBatch(batch.Messages, batch.Offsets, $"batch of {batch.Count} requests");
+        List<BatchError> errors;
+        lock (_sync)
+        {
+            errors = _connection.ExecuteBatch(batch.Messages, batch.Offsets, $"batch of {batch.Count} requests");
+        }
+
         var failures = errors
             .Select(e => new BatchFailure(e.Index, batch.Describe(e.Index), new NetlinkException(e.Errno, batch.Describe(e.Index), e.KernelMessage)))
             .ToList();
@@ -54,11 +62,16 @@ public sealed partial class RtnlClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
+    private void Execute(IRtnlRequest request) => Execute((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
+
     private void Execute(RequestWriter write, string what)
     {
-        var w = new NetlinkWriter(_request);
-        write(ref w);
-        _connection.Execute(_request.AsSpan(0, w.Length), what);
+        lock (_sync)
+        {
+            var w = new NetlinkWriter(_request);
+            write(ref w);
+            _connection.Execute(_request.AsSpan(0, w.Length), what);
+        }
     }
 
     private bool ExecuteDelete(RequestWriter write, string what)
@@ -76,23 +89,29 @@ public sealed partial class RtnlClient : IDisposable
 
     private List<T> Dump<T>(RequestWriter write, string what, MessageDecoder<T> decode)
     {
-        var w = new NetlinkWriter(_request);
-        write(ref w);
-        return _connection.Dump(_request.AsSpan(0, w.Length), what, decode);
+        lock (_sync)
+        {
+            var w = new NetlinkWriter(_request);
+            write(ref w);
+            return _connection.Dump(_request.AsSpan(0, w.Length), what, decode);
+        }
     }
 
     private T? Get<T>(RequestWriter write, string what, MessageDecoder<T> decode)
         where T : class
     {
-        var w = new NetlinkWriter(_request);
-        write(ref w);
-        try
+        lock (_sync)
         {
-            return _connection.Get(_request.AsSpan(0, w.Length), what, decode);
-        }
-        catch (NetlinkException e) when (e.IsNotFound)
-        {
-            return null;
+            var w = new NetlinkWriter(_request);
+            write(ref w);
+            try
+            {
+                return _connection.Get(_request.AsSpan(0, w.Length), what, decode);
+            }
+            catch (NetlinkException e) when (e.IsNotFound)
+            {
+                return null;
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace Gate.NetlinkCtl.Netlink.Sockets;
@@ -48,11 +49,14 @@ internal static class NetworkNamespace
         };
         thread.Start();
         thread.Join();
+        if (failure is NetlinkException or ArgumentException)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
         if (failure is not null)
         {
-            throw failure is NetlinkException or ArgumentException
-                ? failure
-                : new NetlinkException($"cannot open a netlink socket in network namespace '{netns}': {failure.Message}", failure);
+            throw new NetlinkException($"cannot open a netlink socket in network namespace '{netns}': {failure.Message}", failure);
         }
 
         return result!;

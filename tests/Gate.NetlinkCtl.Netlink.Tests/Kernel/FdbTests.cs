@@ -23,7 +23,8 @@ public class FdbTests
         Assert.All(entries, e =>
         {
             Assert.Equal(FdbEntry.AllZeroMac, e.Mac);
-            Assert.Equal(NeighbourState.Permanent, e.State);
+            Assert.Equal(NeighbourState.NoArp | NeighbourState.Permanent, e.State);
+            Assert.True(e.IsPermanent);
             Assert.True(e.Flags.HasFlag(NeighbourFlags.Self));
         });
         var bridge = (await bed.BridgeJsonAsync("fdb", "show", "dev", "gct-vx0")).EnumerateArray().ToList();

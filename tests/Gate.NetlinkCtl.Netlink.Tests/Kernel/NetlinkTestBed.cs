@@ -36,7 +36,8 @@ internal sealed class NetlinkTestBed : IAsyncDisposable
             await ns.IpAsync("link", "set", "und0", "up");
             await ns.IpAsync("link", "set", "und1", "up");
             var client = RtnlClient.Open(ns.Name);
-            var underlay = client.GetLink("und0") ?? throw new InvalidOperationException("und0 missing");
+            var underlay = await WaitUntilOperationallyUpAsync(client, "und0");
+            await WaitUntilOperationallyUpAsync(client, "und1");
             return new NetlinkTestBed(ns, client, underlay.Index);
         }
         catch
@@ -69,6 +70,21 @@ internal sealed class NetlinkTestBed : IAsyncDisposable
     {
         Client.Dispose();
         await Namespace.DisposeAsync();
+    }
+
+    // The kernel's linkwatch sets a veth's operstate shortly after "up"; tests compare whole links, so wait for it.
+    private static async Task<Link> WaitUntilOperationallyUpAsync(RtnlClient client, string name)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var link = client.GetLink(name) ?? throw new InvalidOperationException($"{name} missing");
+            if (link.OperState == LinkOperState.Up || attempt == 100)
+            {
+                return link;
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     private static JsonElement Parse(string json) =>
