@@ -10,6 +10,19 @@ public static class GatectlCli
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A wrong command line is its own exit code, apart from failures and invalid state.
+            var error = stderr ?? Console.Error;
+            foreach (var problem in parse.Errors)
+            {
+                error.WriteLine($"gatectl: {problem.Message}");
+            }
+
+            error.WriteLine("Run 'gatectl --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
         var config = new InvocationConfiguration
         {
             Output = stdout ?? Console.Out,
@@ -22,6 +35,7 @@ public static class GatectlCli
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("gatectl: keeps this host a SORACOM Gate Peer (VXLAN overlay) by reconciling a desired state against the kernel.");
+        root.Subcommands.Add(Commands.ValidateCommand.Build());
         root.Subcommands.Add(Commands.VersionCommand.Build());
         return root;
     }

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Gate.NetlinkCtl.State;
+
+/// <summary>
+/// Reads a state file into <see cref="DesiredState"/>, mapping the YAML tree by hand (no reflection, so
+/// native AOT works) and keeping every field's line:column. Reports all errors it finds, not just the first.
+/// Checks shape and syntax only; <c>StateValidator</c> checks the rules between values.
+/// </summary>
+public static class StateLoader
+{
+    private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
+    private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard"];
+    private static readonly string[] GateKeys =
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state"];
+    private static readonly string[] PeerKeys = ["outer", "inner", "name"];
+    private static readonly string[] RouteKeys = ["to", "via"];
+
+    private static readonly Dictionary<string, BackendKind> Backends = new(StringComparer.Ordinal)
+    {
+        ["auto"] = BackendKind.Auto,
+        ["netlink"] = BackendKind.Netlink,
+        ["iproute2"] = BackendKind.Iproute2,
+        ["networkmanager"] = BackendKind.NetworkManager,
+    };
+
+    private static readonly Dictionary<string, GatePresence> Presences = new(StringComparer.Ordinal)
+    {
+        ["present"] = GatePresence.Present,
+        ["absent"] = GatePresence.Absent,
+    };
+
+    /// <summary>The default of <c>learning</c>: on, as the vendor's setup leaves the kernel default.</summary>
+    public const bool DefaultLearning = true;
+
+    /// <summary>Reads the file at <paramref name="path"/>.</summary>
+    /// <exception cref="IOException">The file is missing or unreadable.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    public static StateLoadResult LoadFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length > StateLimits.MaxFileBytes)
+        {
+            return TooLarge(path, stream.Length);
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return Load(reader.ReadToEnd(), path);
+    }
+
+    /// <summary>Reads state from YAML text; <paramref name="file"/> names it in errors.</summary>
+    public static StateLoadResult Load(string yaml, string file)
+    {
+        if (yaml.Length > StateLimits.MaxFileBytes)
+        {
+            return TooLarge(file, yaml.Length);
+        }
+
+        var context = new LoadContext(file);
+        var root = Parse(yaml, context);
+        var state = root is null ? null : ReadRoot(root, context);
+        var errors = context.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        return new StateLoadResult(state, context.Map, errors);
+    }
+
+    private static StateLoadResult TooLarge(string file, long length)
+    {
+        var map = new StateSourceMap(file);
+        var error = new StateError(file, 0, 0, string.Empty,
+            $"the file has {length} bytes; a state file may have at most {StateLimits.MaxFileBytes} bytes (1 MiB): is this the right file?");
+        return new StateLoadResult(null, map, [error]);
+    }
+
+    // Syntax and shape (anchors, duplicate keys) first; the tree is built only from a clean stream.
+    private static YamlNode? Parse(string yaml, LoadContext context)
+    {
+        try
+        {
+            if (!YamlShapeCheck.Run(yaml, context.Map, context.Errors))
+            {
+                return null;
+            }
+
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            if (stream.Documents.Count == 0 || YamlFields.IsNull(stream.Documents[0].RootNode))
+            {
+                context.Errors.Add(new StateError(context.Map.File, 1, 1, string.Empty,
+                    $"the file is empty; expected a mapping with apiVersion: {StateSchema.ApiVersion}, kind: {StateSchema.Kind} and gates"));
+                return null;
+            }
+
+            return stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            // The parser stops at the first syntax error; its mark is where the problem shows.
+            context.Errors.Add(new StateError(context.Map.File, (int)e.Start.Line, (int)e.Start.Column, string.Empty,
+                $"YAML syntax error: {SyntaxMessage(e)}; fix the YAML at this position"));
+            return null;
+        }
+    }
+
+    private static string SyntaxMessage(YamlException e)
+    {
+        // YamlDotNet prefixes "(Lin: x, Col: y, Chr: z) - (…): "; the location is printed separately.
+        var message = e.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return (cut >= 0 && message.StartsWith('(') ? message[(cut + 3)..] : message).TrimEnd('.');
+    }
+
+    private static DesiredState? ReadRoot(YamlNode node, LoadContext context)
+    {
+        var root = YamlFields.Open(node, string.Empty, "a state file", RootKeys, context);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var apiVersion = root.RequiredText("apiVersion", $"expected {StateSchema.ApiVersion}");
+        if (apiVersion is not null && apiVersion != StateSchema.ApiVersion)
+        {
+            context.Error("apiVersion", root.Node("apiVersion")!, $"'{apiVersion}' is not supported; expected {StateSchema.ApiVersion}");
+        }
+
+        var kind = root.RequiredText("kind", $"expected {StateSchema.Kind}");
+        if (kind is not null && kind != StateSchema.Kind)
+        {
+            context.Error("kind", root.Node("kind")!, $"'{kind}' is not a kind this build reads; expected {StateSchema.Kind}");
+        }
+
+        var host = root.Node("host") is { } hostNode && !YamlFields.IsNull(hostNode) ? ReadHost(hostNode, context) : HostSettings.Default;
+        if (root.Node("gates") is null)
+        {
+            context.Errors.Add(context.Map.ErrorAt("gates", "'gates' is missing; expected a list of gates (an empty list [] manages none)"));
+        }
+
+        var gates = root.List("gates", "expected a list of gates, each a mapping starting with '- name: ...'")
+            .Select(item => ReadGate(item.Node, item.Path, context))
+            .ToList();
+        if (gates.Any(g => g is null))
+        {
+            return null;
+        }
+
+        return new DesiredState(StateSchema.ApiVersion, StateSchema.Kind, host, gates.Select(g => g!).ToEquatableList());
+    }
+
+    private static HostSettings ReadHost(YamlNode node, LoadContext context)
+    {
+        var fields = YamlFields.Open(node, "host", "the host settings", HostKeys, context);
+        if (fields is null)
+        {
+            return HostSettings.Default;
+        }
+
+        var defaults = HostSettings.Default;
+        return new HostSettings(
+            fields.Optional("backend", "expected auto, netlink, iproute2 or networkmanager", Parsers.Word(Backends, "backend")) ?? defaults.Backend,
+            fields.Optional("reconcileInterval", "expected a whole number with a unit s, m or h, such as 30s, 5m or 1h", Parsers.Duration) ?? defaults.ReconcileInterval,
+            fields.OptionalText("metricsPath", "expected an absolute file path") ?? defaults.MetricsPath,
+            fields.Optional("guard", "expected true or false", Parsers.Boolean) ?? defaults.Guard);
+    }
+
+    private static GateSpec? ReadGate(YamlNode node, string path, LoadContext context)
+    {
+        var fields = YamlFields.Open(node, path, "a gate", GateKeys, context);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        const string Ipv4Expected = "expected a dotted-quad IPv4 address such as 192.0.2.10";
+        var name = fields.RequiredText("name", "expected a name for the gate, such as soracom");
+        var interfaceName = fields.RequiredText("interface", "expected the VXLAN device's name, such as vxlan0");
+        var vni = Narrow<uint>(fields, "vni", 0, uint.MaxValue, StateLimits.VniExpected, context) ?? GateSpec.DefaultVni;
+        var underlay = fields.RequiredText("underlay", "expected the device that carries the tunnel, such as eth0");
+        var local = fields.Required("local", "expected this peer's outer IPv4 address, such as 192.0.2.10", Parsers.Ipv4)?.Value;
+        var port = Narrow<ushort>(fields, "port", 0, ushort.MaxValue, StateLimits.PortExpected, context) ?? GateSpec.DefaultPort;
+        var sourcePorts = fields.Optional("sourcePorts", "expected 'low-high' with ports 1..65535, such as 4789-4789", Parsers.PortRangeText) ?? PortRange.Default;
+        var address = fields.Required("address", "expected this peer's inner address with the device subnet's prefix, such as 10.128.0.254/9", Parsers.Ipv4WithPrefix);
+        var deviceSubnet = fields.Optional("deviceSubnet", "expected an IPv4 network such as 10.128.0.0/9", Parsers.Ipv4Network)?.Value;
+        var mtu = Narrow<int>(fields, "mtu", int.MinValue, int.MaxValue, StateLimits.MtuExpected, context);
+        var learning = fields.Optional("learning", "expected true or false", Parsers.Boolean) ?? DefaultLearning;
+        var endpoints = fields.List("endpoints", "expected a list of the VPG's outer IPv4 addresses")
+            .Select(item => YamlFields.Scalar(item.Node, item.Path, Ipv4Expected, Parsers.Ipv4, context)?.Value ?? IPAddress.Any)
+            .ToEquatableList();
+        var peers = fields.List("peers", "expected a list of peers, each a mapping with outer (and optionally inner, name)")
+            .Select(item => ReadPeer(item.Node, item.Path, context))
+            .ToEquatableList();
+        var routes = fields.List("routes", "expected a list of routes, each a mapping with to and via")
+            .Select(item => ReadRoute(item.Node, item.Path, context))
+            .ToEquatableList();
+        var state = fields.Optional("state", "expected present or absent", Parsers.Word(Presences, "gate state")) ?? GatePresence.Present;
+
+        // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
+        var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
+        return new GateSpec(
+            name ?? string.Empty,
+            interfaceName ?? string.Empty,
+            vni,
+            underlay ?? string.Empty,
+            local ?? IPAddress.Any,
+            port,
+            sourcePorts,
+            inner,
+            deviceSubnet ?? inner.Network,
+            mtu,
+            learning,
+            endpoints,
+            peers,
+            routes,
+            state);
+    }
+
+    private static PeerSpec ReadPeer(YamlNode node, string path, LoadContext context)
+    {
+        var fields = YamlFields.Open(node, path, "a peer", PeerKeys, context);
+        if (fields is null)
+        {
+            return new PeerSpec(IPAddress.Any, null, null);
+        }
+
+        return new PeerSpec(
+            fields.Required("outer", "expected the peer's outer IPv4 address, such as 198.51.100.20", Parsers.Ipv4)?.Value ?? IPAddress.Any,
+            fields.Optional("inner", "expected the peer's inner IPv4 address (no prefix), such as 10.128.0.20", Parsers.Ipv4)?.Value,
+            fields.OptionalText("name", "expected a label"));
+    }
+
+    private static RouteSpec ReadRoute(YamlNode node, string path, LoadContext context)
+    {
+        var fields = YamlFields.Open(node, path, "a route", RouteKeys, context);
+        if (fields is null)
+        {
+            return new RouteSpec(new IPNetwork(IPAddress.Any, 0), IPAddress.Any);
+        }
+
+        return new RouteSpec(
+            fields.Required("to", "expected an IPv4 network such as 192.168.50.0/24", Parsers.Ipv4Network)?.Value ?? new IPNetwork(IPAddress.Any, 0),
+            fields.Required("via", "expected an inner IPv4 address in the device subnet, such as 10.128.0.20", Parsers.Ipv4)?.Value ?? IPAddress.Any);
+    }
+
+    // Reads an integer into the record's type; values the type cannot hold get the range message the validator uses.
+    private static T? Narrow<T>(YamlFields fields, string key, long min, long max, string expected, LoadContext context)
+        where T : struct, System.Numerics.INumber<T>
+    {
+        var value = fields.Optional(key, expected, Parsers.Integer);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            context.Error(fields.PathOf(key), fields.Node(key)!, StateLimits.OutOfRange(value, expected));
+            return null;
+        }
+
+        return T.CreateChecked(value.Value);
+    }
+}

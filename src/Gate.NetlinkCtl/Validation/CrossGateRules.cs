@@ -1,0 +1,46 @@
+using System.Net;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Validation;
+
+/// <summary>
+/// Gates against each other: unique names, unique interfaces, and no two tunnels the kernel could not
+/// tell apart (the same VNI, port and local address).
+/// </summary>
+internal sealed class CrossGateRules : IStateRule
+{
+    public void Check(DesiredState state, RuleContext context)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var interfaces = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tunnels = new Dictionary<(uint, ushort, IPAddress), int>();
+        for (var i = 0; i < state.Gates.Count; i++)
+        {
+            var gate = state.Gates[i];
+            var gatePath = StatePath.Gate(i);
+            var namePath = StatePath.Key(gatePath, "name");
+            var interfacePath = StatePath.Key(gatePath, "interface");
+            var vniPath = StatePath.Key(gatePath, "vni");
+            var portPath = StatePath.Key(gatePath, "port");
+            var localPath = StatePath.Key(gatePath, "local");
+
+            if (context.IsReadable(namePath) && !names.TryAdd(gate.Name, i))
+            {
+                context.Report(namePath, $"'{gate.Name}' is already the name of gates[{names[gate.Name]}]; gate names must be unique");
+            }
+
+            if (context.IsReadable(interfacePath) && !interfaces.TryAdd(gate.Interface, i))
+            {
+                context.Report(interfacePath,
+                    $"'{gate.Interface}' is already the interface of gates[{interfaces[gate.Interface]}]; each gate needs its own interface");
+            }
+
+            if (context.IsReadable(vniPath) && context.IsReadable(portPath) && context.IsReadable(localPath)
+                && !tunnels.TryAdd((gate.Vni, gate.Port, gate.Local), i))
+            {
+                context.Report(vniPath,
+                    $"gates[{tunnels[(gate.Vni, gate.Port, gate.Local)]}] already uses VNI {gate.Vni} on port {gate.Port} from {gate.Local}; the kernel cannot tell the two tunnels apart: change vni, port or local");
+            }
+        }
+    }
+}
