@@ -62,7 +62,10 @@ internal static class LinkCodec
         w.WriteBigEndianU16(IflaVxlan.Port, spec.Port);
         if (spec.SourcePorts is { } ports)
         {
-            Span<byte> range = [(byte)(ports.Low >> 8), (byte)ports.Low, (byte)(ports.High >> 8), (byte)ports.High];
+            // The kernel's range is half-open [min, max): the last port is sent as High + 1, and min >= max means
+            // "the namespace's ephemeral range", so 4789-4789 written as-is would not pin the source port at all.
+            var end = ports.High == 0 ? (ushort)0 : (ushort)Math.Min(ports.High + 1, ushort.MaxValue);
+            Span<byte> range = [(byte)(ports.Low >> 8), (byte)ports.Low, (byte)(end >> 8), (byte)end];
             w.WriteAttribute(IflaVxlan.PortRange, range);
         }
 
@@ -236,9 +239,10 @@ internal static class LinkCodec
             ThrowHelper.ThrowBadAttributeSize(type, 4, value.Length);
         }
 
-        return new VxlanPortRange(
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value[2..]));
+        // Half-open on the wire (see the encoder): the last port is one below the kernel's max.
+        var low = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value);
+        var end = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value[2..]);
+        return new VxlanPortRange(low, end > low ? (ushort)(end - 1) : end);
     }
 
     private static bool Bool(ushort type, ReadOnlySpan<byte> value) => NetlinkValue.U8(type, value) != 0;

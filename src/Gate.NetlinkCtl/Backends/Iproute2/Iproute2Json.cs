@@ -76,7 +76,7 @@ internal static class Iproute2Json
     {
         var underlay = data.TryGetProperty("link", out var link) ? link.GetString() : null;
         var range = data.TryGetProperty("port_range", out var ports)
-            ? new PortRange(ports.GetProperty("low").GetUInt16(), ports.GetProperty("high").GetUInt16())
+            ? InclusiveRange(ports.GetProperty("low").GetUInt16(), ports.GetProperty("high").GetUInt16())
             : new PortRange(0, 0);
         return new ObservedVxlan(
             data.GetProperty("id").GetUInt32(),
@@ -87,6 +87,9 @@ internal static class Iproute2Json
             range,
             data.TryGetProperty("learning", out var learning) && learning.GetBoolean());
     }
+
+    /// <summary>The kernel reports <c>port_range</c> half-open; gatectl's ranges are inclusive.</summary>
+    private static PortRange InclusiveRange(ushort low, ushort end) => new(low, end > low ? (ushort)(end - 1) : end);
 
     private static IPNetwork Prefix(string text) => text switch
     {
