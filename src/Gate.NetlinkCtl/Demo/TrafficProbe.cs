@@ -19,7 +19,12 @@ public sealed record PayloadResult(bool Passed, int Bytes, TimeSpan Elapsed, str
 /// </summary>
 public static class TrafficProbe
 {
-    /// <summary>Pings <paramref name="target"/> from <paramref name="ns"/>: <paramref name="count"/> requests 0.2 s apart, 1 s wait each.</summary>
+    /// <summary>Pings <paramref name="target"/> from <paramref name="ns"/>: <paramref name="count"/> requests 0.2 s apart, within a deadline.</summary>
+    /// <remarks>
+    /// ping's <c>-W</c> waits only two round trips for the last reply once others came back (well under a millisecond
+    /// here), so a busy machine would lose replies; <c>-w</c> is a deadline for all of them instead. Without replies
+    /// ping goes on sending until the deadline, so <see cref="PingResult.Sent"/> may then exceed the count.
+    /// </remarks>
     /// <param name="ns">The sender's namespace.</param>
     /// <param name="target">The address to ping.</param>
     /// <param name="count">How many echo requests.</param>
@@ -29,11 +34,11 @@ public static class TrafficProbe
     {
         string[] args =
         [
-            "netns", "exec", ns, "ping", "-n", "-c", Text(count), "-i", "0.2", "-W", "1", "-s", Text(payloadBytes),
+            "netns", "exec", ns, "ping", "-n", "-c", Text(count), "-i", "0.2", "-w", Text(DeadlineSeconds(count)), "-s", Text(payloadBytes),
             .. dontFragment ? (string[])["-M", "do"] : [],
             target.ToString(),
         ];
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(2 + count));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(DeadlineSeconds(count) + 3));
         var result = await ProcessRunner.TryRunAsync("ip", args, limit.Token);
         return PingResult.Parse(result.StandardOutput, result.StandardError);
     }
@@ -151,6 +156,8 @@ public static class TrafficProbe
 
         return total;
     }
+
+    private static int DeadlineSeconds(int count) => 2 + (count / 5);
 
     private static string Describe(Exception e) => e is OperationCanceledException ? "timed out" : e.Message;
 
