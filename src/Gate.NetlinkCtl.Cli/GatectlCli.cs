@@ -36,6 +36,7 @@ public static class GatectlCli
     {
         var root = new RootCommand("gatectl: keeps this host a SORACOM Gate Peer (VXLAN overlay) by reconciling a desired state against the kernel.");
         root.Subcommands.Add(Commands.ValidateCommand.Build());
+        root.Subcommands.Add(Commands.DemoCommand.Build());
         root.Subcommands.Add(Commands.VersionCommand.Build());
         return root;
     }

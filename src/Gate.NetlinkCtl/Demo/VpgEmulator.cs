@@ -33,6 +33,10 @@ public sealed class VpgEmulator : IAsyncDisposable
     /// <summary>The device bridge in the VPG namespace.</summary>
     public const string DeviceBridge = "devices";
 
+    private const int IdLength = 6;
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> RoleCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
+
     private readonly List<string> _namespaces = [];
     private readonly List<VpgEndpoint> _endpoints = [];
     private readonly List<SimDevice> _sims = [];
@@ -85,7 +89,7 @@ public sealed class VpgEmulator : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SimCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SimCount, 9);
-        var emulator = new VpgEmulator(options, Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant());
+        var emulator = new VpgEmulator(options, Convert.ToHexString(RandomNumberGenerator.GetBytes(IdLength / 2)).ToLowerInvariant());
         try
         {
             await emulator.BuildAsync(cancellationToken);
@@ -158,13 +162,14 @@ public sealed class VpgEmulator : IAsyncDisposable
     }
 
     /// <summary>Deletes every namespace left by emulators built with <paramref name="tag"/> (a kept demo); returns their names.</summary>
+    /// <remarks>Only names of the emulator's own shape (<c>gct{tag}-{6 hex}-{role}</c>) are touched.</remarks>
     public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(string tag)
     {
         var prefix = NamespacePrefix(tag);
         var removed = new List<string>();
         foreach (var ns in await ListNamespacesAsync())
         {
-            if (ns.StartsWith(prefix, StringComparison.Ordinal))
+            if (ns.StartsWith(prefix, StringComparison.Ordinal) && IsEmulatorName(ns.AsSpan(prefix.Length)))
             {
                 await DeleteNamespaceAsync(ns);
                 removed.Add(ns);
@@ -181,6 +186,10 @@ public sealed class VpgEmulator : IAsyncDisposable
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split(' ', 2)[0])];
     }
+
+    /// <summary>True for <c>{6 hex}-{role}</c>, the rest of an emulator namespace name after its prefix.</summary>
+    private static bool IsEmulatorName(ReadOnlySpan<char> rest) =>
+        rest.Length > IdLength + 1 && rest[IdLength] == '-' && rest[..IdLength].IndexOfAnyExcept(HexDigits) < 0 && rest[(IdLength + 1)..].IndexOfAnyExcept(RoleCharacters) < 0;
 
     private static async Task DeleteNamespaceAsync(string ns) => await ProcessRunner.TryRunAsync("ip", ["netns", "del", ns]);
 
