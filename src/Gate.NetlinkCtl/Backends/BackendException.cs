@@ -10,6 +10,7 @@ public sealed class BackendException : Exception
         : base(step is null ? $"{backend}: {message}" : $"{backend}: {step.Describe()}: {message}", inner)
     {
         Backend = backend;
+        Reason = message;
         Step = step;
         CompletedSteps = completedSteps;
     }
@@ -34,6 +35,9 @@ public sealed class BackendException : Exception
 
     /// <summary>The backend that failed.</summary>
     public string Backend { get; }
+
+    /// <summary>What the kernel or tool said, without the backend and step prefix.</summary>
+    public string Reason { get; }
 
     /// <summary>The step that failed, or null when observing failed.</summary>
     public PlanStep? Step { get; }

@@ -19,7 +19,22 @@ internal sealed class GateHost : IAsyncDisposable
         Backend = backend;
         Context = new ReconcileContext(ns.Name, backend);
         Reconciler = new GateReconciler();
+        Recorded = new GateReconciler(BackendSelector.Default.WithBackend(backend, context =>
+        {
+            Recorder = new RecordingBackend(NewBackend(backend, context.Netns));
+            Recorder.BeforeStep = BeforeStep;
+            return Recorder;
+        }));
     }
+
+    /// <summary>A reconciler whose backend records each step (see <see cref="Recorder"/>).</summary>
+    public GateReconciler Recorded { get; }
+
+    /// <summary>The recording backend of the last <see cref="Recorded"/> call.</summary>
+    public RecordingBackend? Recorder { get; private set; }
+
+    /// <summary>Runs before each step of <see cref="Recorded"/> calls.</summary>
+    public Func<Gate.NetlinkCtl.Reconcile.Plan.PlanStep, Task>? BeforeStep { get; set; }
 
     /// <summary>The namespace.</summary>
     public TestNamespace Namespace { get; }
@@ -62,6 +77,14 @@ internal sealed class GateHost : IAsyncDisposable
     public Task<ObservedHost> ObserveAsync(params string[] interfaces) =>
         new Iproute2Backend(Namespace.Name).ObserveAsync(
             new ObserveRequest(interfaces.ToEquatableList(), new EquatableList<string>(["u0"])));
+
+    /// <summary>A fresh backend of the given kind for a namespace.</summary>
+    public static IGateBackend NewBackend(BackendKind backend, string? netns) => backend switch
+    {
+        BackendKind.Netlink => new Gate.NetlinkCtl.Backends.Netlink.NetlinkBackend(netns),
+        BackendKind.Iproute2 => new Iproute2Backend(netns),
+        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "only netlink and iproute2 run here"),
+    };
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Namespace.DisposeAsync();

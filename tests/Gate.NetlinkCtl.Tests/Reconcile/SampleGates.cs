@@ -16,7 +16,7 @@ internal static class SampleGates
         uint vni = GateSpec.DefaultVni,
         string underlay = "u0",
         int? mtu = null,
-        string address = "198.18.0.10/15",
+        string address = "198.18.0.10/24",
         string[]? endpoints = null,
         (string To, string Via)[]? routes = null,
         GatePresence state = GatePresence.Present)
