@@ -239,10 +239,11 @@ internal static class LinkCodec
             ThrowHelper.ThrowBadAttributeSize(type, 4, value.Length);
         }
 
-        // Half-open on the wire (see the encoder): the last port is one below the kernel's max.
+        // Half-open on the wire (see the encoder): the last port is one below the kernel's max; min >= max (such as
+        // the vendor script's 4789 4789) pins nothing, and reads as 0-0, the kernel's default range.
         var low = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value);
         var end = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value[2..]);
-        return new VxlanPortRange(low, end > low ? (ushort)(end - 1) : end);
+        return end > low ? new VxlanPortRange(low, (ushort)(end - 1)) : default;
     }
 
     private static bool Bool(ushort type, ReadOnlySpan<byte> value) => NetlinkValue.U8(type, value) != 0;

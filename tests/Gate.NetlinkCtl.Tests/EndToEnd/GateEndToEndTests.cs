@@ -1,5 +1,6 @@
 using System.Net;
 using Gate.NetlinkCtl.Demo;
+using Gate.NetlinkCtl.Reconcile.Plan;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.TestSupport;
 
@@ -142,6 +143,29 @@ public sealed class GateEndToEndTests
         // Replies come back from the active endpoint only.
         Assert.Equal(3, replies.Count);
         Assert.All(replies, p => Assert.Equal(emulator.ActiveEndpoint.Outer.Address, p.OuterSource));
+    }
+
+    [Fact]
+    public async Task A_gate_left_with_the_vendor_scripts_unpinned_source_port_is_recreated_and_then_sends_from_4789()
+    {
+        await using var emulator = await StartAsync();
+        var gate = emulator.PeerGate();
+        var ns = emulator.Peer.Namespace;
+
+        // What "srcport 4789 4789" gives: the kernel reads min >= max as "any ephemeral port".
+        await TestNamespace.RunAsync("ip", ["-n", ns, "link", "add", gate.Interface, "type", "vxlan", "id", "10", "local", gate.Local.ToString(),
+            "dev", gate.Underlay, "dstport", "4789", "srcport", "4789", "4789", "nolearning"]);
+        await TestNamespace.RunAsync("ip", ["-n", ns, "link", "set", gate.Interface, "alias", $"gatectl:{gate.Name}"]);
+        var result = await PeerApply.ApplyAsync(emulator, emulator.PeerState());
+
+        Assert.Contains(result.Executed, step => step is RecreateDevice);
+        await using var capture = await VxlanCapture.StartAsync(ns, emulator.Peer.Underlay, maxPackets: 32, TimeSpan.FromSeconds(5));
+        var ping = await TrafficProbe.PingAsync(ns, emulator.Sims[0].Inner.Address, count: 2);
+        var packets = await capture.StopAsync(TimeSpan.FromSeconds(0.5));
+        Assert.True(ping.AllAnswered, ping.ToString());
+        var sent = packets.Where(p => Equals(p.OuterSource, gate.Local)).ToList();
+        Assert.NotEmpty(sent);
+        Assert.All(sent, p => Assert.Equal(GateSpec.DefaultPort, p.SourcePort));
     }
 
     private static async Task<VpgEmulator> StartAsync(uint vni = GateSpec.DefaultVni)

@@ -88,8 +88,8 @@ internal static class Iproute2Json
             data.TryGetProperty("learning", out var learning) && learning.GetBoolean());
     }
 
-    /// <summary>The kernel reports <c>port_range</c> half-open; gatectl's ranges are inclusive.</summary>
-    private static PortRange InclusiveRange(ushort low, ushort end) => new(low, end > low ? (ushort)(end - 1) : end);
+    /// <summary>The kernel reports <c>port_range</c> half-open, and min >= max as its default range (read as 0-0); gatectl's ranges are inclusive.</summary>
+    private static PortRange InclusiveRange(ushort low, ushort end) => end > low ? new(low, (ushort)(end - 1)) : new(0, 0);
 
     private static IPNetwork Prefix(string text) => text switch
     {
