@@ -62,10 +62,7 @@ internal static class LinkCodec
         w.WriteBigEndianU16(IflaVxlan.Port, spec.Port);
         if (spec.SourcePorts is { } ports)
         {
-            // The kernel's range is half-open [min, max): the last port is sent as High + 1, and min >= max means
-            // "the namespace's ephemeral range", so 4789-4789 written as-is would not pin the source port at all.
-            var end = ports.High == 0 ? (ushort)0 : (ushort)Math.Min(ports.High + 1, ushort.MaxValue);
-            Span<byte> range = [(byte)(ports.Low >> 8), (byte)ports.Low, (byte)(end >> 8), (byte)end];
+            Span<byte> range = [(byte)(ports.Low >> 8), (byte)ports.Low, (byte)(ports.High >> 8), (byte)ports.High];
             w.WriteAttribute(IflaVxlan.PortRange, range);
         }
 
@@ -239,11 +236,9 @@ internal static class LinkCodec
             ThrowHelper.ThrowBadAttributeSize(type, 4, value.Length);
         }
 
-        // Half-open on the wire (see the encoder): the last port is one below the kernel's max; min >= max (such as
-        // the vendor script's 4789 4789) pins nothing, and reads as 0-0, the kernel's default range.
-        var low = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value);
-        var end = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value[2..]);
-        return end > low ? new VxlanPortRange(low, (ushort)(end - 1)) : default;
+        return new VxlanPortRange(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value[2..]));
     }
 
     private static bool Bool(ushort type, ReadOnlySpan<byte> value) => NetlinkValue.U8(type, value) != 0;

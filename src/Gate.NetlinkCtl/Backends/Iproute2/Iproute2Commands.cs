@@ -59,15 +59,12 @@ internal static class Iproute2Commands
 
         words.AddRange([
             "dstport", Number(device.Port),
-            "srcport", Number(device.SourcePorts.Low), Number(KernelPortEnd(device.SourcePorts.High)),
+            "srcport", Number(device.SourcePorts.ToKernel().Min), Number(device.SourcePorts.ToKernel().Max),
             device.Learning ? "learning" : "nolearning",
         ]);
         // The kernel ignores IFLA_IFALIAS when creating a link, so the ownership mark is a second request.
         return [Ip([.. words]), Ip("link", "set", "dev", name, "alias", Ownership.AliasFor(gate))];
     }
-
-    /// <summary><c>srcport MIN MAX</c> is half-open in the kernel: the inclusive last port is passed as one more.</summary>
-    private static int KernelPortEnd(ushort high) => high == 0 ? 0 : Math.Min(high + 1, ushort.MaxValue);
 
     private static string[] Via(System.Net.IPAddress? gateway) => gateway is null ? [] : ["via", gateway.ToString()];
 

@@ -76,7 +76,7 @@ internal static class Iproute2Json
     {
         var underlay = data.TryGetProperty("link", out var link) ? link.GetString() : null;
         var range = data.TryGetProperty("port_range", out var ports)
-            ? InclusiveRange(ports.GetProperty("low").GetUInt16(), ports.GetProperty("high").GetUInt16())
+            ? PortRange.FromKernel(ports.GetProperty("low").GetUInt16(), ports.GetProperty("high").GetUInt16())
             : new PortRange(0, 0);
         return new ObservedVxlan(
             data.GetProperty("id").GetUInt32(),
@@ -87,9 +87,6 @@ internal static class Iproute2Json
             range,
             data.TryGetProperty("learning", out var learning) && learning.GetBoolean());
     }
-
-    /// <summary>The kernel reports <c>port_range</c> half-open, and min >= max as its default range (read as 0-0); gatectl's ranges are inclusive.</summary>
-    private static PortRange InclusiveRange(ushort low, ushort end) => end > low ? new(low, (ushort)(end - 1)) : new(0, 0);
 
     private static IPNetwork Prefix(string text) => text switch
     {
