@@ -37,12 +37,16 @@ public sealed partial class DemoCommandTests
         var exit = GatectlCli.Run(["demo", "--keep"], kept, new StringWriter());
         var prefix = BuiltPrefix(kept.ToString());
         var left = (await VpgEmulator.ListNamespacesAsync()).Where(ns => ns.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var statePath = Path.Combine(VpgEmulator.WorkRoot(DemoCommand.Tag), prefix["gctdemo-".Length..^1], "state.yaml");
+        var stateKept = File.Exists(statePath);
         var down = new StringWriter();
         var downExit = GatectlCli.Run(["demo", "down"], down, new StringWriter());
 
         Assert.True(exit == ExitCodes.Ok, kept.ToString());
         Assert.Contains($"sudo ip netns exec {prefix}peer ping -c 3 198.18.1.1", kept.ToString(), StringComparison.Ordinal);
         Assert.Equal(7, left.Count);
+        Assert.True(stateKept, $"no state file at {statePath}");
+        Assert.False(File.Exists(statePath));
         Assert.Equal(ExitCodes.Ok, downExit);
         Assert.Contains($"removed {left.Count} namespaces", down.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(await VpgEmulator.ListNamespacesAsync(), ns => ns.StartsWith(prefix, StringComparison.Ordinal));

@@ -15,9 +15,6 @@ public static class DemoCommand
     /// <summary>The namespace tag of the demo: its namespaces are <c>gctdemo-*</c>.</summary>
     public const string Tag = "demo";
 
-    /// <summary>Where the demo writes the peer's state file (and its apply lock), one folder per run.</summary>
-    public static string WorkDirectory => Path.Combine(Path.GetTempPath(), "gatectl-demo");
-
     /// <summary>Builds the command and its <c>down</c> sub-command.</summary>
     public static Command Build()
     {
@@ -53,7 +50,6 @@ public static class DemoCommand
 
         var report = new DemoReport(stdout);
         VpgEmulator? emulator = null;
-        string? folder = null;
         var exit = ExitCodes.Error;
         try
         {
@@ -61,8 +57,7 @@ public static class DemoCommand
             emulator = await VpgEmulator.StartAsync(new EmulatorOptions(Tag), cancellationToken);
             report.Built(emulator);
 
-            folder = Path.Combine(WorkDirectory, emulator.Id);
-            var statePath = WriteState(emulator, folder);
+            var statePath = WriteState(emulator);
             report.StateFile(statePath, await File.ReadAllTextAsync(statePath, cancellationToken));
 
             var loaded = StateFile.Read(statePath);
@@ -72,7 +67,7 @@ public static class DemoCommand
                 return exit;
             }
 
-            var context = new ReconcileContext(emulator.Peer.Namespace, BackendKind.Netlink) { LockDirectory = folder };
+            var context = new ReconcileContext(emulator.Peer.Namespace, BackendKind.Netlink) { LockDirectory = emulator.WorkDirectory };
             var applied = await new GateReconciler().ApplyAsync(loaded.State!, context, cancellationToken);
             report.Applied(emulator, applied);
             if (!applied.Succeeded)
@@ -106,16 +101,11 @@ public static class DemoCommand
         {
             if (emulator is not null && keep)
             {
-                report.Kept(emulator, folder);
+                report.Kept(emulator, StatePath(emulator));
             }
             else if (emulator is not null)
             {
                 await emulator.DisposeAsync();
-                if (folder is not null && Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-
                 report.TornDown();
             }
         }
@@ -131,10 +121,6 @@ public static class DemoCommand
         }
 
         var removed = await VpgEmulator.RemoveLeftoversAsync(Tag);
-        if (Directory.Exists(WorkDirectory))
-        {
-            Directory.Delete(WorkDirectory, recursive: true);
-        }
 
         stdout.WriteLine(removed.Count == 0
             ? "gatectl demo down: no demo namespaces to remove"
@@ -142,10 +128,11 @@ public static class DemoCommand
         return ExitCodes.Ok;
     }
 
-    private static string WriteState(VpgEmulator emulator, string folder)
+    private static string StatePath(VpgEmulator emulator) => Path.Combine(emulator.WorkDirectory, "state.yaml");
+
+    private static string WriteState(VpgEmulator emulator)
     {
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, "state.yaml");
+        var path = StatePath(emulator);
         using var file = new StreamWriter(path);
         StateWriter.Write(emulator.PeerState(), file);
         return path;

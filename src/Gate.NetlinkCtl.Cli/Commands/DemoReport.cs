@@ -83,15 +83,12 @@ internal sealed class DemoReport(TextWriter output)
     public void TornDown() =>
         output.WriteLine("Removed the demo's namespaces (gatectl demo --keep leaves them to explore).");
 
-    public void Kept(VpgEmulator emulator, string? folder)
+    public void Kept(VpgEmulator emulator, string statePath)
     {
         var peer = emulator.Peer.Namespace;
         output.WriteLine();
         output.WriteLine($"Kept: {string.Join(" ", emulator.Namespaces)}");
-        if (folder is not null)
-        {
-            output.WriteLine($"  state file: {Path.Combine(folder, "state.yaml")}");
-        }
+        output.WriteLine($"  state file: {statePath}");
 
         output.WriteLine("Explore:");
         output.WriteLine($"  sudo ip netns exec {peer} ping -c 3 {emulator.Sims[0].Inner.Address}");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.CompilerServices;
 
 namespace Gate.NetlinkCtl.Demo;
@@ -10,6 +9,12 @@ namespace Gate.NetlinkCtl.Demo;
 /// </summary>
 public static class DemoChecks
 {
+    /// <summary>The direction label of traffic from a SIM to the peer.</summary>
+    public const string DeviceToCloud = "device → cloud";
+
+    /// <summary>The direction label of traffic from the peer to a SIM.</summary>
+    public const string CloudToDevice = "cloud → device";
+
     private const int PingCount = 3;
     private const int UdpBytes = 512;
     private const int TcpBytes = 64 * 1024;
@@ -35,12 +40,6 @@ public static class DemoChecks
         yield return await UnderlayAsync(emulator);
         yield return await MtuAsync(emulator);
     }
-
-    /// <summary>The direction label of traffic from a SIM to the peer.</summary>
-    public const string DeviceToCloud = "device → cloud";
-
-    /// <summary>The direction label of traffic from the peer to a SIM.</summary>
-    public const string CloudToDevice = "cloud → device";
 
     private static DemoCheck Ping(string direction, string path, PingResult result) => new(
         direction,

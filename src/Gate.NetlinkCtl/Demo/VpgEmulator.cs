@@ -49,6 +49,7 @@ public sealed class VpgEmulator : IAsyncDisposable
         Router = Prefix + "wan";
         Vpg = Prefix + "vpg";
         Peer = new PeerHost(Prefix + "peer", "eth0", EmulatorAddresses.PeerOuter, EmulatorAddresses.PeerInner);
+        WorkDirectory = Path.Combine(WorkRoot(options.Tag), id);
     }
 
     /// <summary>What was built.</summary>
@@ -78,8 +79,14 @@ public sealed class VpgEmulator : IAsyncDisposable
     /// <summary>Every namespace of this run, in creation order.</summary>
     public IReadOnlyList<string> Namespaces => _namespaces;
 
+    /// <summary>A folder of this run for the peer's state file and apply lock; deleted with the namespaces.</summary>
+    public string WorkDirectory { get; }
+
     /// <summary>The endpoint whose bridge port forwards; the other stands by.</summary>
     public VpgEndpoint ActiveEndpoint { get; private set; } = null!;
+
+    /// <summary>The folder that holds the work directories of every emulator built with <paramref name="tag"/>.</summary>
+    public static string WorkRoot(string tag) => Path.Combine(Path.GetTempPath(), $"gatectl-{tag}");
 
     /// <summary>The namespace prefix of every emulator built with <paramref name="tag"/>.</summary>
     public static string NamespacePrefix(string tag) => $"gct{tag}-";
@@ -92,6 +99,7 @@ public sealed class VpgEmulator : IAsyncDisposable
         var emulator = new VpgEmulator(options, Convert.ToHexString(RandomNumberGenerator.GetBytes(IdLength / 2)).ToLowerInvariant());
         try
         {
+            Directory.CreateDirectory(emulator.WorkDirectory);
             await emulator.BuildAsync(cancellationToken);
             return emulator;
         }
@@ -150,7 +158,7 @@ public sealed class VpgEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes every namespace of this run (which removes every link in them).</summary>
+    /// <summary>Deletes every namespace of this run (which removes every link in them) and its work directory.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var ns in Enumerable.Reverse(_namespaces))
@@ -159,9 +167,13 @@ public sealed class VpgEmulator : IAsyncDisposable
         }
 
         _namespaces.Clear();
+        if (Directory.Exists(WorkDirectory))
+        {
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
     }
 
-    /// <summary>Deletes every namespace left by emulators built with <paramref name="tag"/> (a kept demo); returns their names.</summary>
+    /// <summary>Deletes every namespace and the work directories left by emulators built with <paramref name="tag"/> (a kept demo); returns the namespaces' names.</summary>
     /// <remarks>Only names of the emulator's own shape (<c>gct{tag}-{6 hex}-{role}</c>) are touched.</remarks>
     public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(string tag)
     {
@@ -174,6 +186,11 @@ public sealed class VpgEmulator : IAsyncDisposable
                 await DeleteNamespaceAsync(ns);
                 removed.Add(ns);
             }
+        }
+
+        if (Directory.Exists(WorkRoot(tag)))
+        {
+            Directory.Delete(WorkRoot(tag), recursive: true);
         }
 
         return removed;

@@ -12,7 +12,7 @@ internal static class PeerApply
     {
         var context = new ReconcileContext(emulator.Peer.Namespace, BackendKind.Netlink)
         {
-            LockDirectory = Path.Combine(Path.GetTempPath(), "gatectl-e2e-locks"),
+            LockDirectory = emulator.WorkDirectory,
         };
         var result = await new GateReconciler().ApplyAsync(state, context, TestContext.Current.CancellationToken);
         Assert.True(result.Succeeded, $"apply in {emulator.Peer.Namespace} failed: {result.Failure}");
