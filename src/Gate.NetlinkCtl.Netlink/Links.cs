@@ -103,9 +103,9 @@ public enum LinkOperState : byte
     Up = 6,
 }
 
-/// <summary>An inclusive UDP source port range of a VXLAN device (IFLA_VXLAN_PORT_RANGE).</summary>
+/// <summary>A VXLAN device's UDP source port range as the kernel keeps it (IFLA_VXLAN_PORT_RANGE): half-open, [Low, High).</summary>
 /// <param name="Low">First port.</param>
-/// <param name="High">Last port.</param>
+/// <param name="High">One past the last port; <c>High &lt;= Low</c> means the namespace's ephemeral range.</param>
 public readonly record struct VxlanPortRange(ushort Low, ushort High)
 {
     /// <inheritdoc />

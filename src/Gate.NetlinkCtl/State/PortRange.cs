@@ -8,6 +8,19 @@ public readonly record struct PortRange(ushort Low, ushort High)
     /// <summary>SORACOM's setup pins the source port to 4789.</summary>
     public static PortRange Default { get; } = new(4789, 4789);
 
+    /// <summary>
+    /// The range as the kernel keeps it (IFLA_VXLAN_PORT_RANGE, <c>ip ... srcport MIN MAX</c>): half-open, so the
+    /// last port is sent as one more. 0-0 (no range) stays 0 0; a range ending at 65535 cannot include it.
+    /// </summary>
+    public (ushort Min, ushort Max) ToKernel() =>
+        High == 0 ? (Low, (ushort)0) : (Low, (ushort)Math.Min(High + 1, ushort.MaxValue));
+
+    /// <summary>
+    /// Reads the kernel's half-open range. Min >= max (such as the vendor script's <c>4789 4789</c>) pins nothing:
+    /// the kernel then uses its ephemeral range, read as 0-0.
+    /// </summary>
+    public static PortRange FromKernel(ushort min, ushort max) => max > min ? new(min, (ushort)(max - 1)) : new(0, 0);
+
     /// <inheritdoc />
     public override string ToString() => $"{Low}-{High}";
 }

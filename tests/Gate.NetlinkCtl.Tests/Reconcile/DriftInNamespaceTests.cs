@@ -57,7 +57,7 @@ public sealed class DriftInNamespaceTests
             case "device deleted":
                 await ns.IpAsync("link", "del", "gate0");
                 return (GateStatus.Missing,
-                    "create gate0: vxlan id 10 local 192.0.2.10 dev u0 dstport 4789 srcport 4789 4789 nolearning mtu 1450, alias gatectl:soracom");
+                    "create gate0: vxlan id 10 local 192.0.2.10 dev u0 dstport 4789 srcport 4789 4790 nolearning mtu 1450, alias gatectl:soracom");
             case "mtu changed":
                 await ns.IpAsync("link", "set", "gate0", "mtu", "1400");
                 return (GateStatus.Drifted, "set mtu of gate0 to 1450 (now 1400)");

@@ -59,7 +59,7 @@ internal static class Iproute2Commands
 
         words.AddRange([
             "dstport", Number(device.Port),
-            "srcport", Number(device.SourcePorts.Low), Number(device.SourcePorts.High),
+            "srcport", Number(device.SourcePorts.ToKernel().Min), Number(device.SourcePorts.ToKernel().Max),
             device.Learning ? "learning" : "nolearning",
         ]);
         // The kernel ignores IFLA_IFALIAS when creating a link, so the ownership mark is a second request.

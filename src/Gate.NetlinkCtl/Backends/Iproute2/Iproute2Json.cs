@@ -76,7 +76,7 @@ internal static class Iproute2Json
     {
         var underlay = data.TryGetProperty("link", out var link) ? link.GetString() : null;
         var range = data.TryGetProperty("port_range", out var ports)
-            ? new PortRange(ports.GetProperty("low").GetUInt16(), ports.GetProperty("high").GetUInt16())
+            ? PortRange.FromKernel(ports.GetProperty("low").GetUInt16(), ports.GetProperty("high").GetUInt16())
             : new PortRange(0, 0);
         return new ObservedVxlan(
             data.GetProperty("id").GetUInt32(),

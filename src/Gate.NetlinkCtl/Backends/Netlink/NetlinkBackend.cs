@@ -124,7 +124,7 @@ public sealed class NetlinkBackend : IGateBackend
                 v.UnderlayIndex is { } underlay && nameByIndex.TryGetValue(underlay, out var name) ? name : null,
                 v.UnderlayIndex ?? 0,
                 v.Port ?? 0,
-                v.SourcePorts is { } ports ? new PortRange(ports.Low, ports.High) : new PortRange(0, 0),
+                v.SourcePorts is { } ports ? PortRange.FromKernel(ports.Low, ports.High) : new PortRange(0, 0),
                 v.Learning ?? false)
             : null;
         return new ObservedDevice(link.Name, link.Index, link.Kind ?? "", link.Alias, link.Mtu, link.IsUp, vxlan);
@@ -210,12 +210,18 @@ public sealed class NetlinkBackend : IGateBackend
             Local = device.Local,
             UnderlayIndex = device.Underlay is null ? null : IndexOf(device.Underlay),
             Port = device.Port,
-            SourcePorts = new VxlanPortRange(device.SourcePorts.Low, device.SourcePorts.High),
+            SourcePorts = KernelPorts(device.SourcePorts),
             Learning = device.Learning,
             Mtu = device.Mtu,
             Alias = Ownership.AliasFor(gate),
             Up = false,
         });
+
+    private static VxlanPortRange KernelPorts(PortRange ports)
+    {
+        var (min, max) = ports.ToKernel();
+        return new VxlanPortRange(min, max);
+    }
 
     private int IndexOf(string name) =>
         Client.GetLink(name)?.Index ?? throw new NetlinkException($"device {name} does not exist");

@@ -35,9 +35,9 @@ public sealed record VxlanDeviceSpec(
     bool Learning,
     int Mtu)
 {
-    /// <inheritdoc />
+    /// <summary>The device as <c>ip -d link show</c> would print it (the source port range in the kernel's half-open form).</summary>
     public override string ToString() =>
-        $"vxlan id {Vni}{(Local is null ? "" : $" local {Local}")}{(Underlay is null ? "" : $" dev {Underlay}")} dstport {Port} srcport {SourcePorts.Low} {SourcePorts.High} {(Learning ? "learning" : "nolearning")} mtu {Mtu}";
+        $"vxlan id {Vni}{(Local is null ? "" : $" local {Local}")}{(Underlay is null ? "" : $" dev {Underlay}")} dstport {Port} srcport {SourcePorts.ToKernel().Min} {SourcePorts.ToKernel().Max} {(Learning ? "learning" : "nolearning")} mtu {Mtu}";
 }
 
 /// <summary>Creates a gate's VXLAN device (down, with gatectl's alias).</summary>

@@ -1,0 +1,31 @@
+using System.Net;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Demo;
+
+/// <summary>What to build: the VNI the VPG's gate was opened with and how many SIMs sit behind it.</summary>
+/// <param name="Tag">Names the run: every namespace is <c>gct{Tag}-{id}-{role}</c>.</param>
+/// <param name="Vni">The gate's VXLAN network identifier.</param>
+/// <param name="SimCount">How many SIM namespaces to attach to the device subnet (1..9).</param>
+public sealed record EmulatorOptions(string Tag = "demo", uint Vni = GateSpec.DefaultVni, int SimCount = 2);
+
+/// <summary>One of the VPG's tunnel endpoints.</summary>
+/// <param name="Label">A short name for people (<c>A</c>, <c>B</c>).</param>
+/// <param name="Outer">Its outer IP, which the Gate Peer floods to.</param>
+/// <param name="Namespace">The namespace that holds its underlay link and its VXLAN socket.</param>
+/// <param name="VxlanDevice">Its VXLAN device, a port of the VPG's device bridge.</param>
+/// <param name="RouterLink">The underlay router's link towards it; down means the endpoint is unreachable.</param>
+public sealed record VpgEndpoint(string Label, InterfaceAddress Outer, string Namespace, string VxlanDevice, string RouterLink);
+
+/// <summary>An emulated IoT SIM: a namespace with one address in the device subnet.</summary>
+/// <param name="Name">A short name for people (<c>sim1</c>).</param>
+/// <param name="Namespace">Its namespace.</param>
+/// <param name="Inner">Its inner IP.</param>
+public sealed record SimDevice(string Name, string Namespace, InterfaceAddress Inner);
+
+/// <summary>The Gate Peer host: its namespace and underlay, which gatectl turns into a peer.</summary>
+/// <param name="Namespace">Its namespace.</param>
+/// <param name="Underlay">Its underlay device name.</param>
+/// <param name="Outer">Its outer IP on the underlay.</param>
+/// <param name="Inner">The inner IP gatectl is to give it.</param>
+public sealed record PeerHost(string Namespace, string Underlay, InterfaceAddress Outer, InterfaceAddress Inner);
