@@ -1,0 +1,18 @@
+namespace Gate.NetlinkCtl.Daemon;
+
+/// <summary>How <c>gatectl run</c> was asked to run.</summary>
+/// <param name="StatePath">The state file to keep in force.</param>
+/// <param name="Netns">The network namespace to manage, or null for the daemon's own.</param>
+/// <param name="StatusPath">Where the status file is written.</param>
+/// <param name="ListenForEvents">False to rely on the periodic resync alone (no rtnetlink subscription).</param>
+public sealed record DaemonOptions(string StatePath, string? Netns, string StatusPath, bool ListenForEvents = true)
+{
+    /// <summary>A burst of requests ends when none has come for this long.</summary>
+    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A burst never delays its reconcile longer than this, even while requests keep coming.</summary>
+    public TimeSpan MaxBurst { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Delays between retries after failures.</summary>
+    public Backoff Backoff { get; init; } = Backoff.Default;
+}

@@ -1,0 +1,368 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Gate.NetlinkCtl.Daemon.Metrics;
+using Gate.NetlinkCtl.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gate.NetlinkCtl.Daemon;
+
+/// <summary>
+/// <c>gatectl run</c>: keeps the state file in force. It reconciles at start (before telling systemd it is
+/// ready), on rtnetlink events that touch a gate (a burst of events is one reconcile), every
+/// <c>host.reconcileInterval</c>, when the state file's content changes, and on SIGHUP. A failed reconcile
+/// is retried with exponential backoff; nothing but SIGTERM/SIGINT ends the loop. A state file that
+/// turns invalid is reported and the last good state stays in force.
+/// </summary>
+public sealed partial class ReconcileDaemon(
+    DaemonOptions options,
+    StateFile stateFile,
+    IReconcilePass pass,
+    IKernelEventFeed? events,
+    ILogger<ReconcileDaemon> logger) : BackgroundService
+{
+    private readonly ReconcileRequests _triggers = new();
+    private readonly ReconcileMetrics _metrics = new();
+    private readonly GateEventFilter _filter = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private StateFileWatcher? _watcher;
+    private PosixSignalRegistration? _sighup;
+    private Task _listener = Task.CompletedTask;
+    private ReconcileRecord? _last;
+    private DateTimeOffset? _lastSuccessAt;
+    private DateTimeOffset? _nextRetryAt;
+    private int _consecutiveFailures;
+    private long _reconciles;
+    private long _failures;
+    private long _repairs;
+
+    /// <summary>Reconciles run so far (for tests and diagnostics).</summary>
+    public long Reconciles => Interlocked.Read(ref _reconciles);
+
+    /// <summary>Loads the state (refusing to start without a valid one), subscribes, and runs the first reconcile.</summary>
+    /// <exception cref="StateRejectedException">The state file is invalid at start.</exception>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        stateFile.Refresh();
+        if (stateFile.Current is null)
+        {
+            throw new StateRejectedException(stateFile.Path, stateFile.RejectedErrors);
+        }
+
+        LogStarted(stateFile.Path, options.Netns ?? "(own)", options.ListenForEvents, stateFile.Current.Host.ReconcileInterval);
+        _watcher = new StateFileWatcher(stateFile.Path, () => _triggers.Request(ReconcileTrigger.StateFileChanged));
+        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true; // SIGHUP means "reload", never "terminate".
+            _triggers.Request(ReconcileTrigger.Reload);
+        });
+        if (options.ListenForEvents && events is not null)
+        {
+            _listener = Task.Run(() => ListenAsync(events, _stopping.Token), CancellationToken.None);
+        }
+
+        // The first reconcile runs before StartAsync returns, so systemd's READY=1 means "applied once".
+        await ReconcileAsync(new HashSet<ReconcileTrigger> { ReconcileTrigger.Start }, cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _listener.WaitAsync(cancellationToken).ConfigureAwait(false);
+        LogStopped();
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _watcher?.Dispose();
+        _sighup?.Dispose();
+        _stopping.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var retrying = _consecutiveFailures > 0;
+            var wait = retrying
+                ? options.Backoff.DelayAfter(_consecutiveFailures)
+                : stateFile.Current!.Host.ReconcileInterval;
+            IReadOnlySet<ReconcileTrigger> burst;
+            try
+            {
+                burst = await _triggers.WaitBurstAsync(
+                    wait,
+                    retrying ? ReconcileTrigger.Retry : ReconcileTrigger.Periodic,
+                    options.Quiet,
+                    options.MaxBurst,
+                    stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await ReconcileAsync(burst, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileAsync(IReadOnlySet<ReconcileTrigger> triggers, CancellationToken cancellationToken)
+    {
+        var read = RefreshState();
+        if (read != StateFileRead.Loaded && triggers.All(t => t == ReconcileTrigger.StateFileChanged))
+        {
+            // The file was touched but its content is the same (or refused): nothing new to apply.
+            WriteObservability();
+            return;
+        }
+
+        var state = stateFile.Current!;
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<DriftRepair> repairs = [];
+        IReadOnlyList<GateSync>? gates = null;
+        string? error = null;
+        try
+        {
+            var outcome = await pass.RunAsync(state, cancellationToken).ConfigureAwait(false);
+            repairs = outcome.Repairs;
+            gates = outcome.Gates;
+            if (!outcome.InSync)
+            {
+                error = "still out of sync after apply: " + string.Join(", ", outcome.Gates.Where(g => !g.InSync).Select(g => g.Gate));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // Stopping: the reconcile in flight was abandoned at a safe point by the reconciler.
+        }
+        catch (Exception ex)
+        {
+            // Every failure is transient to the daemon: report it, back off, try again.
+            error = ex.Message;
+        }
+
+        clock.Stop();
+        var result = error is not null ? ReconcileResults.Failed
+            : repairs.Count > 0 ? ReconcileResults.Repaired
+            : ReconcileResults.InSync;
+        Record(triggers, startedAt, clock.Elapsed, result, repairs, gates, error);
+        await WatchGatesAsync(state, cancellationToken).ConfigureAwait(false);
+        WriteObservability();
+    }
+
+    private StateFileRead RefreshState()
+    {
+        var read = stateFile.Refresh();
+        switch (read)
+        {
+            case StateFileRead.Loaded:
+                _metrics.RecordStateFileValid(true);
+                LogStateLoaded(stateFile.Path, stateFile.Current!.Gates.Count, stateFile.CurrentHash![..12]);
+                break;
+            case StateFileRead.Refused:
+                _metrics.RecordStateFileValid(false);
+                _metrics.RecordError(ErrorSources.StateFile);
+                if (logger.IsEnabled(LogLevel.Error))
+                {
+                    LogStateRefused(stateFile.Path, string.Join(Environment.NewLine, stateFile.RejectedErrors));
+                }
+
+                break;
+        }
+
+        return read;
+    }
+
+    private void Record(
+        IReadOnlySet<ReconcileTrigger> triggers,
+        DateTimeOffset startedAt,
+        TimeSpan duration,
+        string result,
+        IReadOnlyList<DriftRepair> repairs,
+        IReadOnlyList<GateSync>? gates,
+        string? error)
+    {
+        var finishedAt = startedAt + duration;
+        Interlocked.Increment(ref _reconciles);
+        _repairs += repairs.Count;
+        var triggerNames = triggers.Order().Select(TriggerName).ToArray();
+        var triggerList = string.Join(",", triggerNames);
+        if (result == ReconcileResults.Failed)
+        {
+            _failures++;
+            _consecutiveFailures++;
+            var delay = options.Backoff.DelayAfter(_consecutiveFailures);
+            _nextRetryAt = finishedAt + delay;
+            _metrics.RecordError(ErrorSources.Reconcile);
+            LogReconcileFailed(triggerList, error!, _consecutiveFailures, delay);
+        }
+        else
+        {
+            _consecutiveFailures = 0;
+            _nextRetryAt = null;
+            _lastSuccessAt = finishedAt;
+            foreach (var repair in repairs)
+            {
+                LogRepaired(repair.Gate, repair.Kind, repair.Detail);
+            }
+
+            LogReconciled(triggerList, result, repairs.Count, duration.TotalMilliseconds);
+        }
+
+        _metrics.RecordReconcile(result, duration, finishedAt, repairs, gates, _consecutiveFailures);
+        _last = new ReconcileRecord(startedAt, duration.TotalSeconds, triggerNames, result, repairs, gates ?? _last?.Gates ?? [], error);
+    }
+
+    private async Task WatchGatesAsync(DesiredState state, CancellationToken cancellationToken)
+    {
+        if (events is null || !options.ListenForEvents)
+        {
+            return;
+        }
+
+        var present = state.Gates.Where(g => g.State == GatePresence.Present).ToArray();
+        IReadOnlyDictionary<string, int> indexes;
+        try
+        {
+            indexes = await events.ListInterfacesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Without indexes, FDB/address events go unmatched until a link event names the device;
+            // the periodic resync still covers them.
+            LogListingFailed(ex.Message);
+            indexes = new Dictionary<string, int>();
+        }
+
+        _filter.Watch(present.Select(g => g.Interface), present.Select(g => g.Underlay), indexes);
+    }
+
+    private async Task ListenAsync(IKernelEventFeed feed, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var change in feed.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    failures = 0;
+                    if (_filter.Touches(change))
+                    {
+                        _triggers.Request(ReconcileTrigger.KernelEvent);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                _metrics.RecordError(ErrorSources.EventListener);
+                LogListenerFailed(ex.Message, options.Backoff.DelayAfter(failures));
+            }
+
+            // The subscription ended or broke: events may have been lost, so reconcile in full, then resubscribe.
+            _triggers.Request(ReconcileTrigger.EventsLost);
+            try
+            {
+                await Task.Delay(options.Backoff.DelayAfter(Math.Max(failures, 1)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void WriteObservability()
+    {
+        var state = stateFile.Current!;
+        try
+        {
+            StatusFile.Write(options.StatusPath, BuildStatus());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogWriteFailed(options.StatusPath, ex.Message);
+        }
+
+        if (state.Host.MetricsPath is { } metricsPath)
+        {
+            try
+            {
+                _metrics.WriteTo(metricsPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogWriteFailed(metricsPath, ex.Message);
+            }
+        }
+    }
+
+    private DaemonStatus BuildStatus() => new(
+        Environment.ProcessId,
+        stateFile.Path,
+        options.Netns,
+        _startedAt,
+        DateTimeOffset.UtcNow,
+        new StateFileStatus(stateFile.CurrentHash, stateFile.LoadedAt, [.. stateFile.Current!.Gates.Select(g => g.Name)], stateFile.RejectedErrors),
+        _last,
+        _lastSuccessAt,
+        _consecutiveFailures,
+        _nextRetryAt,
+        new ReconcileTotals(Reconciles, _failures, _repairs));
+
+    /// <summary>The trigger's name as written in the status file and logs (kebab case).</summary>
+    public static string TriggerName(ReconcileTrigger trigger) => trigger switch
+    {
+        ReconcileTrigger.Start => "start",
+        ReconcileTrigger.KernelEvent => "kernel-event",
+        ReconcileTrigger.Periodic => "periodic",
+        ReconcileTrigger.Retry => "retry",
+        ReconcileTrigger.StateFileChanged => "state-file-changed",
+        ReconcileTrigger.Reload => "reload",
+        ReconcileTrigger.EventsLost => "events-lost",
+        _ => trigger.ToString(),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "gatectl daemon started: state {Path}, namespace {Netns}, rtnetlink events {Events}, full resync every {Interval}")]
+    private partial void LogStarted(string path, string netns, bool events, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "gatectl daemon stopped")]
+    private partial void LogStopped();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "State file {Path} loaded: {Gates} gate(s), sha256 {Hash}")]
+    private partial void LogStateLoaded(string path, int gates, string hash);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "State file {Path} refused; the last good state stays in force. Fix the file and save it again:\n{Errors}")]
+    private partial void LogStateRefused(string path, string errors);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled ({Triggers}): {Result}, {Repairs} repair(s), {Milliseconds:F1} ms")]
+    private partial void LogReconciled(string triggers, string result, int repairs, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repaired drift on gate {Gate}: {Kind}: {Detail}")]
+    private partial void LogRepaired(string gate, string kind, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconcile ({Triggers}) failed: {Error}. Failure {Failures} in a row; retrying in {Delay}")]
+    private partial void LogReconcileFailed(string triggers, string error, int failures, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rtnetlink event listener failed: {Error}; resubscribing in {Delay}, with a full reconcile")]
+    private partial void LogListenerFailed(string error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list interfaces to match rtnetlink events to gates: {Error}")]
+    private partial void LogListingFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Path}: {Error}")]
+    private partial void LogWriteFailed(string path, string error);
+}

@@ -1,0 +1,31 @@
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Daemon;
+
+/// <summary>One full reconcile of the host against a desired state: observe, diff, plan, apply, verify.</summary>
+public interface IReconcilePass
+{
+    /// <summary>Converges the host to <paramref name="state"/> and reports what it found and did. Throws on failure.</summary>
+    Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken);
+}
+
+/// <summary>What one reconcile found and did.</summary>
+/// <param name="Repairs">Each change applied to bring the host back in line (empty when it was in sync).</param>
+/// <param name="Gates">Each gate of the state and whether it was in sync when the pass ended.</param>
+public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates)
+{
+    /// <summary>True when every gate was in sync at the end.</summary>
+    public bool InSync => Gates.All(g => g.InSync);
+}
+
+/// <summary>One change the daemon applied to repair drift.</summary>
+/// <param name="Gate">The gate's name.</param>
+/// <param name="Kind">The kind of change, a short stable word used as a metrics label (<c>create-device</c>, <c>add-fdb</c>, ...).</param>
+/// <param name="Detail">What was changed, for people.</param>
+public sealed record DriftRepair(string Gate, string Kind, string Detail);
+
+/// <summary>Whether one gate matched its desired state.</summary>
+/// <param name="Gate">The gate's name.</param>
+/// <param name="Interface">Its VXLAN device.</param>
+/// <param name="InSync">True when the kernel matches the desired state.</param>
+public sealed record GateSync(string Gate, string Interface, bool InSync);

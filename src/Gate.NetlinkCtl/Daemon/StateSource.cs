@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Daemon;
+
+/// <summary>Reads and validates a state file's content into a desired state.</summary>
+public interface IStateParser
+{
+    /// <summary>Parses and validates <paramref name="content"/>, read from <paramref name="path"/>.</summary>
+    StateParse Parse(string path, string content);
+}
+
+/// <summary>The result of parsing a state file: the state when valid, otherwise every error, located.</summary>
+/// <param name="State">The validated state, or null.</param>
+/// <param name="Errors">Each error as <c>file:line:column: path: message</c>; empty when valid.</param>
+public sealed record StateParse(DesiredState? State, IReadOnlyList<string> Errors);
+
+/// <summary>
+/// The daemon's view of its state file: the last good state stays in force until a valid new content
+/// replaces it; content is compared by SHA-256, so a touch or a rewrite of the same bytes changes nothing.
+/// </summary>
+public sealed class StateFile(string path, IStateParser parser)
+{
+    private string? _lastSeenHash;
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>The state in force, or null before the first valid read.</summary>
+    public DesiredState? Current { get; private set; }
+
+    /// <summary>The SHA-256 (hex) of the content in force.</summary>
+    public string? CurrentHash { get; private set; }
+
+    /// <summary>When the state in force was read.</summary>
+    public DateTimeOffset? LoadedAt { get; private set; }
+
+    /// <summary>The errors of the latest content when it was refused (it stays refused until the file changes); empty otherwise.</summary>
+    public IReadOnlyList<string> RejectedErrors { get; private set; } = [];
+
+    /// <summary>Reads the file if its content changed since the last read.</summary>
+    /// <returns>What happened: unchanged, a new state in force, or a refused content.</returns>
+    public StateFileRead Refresh()
+    {
+        string content;
+        try
+        {
+            content = File.ReadAllText(Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file missing for a moment (an editor's save dance) is not a new state: keep the old one.
+            return Refuse(hash: null, [$"{Path}: cannot read the state file: {ex.Message}"]);
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)));
+        if (hash == _lastSeenHash)
+        {
+            return StateFileRead.Unchanged;
+        }
+
+        _lastSeenHash = hash;
+        var parse = parser.Parse(Path, content);
+        if (parse.State is null || parse.Errors.Count > 0)
+        {
+            return Refuse(hash, parse.Errors.Count > 0 ? parse.Errors : [$"{Path}: the state file is not a valid state"]);
+        }
+
+        Current = parse.State;
+        CurrentHash = hash;
+        LoadedAt = DateTimeOffset.UtcNow;
+        RejectedErrors = [];
+        return StateFileRead.Loaded;
+    }
+
+    private StateFileRead Refuse(string? hash, IReadOnlyList<string> errors)
+    {
+        _lastSeenHash = hash;
+        RejectedErrors = errors;
+        return StateFileRead.Refused;
+    }
+}
+
+/// <summary>The result of <see cref="StateFile.Refresh"/>.</summary>
+public enum StateFileRead
+{
+    /// <summary>Same content as last time.</summary>
+    Unchanged,
+
+    /// <summary>New, valid content is now in force.</summary>
+    Loaded,
+
+    /// <summary>The content is invalid or unreadable; the previous state (if any) stays in force.</summary>
+    Refused,
+}
