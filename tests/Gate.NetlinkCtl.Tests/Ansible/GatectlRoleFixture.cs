@@ -79,7 +79,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         var first = await playbook.RunAsync(CancellationToken.None);
         var second = await playbook.RunAsync(CancellationToken.None);
         var enabled = new UnitEnablement(playbook.InstallRoot);
-        return new RoleInstall(playbook, binary.Path, binary.Sha256, first, second,
+        return new RoleInstall(playbook, _namespace, binary.Path, binary.Sha256, first, second,
             enabled.IsEnabled("multi-user.target", "gatectl.service"),
             enabled.IsEnabled("timers.target", "gatectl-reconcile.timer"));
     }
@@ -168,6 +168,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
 
 /// <summary>The role installed by the fixture, and the playbook to run it again.</summary>
 /// <param name="Playbook">Runs the example playbook against the same staging root and namespace.</param>
+/// <param name="Namespace">The namespace the playbook runs in, with the underlay.</param>
 /// <param name="SourceBinary">The published gatectl the role installed.</param>
 /// <param name="SourceSha256">Its SHA-256, as given to the role.</param>
 /// <param name="FirstRun">The first run, into an empty root.</param>
@@ -176,6 +177,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
 /// <param name="TimerEnabled">Whether gatectl-reconcile.timer was enabled after the two runs.</param>
 public sealed record RoleInstall(
     RolePlaybook Playbook,
+    TestNamespace Namespace,
     string SourceBinary,
     string SourceSha256,
     PlaybookRun FirstRun,

@@ -139,18 +139,70 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         Assert.Equal(before, await File.ReadAllBytesAsync(install.StateFile, Ct));
     }
 
-    [Fact]
-    public async Task A_binary_with_another_checksum_is_refused_and_the_installed_one_kept()
+    [Theory]
+    [InlineData("gatectl_binary_src", "", "gatectl_binary_sha256 says 0000000000000000000000000000000000000000000000000000000000000000. Nothing was installed.")]
+    [InlineData("gatectl_binary_url", "file://", "did not match 0000000000000000000000000000000000000000000000000000000000000000")]
+    public async Task A_binary_that_does_not_match_its_checksum_is_refused_and_the_installed_one_kept(string source, string scheme, string refusal)
     {
         var install = await fixture.InstallAsync();
         var impostor = Path.Combine(Path.GetDirectoryName(install.SourceBinary)!, "not-gatectl");
         await File.WriteAllTextAsync(impostor, "#!/bin/sh\nexit 0\n", Ct);
 
-        var run = await install.Playbook.RunAsync(Ct, new { gatectl_binary_src = impostor });
+        var run = await install.Playbook.RunAsync(Ct, new Dictionary<string, string>
+        {
+            ["gatectl_binary_src"] = "",
+            ["gatectl_binary_url"] = "",
+            [source] = scheme + impostor,
+            ["gatectl_binary_sha256"] = new string('0', 64),
+        });
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Equal(1, run.Recap.Failed);
-        Assert.Contains($"gatectl_binary_sha256 says {install.SourceSha256}. Nothing was installed.", run.Output, StringComparison.Ordinal);
+        Assert.Contains(refusal, run.Output, StringComparison.Ordinal);
         Assert.Equal(install.SourceSha256, await GatectlRoleFixture.Sha256Async(install.Binary));
+    }
+
+    [Fact]
+    public async Task A_given_state_file_is_installed_byte_for_byte()
+    {
+        var install = await fixture.InstallAsync();
+        // The same state with other comments: the host's gates stay as they are for the other tests.
+        var given = Path.Combine(install.Playbook.InstallRoot, "..", "given-state.yaml");
+        var text = "# Written by hand, copied as is.\n" + await File.ReadAllTextAsync(install.StateFile, Ct) + "\n# (the end)\n";
+        await File.WriteAllTextAsync(given, text, Ct);
+
+        var run = await install.Playbook.RunAsync(Ct, new { gatectl_state_src = given });
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(await File.ReadAllBytesAsync(given, Ct), await File.ReadAllBytesAsync(install.StateFile, Ct));
+    }
+
+    [Fact]
+    public async Task Check_mode_shows_what_gatectl_plan_would_change_and_changes_nothing()
+    {
+        const string newEndpoint = "203.0.113.200";
+        var install = await fixture.InstallAsync();
+        var applied = await install.Playbook.GatectlAsync(install.Binary, ["apply", install.StateFile], Ct);
+        Assert.True(applied.ExitCode == 0, $"gatectl apply exited {applied.ExitCode}:\n{applied.StandardOutput}\n{applied.StandardError}");
+        var before = await File.ReadAllBytesAsync(install.StateFile, Ct);
+
+        var run = await install.Playbook.RunAsync(Ct, new
+        {
+            gatectl_gates = new[]
+            {
+                new
+                {
+                    name = "testgate", @interface = GatectlRoleFixture.Interface, vni = 10, underlay = GatectlRoleFixture.Underlay,
+                    endpoints = GatectlRoleFixture.Endpoints.Append(newEndpoint).ToArray(), peersFromGroup = "gate_peers",
+                },
+            },
+        }, check: true);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"TASK \[gatectl : Run gatectl plan[^\n]*\n+changed: \[peer-a\]", run.Output);
+        Assert.Contains($"dst {newEndpoint}", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"create {GatectlRoleFixture.Interface}", run.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(install.StateFile, Ct));
+        Assert.DoesNotContain(newEndpoint, await install.Namespace.BridgeAsync("fdb", "show", "dev", GatectlRoleFixture.Interface), StringComparison.Ordinal);
     }
 }

@@ -61,6 +61,14 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
         return new PlaybookRun(result.ExitCode, result.StandardOutput + result.StandardError, host);
     }
 
+    /// <summary>Runs the installed gatectl (under the staging root) in the namespace, as the role's tasks do.</summary>
+    public async Task<BufferedCommandResult> GatectlAsync(string executable, IReadOnlyList<string> args, CancellationToken cancellation) =>
+        await Cli.Wrap("ip")
+            .WithArguments(["netns", "exec", namespaceName, executable, .. args])
+            .WithEnvironmentVariables(Environment())
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellation);
+
     private Dictionary<string, string?> Environment()
     {
         var home = Path.Combine(workDir, "ansible-home");
