@@ -36,6 +36,11 @@ public static class GatectlCli
     {
         var root = new RootCommand("gatectl: keeps this host a SORACOM Gate Peer (VXLAN overlay) by reconciling a desired state against the kernel.");
         root.Subcommands.Add(Commands.ValidateCommand.Build());
+        root.Subcommands.Add(Commands.PlanCommand.Build());
+        root.Subcommands.Add(Commands.ApplyCommand.Build());
+        root.Subcommands.Add(Commands.DiffCommand.Build());
+        root.Subcommands.Add(Commands.ShowCommand.Build());
+        root.Subcommands.Add(Commands.DeleteCommand.Build());
         root.Subcommands.Add(Commands.VersionCommand.Build());
         return root;
     }

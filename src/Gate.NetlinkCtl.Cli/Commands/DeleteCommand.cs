@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Gate.NetlinkCtl.Reconcile;
+
+namespace Gate.NetlinkCtl.Cli.Commands;
+
+/// <summary><c>gatectl delete FILE</c>: removes exactly what gatectl made for the gates in the file, nothing else.</summary>
+public static class DeleteCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Build()
+    {
+        var file = ReconcileOptions.StateFileArgument();
+        var command = new Command("delete", "Remove exactly what gatectl made for the gates in the file (devices with gatectl's alias); foreign objects stay.")
+        {
+            file,
+            CommonOptions.Output,
+        };
+        command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
+        {
+            var stdout = parse.InvocationConfiguration.Output;
+            var stderr = parse.InvocationConfiguration.Error;
+            var context = ReconcileOptions.Context(parse);
+            return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, stderr, async state =>
+            {
+                ApplyResult result = await ReconcileRunner.CreateReconciler().DeleteAsync(state, context, cancellationToken).ConfigureAwait(false);
+                return ApplyCommand.Print(result, context, parse.GetValue(CommonOptions.Output), "delete", stdout, stderr);
+            });
+        });
+        return command;
+    }
+}

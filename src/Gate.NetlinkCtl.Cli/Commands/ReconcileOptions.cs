@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Cli.Commands;
+
+/// <summary>The options every reconciling verb shares: <c>--netns</c> and <c>--backend</c>, plus the state file argument.</summary>
+public static class ReconcileOptions
+{
+    /// <summary><c>--netns NAME</c>: run inside a named network namespace (as <c>ip netns</c> knows it).</summary>
+    public static Option<string?> Netns { get; } = new("--netns")
+    {
+        Description = "Work inside this named network namespace (ip netns) instead of the current one.",
+    };
+
+    /// <summary><c>--backend auto|netlink|iproute2|networkmanager</c>; <c>auto</c> defers to the state file's <c>host.backend</c>.</summary>
+    public static Option<BackendKind> Backend { get; } = CreateBackend();
+
+    /// <summary>The state file argument.</summary>
+    public static Argument<string> StateFileArgument() =>
+        new("file") { Description = "The desired state, such as /etc/gatectl/state.yaml." };
+
+    /// <summary>Where and how to reconcile, from the parsed options.</summary>
+    public static ReconcileContext Context(ParseResult parse) =>
+        new(parse.GetValue(Netns), parse.GetValue(Backend));
+
+    /// <summary>Adds <c>--netns</c> and <c>--backend</c> to a command.</summary>
+    public static Command WithReconcileOptions(this Command command)
+    {
+        command.Options.Add(Netns);
+        command.Options.Add(Backend);
+        return command;
+    }
+
+    private static Option<BackendKind> CreateBackend()
+    {
+        var option = new Option<BackendKind>("--backend")
+        {
+            Description = "How to program the kernel: auto (the state file's host.backend, else netlink), netlink, iproute2 or networkmanager.",
+            DefaultValueFactory = _ => BackendKind.Auto,
+            CustomParser = result => result.Tokens.Count == 0 ? BackendKind.Auto : result.Tokens[0].Value switch
+            {
+                "netlink" => BackendKind.Netlink,
+                "iproute2" => BackendKind.Iproute2,
+                "networkmanager" => BackendKind.NetworkManager,
+                _ => BackendKind.Auto,
+            },
+        };
+        option.AcceptOnlyFromAmong("auto", "netlink", "iproute2", "networkmanager");
+        return option;
+    }
+}

@@ -1,0 +1,54 @@
+using Gate.NetlinkCtl.Backends;
+using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Cli.Commands;
+
+/// <summary>What the reconciling verbs share: load and validate the state file, build the reconciler, turn failures into exit codes.</summary>
+public static class ReconcileRunner
+{
+    /// <summary>Creates the reconciler the CLI uses; host features (extensions) are registered here.</summary>
+    public static Func<GateReconciler> CreateReconciler { get; set; } = () => new GateReconciler(BackendSelector.Default);
+
+    /// <summary>Loads <paramref name="path"/>, runs <paramref name="action"/> on the valid state, and maps failures to exit codes.</summary>
+    public static async Task<int> WithStateAsync(string path, TextWriter stderr, Func<DesiredState, Task<int>> action)
+    {
+        StateLoadResult loaded;
+        try
+        {
+            loaded = StateFile.Read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"gatectl: cannot read state file '{path}': {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+            return ExitCodes.Error;
+        }
+
+        if (loaded.State is null || !loaded.IsValid)
+        {
+            foreach (var error in loaded.Errors)
+            {
+                stderr.WriteLine(error);
+            }
+
+            stderr.WriteLine($"{path}: {loaded.Errors.Count} error{(loaded.Errors.Count == 1 ? "" : "s")}; nothing was changed");
+            return ExitCodes.InvalidState;
+        }
+
+        return await GuardAsync(stderr, () => action(loaded.State)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="action"/>, printing backend, lock and permission failures as one line and returning <see cref="ExitCodes.Error"/>.</summary>
+    public static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BackendException or TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"gatectl: {e.Message}");
+            return ExitCodes.Error;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.Reconcile.Diff;
+using Gate.NetlinkCtl.Reconcile.Plan;
+
+namespace Gate.NetlinkCtl.Cli.Output;
+
+/// <summary>One plan step in JSON.</summary>
+/// <param name="Gate">The gate it belongs to.</param>
+/// <param name="Interface">The device it changes.</param>
+/// <param name="Action">A stable verb such as <c>create-device</c>.</param>
+/// <param name="Description">The change in words.</param>
+public sealed record StepEntry(string Gate, string Interface, string Action, string Description)
+{
+    /// <summary>Copies a step.</summary>
+    public static StepEntry From(PlanStep step) => new(step.Gate, step.Interface, step.Action, step.Describe());
+}
+
+/// <summary>A problem that keeps apply from running, in JSON.</summary>
+/// <param name="Gate">The gate.</param>
+/// <param name="Interface">Its interface.</param>
+/// <param name="Message">What is wrong and what to do.</param>
+public sealed record ProblemEntry(string Gate, string Interface, string Message);
+
+/// <summary><c>gatectl plan --output json</c> (and <c>apply --dry-run</c>).</summary>
+/// <param name="Backend">The backend that observed.</param>
+/// <param name="Netns">The namespace, or null.</param>
+/// <param name="InSync">True when nothing would change.</param>
+/// <param name="Steps">The changes apply would make, in order.</param>
+/// <param name="Problems">What keeps apply from running.</param>
+public sealed record PlanReport(string Backend, string? Netns, bool InSync, IReadOnlyList<StepEntry> Steps, IReadOnlyList<ProblemEntry> Problems)
+{
+    /// <summary>Builds the report of a plan.</summary>
+    public static PlanReport From(PlanResult result, ReconcileContext context) => new(
+        result.Backend, context.Netns, result.Plan.InSync,
+        [.. result.Plan.Steps.Select(StepEntry.From)],
+        [.. result.Plan.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))]);
+}
+
+/// <summary><c>gatectl apply --output json</c> and <c>gatectl delete --output json</c>.</summary>
+/// <param name="Backend">The backend that ran.</param>
+/// <param name="Netns">The namespace, or null.</param>
+/// <param name="Succeeded">True when the host is now in sync (verified).</param>
+/// <param name="Executed">Steps that completed.</param>
+/// <param name="Failure">What failed, or null.</param>
+public sealed record ApplyReport(string Backend, string? Netns, bool Succeeded, IReadOnlyList<StepEntry> Executed, FailureEntry? Failure)
+{
+    /// <summary>Builds the report of an apply.</summary>
+    public static ApplyReport From(ApplyResult result, ReconcileContext context) => new(
+        result.Backend, context.Netns, result.Succeeded,
+        [.. result.Executed.Select(StepEntry.From)],
+        result.Failure is { } f
+            ? new FailureEntry(f.Stage.ToString().ToLowerInvariant(), f.Message, f.FailedStep is null ? null : StepEntry.From(f.FailedStep),
+                [.. f.RestoreSteps.Select(StepEntry.From)], f.Restored, f.RestoreError)
+            : null);
+}
+
+/// <summary>Why an apply failed, in JSON.</summary>
+/// <param name="Stage"><c>plan</c> (nothing changed), <c>execute</c> (restored) or <c>verify</c>.</param>
+/// <param name="Message">What failed.</param>
+/// <param name="FailedStep">The step that failed, if one did.</param>
+/// <param name="RestoreSteps">What was run to restore the pre-apply state.</param>
+/// <param name="Restored">True when the host is as before the apply.</param>
+/// <param name="RestoreError">Why restoring failed, or null.</param>
+public sealed record FailureEntry(string Stage, string Message, StepEntry? FailedStep, IReadOnlyList<StepEntry> RestoreSteps, bool Restored, string? RestoreError);
+
+/// <summary><c>gatectl diff --output json</c>.</summary>
+/// <param name="Backend">The backend that observed.</param>
+/// <param name="Netns">The namespace, or null.</param>
+/// <param name="InSync">True when every gate is in sync.</param>
+/// <param name="Gates">Each gate's status and differences.</param>
+/// <param name="HostChanges">Pending host-feature changes.</param>
+/// <param name="Foreign">Objects gatectl did not make, left alone.</param>
+/// <param name="Problems">What keeps apply from running.</param>
+public sealed record DiffReport(
+    string Backend, string? Netns, bool InSync, IReadOnlyList<GateEntry> Gates, IReadOnlyList<string> HostChanges,
+    IReadOnlyList<ForeignEntry> Foreign, IReadOnlyList<ProblemEntry> Problems)
+{
+    /// <summary>Builds the report of a drift report.</summary>
+    public static DiffReport From(DriftReport report, ReconcileContext context) => new(
+        report.Backend, context.Netns, report.InSync,
+        [.. report.Gates.Select(g => new GateEntry(g.Gate, g.Interface, StatusText(g.Status), [.. g.Differences]))],
+        [.. report.HostChanges],
+        [.. report.Foreign.Select(f => new ForeignEntry(f.Interface, f.Kind.ToString().ToLowerInvariant(), f.Description))],
+        [.. report.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))]);
+
+    /// <summary>A status as text and JSON spell it.</summary>
+    public static string StatusText(GateStatus status) => status switch
+    {
+        GateStatus.InSync => "in-sync",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>One gate in <c>diff</c> JSON.</summary>
+/// <param name="Gate">Gate name.</param>
+/// <param name="Interface">Its device.</param>
+/// <param name="Status"><c>in-sync</c>, <c>drifted</c>, <c>missing</c>, <c>absent</c>, <c>orphaned</c> or <c>conflict</c>.</param>
+/// <param name="Differences">What differs.</param>
+public sealed record GateEntry(string Gate, string Interface, string Status, IReadOnlyList<string> Differences);
+
+/// <summary>A foreign object in <c>diff</c> JSON.</summary>
+/// <param name="Interface">The device it is on (or is).</param>
+/// <param name="Kind"><c>device</c>, <c>address</c>, <c>fdbentry</c> or <c>route</c>.</param>
+/// <param name="Description">What it is.</param>
+public sealed record ForeignEntry(string Interface, string Kind, string Description);
+
+/// <summary>Source-generated JSON for the reconciling verbs (no reflection, so native AOT works).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(PlanReport))]
+[JsonSerializable(typeof(ApplyReport))]
+[JsonSerializable(typeof(DiffReport))]
+public sealed partial class ReconcileJsonContext : JsonSerializerContext;

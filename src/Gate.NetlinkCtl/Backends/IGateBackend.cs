@@ -1,0 +1,26 @@
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
+
+namespace Gate.NetlinkCtl.Backends;
+
+/// <summary>
+/// One way of reading and programming the host (rtnetlink, iproute2, NetworkManager). The planner never knows
+/// which one runs; every backend must leave the same observed state for the same plan.
+/// </summary>
+public interface IGateBackend : IAsyncDisposable
+{
+    /// <summary>The backend's name as the CLI spells it (<c>netlink</c>, <c>iproute2</c>, ...).</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Observes gatectl's devices, the devices the request names (whatever their kind), the other VXLAN devices and
+    /// the requested underlays; builds the result with <see cref="ObservedHost.Create"/> so it is canonical.
+    /// </summary>
+    Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Executes steps in order and stops at the first failure, throwing <see cref="BackendException"/> naming the step
+    /// and how many steps completed; deletes tolerate "not found", adds tolerate "exists" only for identical objects.
+    /// </summary>
+    Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default);
+}

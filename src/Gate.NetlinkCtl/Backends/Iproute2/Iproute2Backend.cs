@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Backends.Iproute2;
+
+/// <summary>
+/// The iproute2 backend: observes with <c>ip -j</c> / <c>bridge -j</c> and executes a plan as <c>ip -batch -</c> /
+/// <c>bridge -batch -</c> scripts on stdin, through CliWrap with argument arrays (never a shell string).
+/// </summary>
+public sealed partial class Iproute2Backend : IGateBackend
+{
+    private readonly string? _netns;
+
+    /// <summary>Creates the backend for a named network namespace, or the current one when null.</summary>
+    public Iproute2Backend(string? netns = null) => _netns = netns;
+
+    /// <inheritdoc />
+    public string Name => "iproute2";
+
+    /// <inheritdoc />
+    public async Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default)
+    {
+        var links = Iproute2Json.Links(await RunAsync("ip", ["-d", "-j", "link", "show"], cancellationToken).ConfigureAwait(false));
+        var gateDevices = links.Where(d => d.IsGatectls || request.Interfaces.Contains(d.Name)).ToList();
+        var addresses = Iproute2Json.Addresses(await RunAsync("ip", ["-4", "-j", "address", "show"], cancellationToken).ConfigureAwait(false));
+        var routes = Iproute2Json.Routes(await RunAsync("ip", ["-N", "-4", "-j", "route", "show", "table", "main"], cancellationToken).ConfigureAwait(false));
+        var gates = new List<ObservedGate>();
+        foreach (var device in gateDevices)
+        {
+            var fdb = device.IsVxlan
+                ? Iproute2Json.Fdb(await RunAsync("bridge", ["-j", "fdb", "show", "dev", device.Name], cancellationToken).ConfigureAwait(false))
+                : [];
+            gates.Add(new ObservedGate(device, addresses[device.Name].ToEquatableList(), fdb.ToEquatableList(), routes[device.Name].ToEquatableList()));
+        }
+
+        return ObservedHost.Create(
+            gates,
+            links.Where(d => d.IsVxlan && !gateDevices.Contains(d)),
+            links.Where(d => request.Underlays.Contains(d.Name)).Select(d => new ObservedUnderlay(d.Name, d.Index, d.Mtu, d.Up)));
+    }
+
+    /// <inheritdoc />
+    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+    {
+        var lines = Iproute2Commands.Lines(steps);
+        // Consecutive lines for the same program share one process; the order of the plan is kept.
+        foreach (var batch in Batches(lines))
+        {
+            var script = new StringBuilder();
+            foreach (var line in batch)
+            {
+                script.Append(line.Text).Append('\n');
+            }
+
+            var program = batch[0].Tool == Iproute2Tool.Ip ? "ip" : "bridge";
+            var result = await Cli.Wrap(program)
+                .WithArguments([.. NamespaceArguments, "-batch", "-"])
+                .WithStandardInputPipe(PipeSource.FromString(script.ToString()))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+            var failedLine = FailedLine(result.StandardError);
+            if (result.ExitCode != 0)
+            {
+                var failed = batch[Math.Clamp((failedLine ?? 1) - 1, 0, batch.Count - 1)];
+                var completedSteps = failed.StepIndex;
+                var message = $"'{program} {failed.Text}' failed: {Error(result.StandardError)}";
+                throw new BackendException(Name, steps[failed.StepIndex], completedSteps, message);
+            }
+
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private string[] NamespaceArguments => _netns is null ? [] : ["-n", _netns];
+
+    private static IEnumerable<List<BatchLine>> Batches(IReadOnlyList<BatchLine> lines)
+    {
+        var current = new List<BatchLine>();
+        foreach (var line in lines)
+        {
+            if (current.Count > 0 && current[0].Tool != line.Tool)
+            {
+                yield return current;
+                current = [];
+            }
+
+            current.Add(line);
+        }
+
+        if (current.Count > 0)
+        {
+            yield return current;
+        }
+    }
+
+    private async Task<string> RunAsync(string program, string[] args, CancellationToken cancellationToken)
+    {
+        var result = await Cli.Wrap(program)
+            .WithArguments([.. NamespaceArguments, .. args])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0
+            ? (result.StandardOutput.Trim().Length == 0 ? "[]" : result.StandardOutput)
+            : throw new BackendException(Name, null, 0, $"'{program} {string.Join(' ', [.. NamespaceArguments, .. args])}' failed: {Error(result.StandardError)}");
+    }
+
+    private static int? FailedLine(string stderr) =>
+        FailedLinePattern().Match(stderr) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private static string Error(string stderr) =>
+        string.Join("; ", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("Command failed", StringComparison.Ordinal)));
+
+    [GeneratedRegex(@"Command failed -:(\d+)")]
+    private static partial Regex FailedLinePattern();
+}

@@ -1,0 +1,63 @@
+using Gate.NetlinkCtl.Backends;
+using Gate.NetlinkCtl.Reconcile.Plan;
+
+namespace Gate.NetlinkCtl.Reconcile.Apply;
+
+/// <summary>Executes one plan: the gates' steps through the backend in one batch, then each extension step; records what completed.</summary>
+internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExtension> extensions, ExtensionContext context)
+{
+    private readonly List<PlanStep> _executed = [];
+    private readonly List<ExtensionStep> _extensionDone = [];
+
+    /// <summary>Steps that completed, in order.</summary>
+    public IReadOnlyList<PlanStep> Executed => _executed;
+
+    /// <summary>The step that failed, if one did.</summary>
+    public PlanStep? FailedStep { get; private set; }
+
+    /// <summary>Runs the steps; throws on the first failure after recording it.</summary>
+    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken)
+    {
+        var gateSteps = steps.Where(s => s is not ExtensionStep).ToList();
+        try
+        {
+            await backend.ExecuteAsync(gateSteps, cancellationToken).ConfigureAwait(false);
+            _executed.AddRange(gateSteps);
+        }
+        catch (BackendException failure)
+        {
+            _executed.AddRange(gateSteps.Take(failure.CompletedSteps));
+            FailedStep = failure.Step ?? gateSteps.ElementAtOrDefault(failure.CompletedSteps);
+            throw;
+        }
+
+        foreach (var step in steps.OfType<ExtensionStep>())
+        {
+            FailedStep = step;
+            await Find(step).ExecuteAsync(step, context, cancellationToken).ConfigureAwait(false);
+            FailedStep = null;
+            _executed.Add(step);
+            _extensionDone.Add(step);
+        }
+    }
+
+    /// <summary>Runs the undo of every completed extension step, newest first; returns what it ran.</summary>
+    public async Task<IReadOnlyList<PlanStep>> UndoExtensionsAsync(CancellationToken cancellationToken)
+    {
+        var undone = new List<PlanStep>();
+        for (var i = _extensionDone.Count - 1; i >= 0; i--)
+        {
+            if (_extensionDone[i].Undo is { } undo)
+            {
+                await Find(undo).ExecuteAsync(undo, context, cancellationToken).ConfigureAwait(false);
+                undone.Add(undo);
+            }
+        }
+
+        return undone;
+    }
+
+    private IReconcileExtension Find(ExtensionStep step) =>
+        extensions.FirstOrDefault(e => e.Name == step.Extension)
+        ?? throw new InvalidOperationException($"no extension named '{step.Extension}' to execute {step.Describe()}");
+}

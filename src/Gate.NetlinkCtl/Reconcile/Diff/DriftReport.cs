@@ -1,0 +1,86 @@
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Reconcile.Diff;
+
+/// <summary>What <c>diff</c> reports: each gate's status with its differences, foreign objects seen, and problems.</summary>
+/// <param name="Backend">The backend that observed.</param>
+/// <param name="Gates">One entry per gate in the file, then one per orphaned gatectl device.</param>
+/// <param name="HostChanges">Pending changes of host features (extensions), described.</param>
+/// <param name="Foreign">Objects gatectl did not make, seen on or near the gates.</param>
+/// <param name="Problems">Conflicts that keep apply from running.</param>
+public sealed record DriftReport(
+    string Backend,
+    EquatableList<GateDrift> Gates,
+    EquatableList<string> HostChanges,
+    EquatableList<ForeignObject> Foreign,
+    EquatableList<PlanProblem> Problems)
+{
+    /// <summary>True when every gate is in sync, no host feature drifted and nothing is in the way.</summary>
+    public bool InSync => Gates.All(g => g.Status is GateStatus.InSync or GateStatus.Absent) && HostChanges.Count == 0 && Problems.Count == 0;
+
+    /// <summary>Builds the report from a plan and the observation it was made from.</summary>
+    public static DriftReport Create(string backend, DesiredState desired, ObservedHost host, ReconcilePlan plan)
+    {
+        var gates = new List<GateDrift>();
+        var gateSteps = plan.Steps.Where(s => s is not ExtensionStep).ToList();
+        foreach (var gate in desired.Gates)
+        {
+            var steps = gateSteps.Where(s => s.Gate == gate.Name && s.Interface == gate.Interface).Select(s => s.Describe()).ToEquatableList();
+            var observed = host.Find(gate.Interface);
+            var status = plan.Problems.Any(p => p.Gate == gate.Name) ? GateStatus.Conflict
+                : gate.State == GatePresence.Absent ? (steps.Count == 0 ? GateStatus.Absent : GateStatus.Drifted)
+                : observed is null ? GateStatus.Missing
+                : steps.Count == 0 ? GateStatus.InSync
+                : GateStatus.Drifted;
+            var differences = status == GateStatus.Conflict
+                ? plan.Problems.Where(p => p.Gate == gate.Name).Select(p => p.Message).ToEquatableList()
+                : steps;
+            gates.Add(new GateDrift(gate.Name, gate.Interface, status, differences));
+        }
+
+        var known = desired.Gates.Select(g => (g.Name, g.Interface)).ToHashSet();
+        foreach (var orphan in gateSteps.OfType<DeleteDevice>().Where(d => !known.Contains((d.Gate, d.Interface))))
+        {
+            gates.Add(new GateDrift(orphan.Gate, orphan.Interface, GateStatus.Orphaned,
+                new EquatableList<string>([orphan.Describe()])));
+        }
+
+        return new DriftReport(
+            backend,
+            gates.ToEquatableList(),
+            plan.Steps.OfType<ExtensionStep>().Select(s => s.Describe()).ToEquatableList(),
+            host.ForeignObjects.ToEquatableList(),
+            plan.Problems);
+    }
+}
+
+/// <summary>One gate's drift.</summary>
+/// <param name="Gate">Gate name.</param>
+/// <param name="Interface">Its device.</param>
+/// <param name="Status">In sync, drifted, missing, ...</param>
+/// <param name="Differences">What differs, as the changes apply would make (or the conflict's message).</param>
+public sealed record GateDrift(string Gate, string Interface, GateStatus Status, EquatableList<string> Differences);
+
+/// <summary>How a gate compares with the kernel.</summary>
+public enum GateStatus
+{
+    /// <summary>The device and everything gatectl keeps on it match.</summary>
+    InSync,
+
+    /// <summary>The device exists but something differs.</summary>
+    Drifted,
+
+    /// <summary>The device does not exist.</summary>
+    Missing,
+
+    /// <summary><c>state: absent</c> and indeed not there.</summary>
+    Absent,
+
+    /// <summary>A gatectl device whose gate left the state file (apply deletes it).</summary>
+    Orphaned,
+
+    /// <summary>Something in the way (a foreign device with its name, a missing underlay): apply refuses.</summary>
+    Conflict,
+}

@@ -1,0 +1,154 @@
+using Gate.NetlinkCtl.Backends;
+using Gate.NetlinkCtl.Reconcile.Apply;
+using Gate.NetlinkCtl.Reconcile.Diff;
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Reconcile;
+
+/// <summary>
+/// The in-process entry to gatectl's pipeline (observe -> plan -> apply -> verify), used by the CLI and the daemon:
+/// one method per command, each returning a result record to print. Thread-safe; holds no state between calls.
+/// </summary>
+public sealed class GateReconciler
+{
+    private readonly BackendSelector _backends;
+    private readonly IReadOnlyList<IReconcileExtension> _extensions;
+
+    /// <summary>Creates a reconciler over <paramref name="backends"/> (default: <see cref="BackendSelector.Default"/>) and host features.</summary>
+    public GateReconciler(BackendSelector? backends = null, IEnumerable<IReconcileExtension>? extensions = null)
+    {
+        _backends = backends ?? BackendSelector.Default;
+        _extensions = [.. extensions ?? []];
+    }
+
+    /// <summary>Observes and plans without changing anything (<c>plan</c>, <c>apply --dry-run</c>).</summary>
+    public async Task<PlanResult> PlanAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
+    {
+        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans: true, cancellationToken).ConfigureAwait(false);
+        return new PlanResult(backend.Name, plan, observed);
+    }
+
+    /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>
+    public async Task<DriftReport> DiffAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
+    {
+        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans: true, cancellationToken).ConfigureAwait(false);
+        return DriftReport.Create(backend.Name, desired, observed, plan);
+    }
+
+    /// <summary>Converges the host to <paramref name="desired"/>; on failure restores the pre-apply state (<c>apply</c>).</summary>
+    public Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
+        RunAsync(desired, context, pruneOrphans: true, cancellationToken);
+
+    /// <summary>Removes exactly what gatectl made for the gates in <paramref name="desired"/>, whatever their <c>state</c> (<c>delete</c>).</summary>
+    public Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
+        RunAsync(AllAbsent(desired), context, pruneOrphans: false, cancellationToken);
+
+    /// <summary>gatectl's gates as they are in the kernel, in the state file's schema (<c>show</c>).</summary>
+    public async Task<ShowResult> ShowAsync(ReconcileContext context, CancellationToken cancellationToken = default)
+    {
+        await using var backend = await _backends.CreateAsync(context.Backend, context, cancellationToken).ConfigureAwait(false);
+        var owned = await backend.ObserveAsync(ObserveRequest.OwnedOnly, cancellationToken).ConfigureAwait(false);
+        var observed = await backend.ObserveAsync(ShownState.UnderlaysOf(owned), cancellationToken).ConfigureAwait(false);
+        var (state, skipped) = ShownState.FromObserved(observed);
+        return new ShowResult(backend.Name, state, skipped, observed);
+    }
+
+    private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, bool pruneOrphans, CancellationToken cancellationToken)
+    {
+        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
+        using var applyLock = await ApplyLock.AcquireAsync(context, cancellationToken).ConfigureAwait(false);
+        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans, cancellationToken).ConfigureAwait(false);
+        if (!plan.CanApply)
+        {
+            var message = "nothing was changed: " + string.Join("; ", plan.Problems);
+            return Failed(ApplyStage.Plan, message, null, EquatableList<PlanStep>.Empty, EquatableList<PlanStep>.Empty, null, checkpoint);
+        }
+
+        if (plan.Steps.Count == 0)
+        {
+            return new ApplyResult(backend.Name, plan, EquatableList<PlanStep>.Empty, null, checkpoint);
+        }
+
+        var run = new PlanRun(backend, _extensions, new ExtensionContext(desired, checkpoint, context));
+        try
+        {
+            await run.ExecuteAsync(plan.Steps, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (failure is BackendException or IOException or InvalidOperationException)
+        {
+            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, cancellationToken).ConfigureAwait(false);
+            return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
+        }
+
+        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans, cancellationToken).ConfigureAwait(false);
+        if (!remaining.InSync)
+        {
+            var message = "applied, but the host still differs: "
+                + string.Join("; ", remaining.Steps.Select(s => s.Describe()).Concat(remaining.Problems.Select(p => p.ToString())));
+            return Failed(ApplyStage.Verify, message, null, run.Executed.ToEquatableList(), EquatableList<PlanStep>.Empty, null, verified);
+        }
+
+        return new ApplyResult(backend.Name, plan, run.Executed.ToEquatableList(), null, verified);
+
+        ApplyResult Failed(ApplyStage stage, string message, PlanStep? step, EquatableList<PlanStep> executed, EquatableList<PlanStep> restore, string? restoreError, ObservedHost observed) =>
+            new(backend.Name, plan, executed, new ApplyFailure(stage, message, step, restore, restoreError), observed);
+    }
+
+    private static async Task<(EquatableList<PlanStep> Steps, string? Error, ObservedHost After)> RestoreAsync(
+        IGateBackend backend, PlanRun run, ObservedHost checkpoint, DesiredState desired, CancellationToken cancellationToken)
+    {
+        var steps = new List<PlanStep>();
+        try
+        {
+            steps.AddRange(await run.UndoExtensionsAsync(cancellationToken).ConfigureAwait(false));
+            var request = ObserveRequest.For(desired).Union(RequestOf(checkpoint));
+            var current = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
+            var restore = GatePlanner.PlanRestore(checkpoint, current);
+            await backend.ExecuteAsync(restore.Steps, cancellationToken).ConfigureAwait(false);
+            steps.AddRange(restore.Steps);
+            var after = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
+            var left = GatePlanner.PlanRestore(checkpoint, after);
+            return (steps.ToEquatableList(), left.InSync ? null : "still differs from before: " + string.Join("; ", left.Steps), after);
+        }
+        catch (Exception error) when (error is BackendException or IOException or InvalidOperationException)
+        {
+            return (steps.ToEquatableList(), error.Message, ObservedHost.Empty);
+        }
+    }
+
+    private async Task<(ObservedHost Observed, ReconcilePlan Plan)> ObserveAndPlanAsync(
+        IGateBackend backend, DesiredState desired, ReconcileContext context, bool pruneOrphans, CancellationToken cancellationToken)
+    {
+        var observed = await backend.ObserveAsync(ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false);
+        var plan = GatePlanner.Plan(desired, observed, pruneOrphans);
+        if (_extensions.Count == 0)
+        {
+            return (observed, plan);
+        }
+
+        var extensionContext = new ExtensionContext(desired, observed, context);
+        var extra = new List<PlanStep>();
+        foreach (var extension in _extensions)
+        {
+            extra.AddRange(await extension.PlanAsync(extensionContext, cancellationToken).ConfigureAwait(false));
+        }
+
+        return (observed, plan with { Steps = plan.Steps.Concat(extra).ToEquatableList() });
+    }
+
+    private ValueTask<IGateBackend> CreateBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken) =>
+        _backends.CreateAsync(context.Backend == BackendKind.Auto ? desired.Host.Backend : context.Backend, context, cancellationToken);
+
+    private static ObserveRequest RequestOf(ObservedHost host) => new(
+        host.Gates.Select(g => g.Interface).ToEquatableList(),
+        host.Underlays.Select(u => u.Name).ToEquatableList());
+
+    private static DesiredState AllAbsent(DesiredState desired) => desired with
+    {
+        Gates = desired.Gates.Select(g => g with { State = GatePresence.Absent }).ToEquatableList(),
+    };
+}

@@ -1,0 +1,211 @@
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Reconcile.Plan;
+
+/// <summary>
+/// Pure planner: compares targets with an observation and returns ordered steps. Device deletions come first
+/// (they free names); then, per gate in file order: remove stale routes, floods and addresses, create or
+/// recreate or fix the MTU, add addresses, set up (routes need an up link), add floods, add routes.
+/// </summary>
+public static class GatePlanner
+{
+    /// <summary>Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left the file.</summary>
+    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true)
+    {
+        var problems = new List<PlanProblem>();
+        var deletions = new List<PlanStep>();
+        var targets = new List<(GateTarget Target, ObservedGate? Observed)>();
+        var namesInFile = desired.Gates.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var gate in desired.Gates)
+        {
+            var observed = host.Find(gate.Interface);
+            var owner = observed?.Device.OwnerGate;
+            if (gate.State == GatePresence.Absent)
+            {
+                if (owner == gate.Name)
+                {
+                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, "state: absent"));
+                }
+
+                continue;
+            }
+
+            if (observed is not null && owner is null)
+            {
+                problems.Add(new PlanProblem(gate.Name, gate.Interface, NotGatectlsMessage(observed.Device)));
+                continue;
+            }
+
+            if (owner is not null && owner != gate.Name && namesInFile.Contains(owner))
+            {
+                problems.Add(new PlanProblem(gate.Name, gate.Interface,
+                    $"interface {gate.Interface} belongs to gate '{owner}', which is also in the state file: give each gate its own interface"));
+                continue;
+            }
+
+            var underlay = host.FindUnderlay(gate.Underlay);
+            if (underlay is null)
+            {
+                problems.Add(new PlanProblem(gate.Name, gate.Interface,
+                    $"underlay {gate.Underlay} does not exist: create it or set 'underlay' to an existing device"));
+                continue;
+            }
+
+            targets.Add((GateTarget.FromSpec(gate, underlay), observed));
+        }
+
+        if (pruneOrphans)
+        {
+            var targeted = desired.Gates.Where(g => g.State == GatePresence.Present).Select(g => g.Interface).ToHashSet(StringComparer.Ordinal);
+            foreach (var gate in host.Gates.Where(g => g.IsGatectls && !targeted.Contains(g.Interface)))
+            {
+                var owner = gate.Device.OwnerGate!;
+                var inFile = desired.Gates.FirstOrDefault(g => g.Name == owner);
+                if (inFile is null)
+                {
+                    deletions.Add(new DeleteDevice(owner, gate.Interface, $"gate '{owner}' is no longer in the state file"));
+                }
+                else if (inFile.Interface != gate.Interface)
+                {
+                    deletions.Add(new DeleteDevice(owner, gate.Interface, $"gate '{owner}' now uses interface {inFile.Interface}"));
+                }
+            }
+        }
+
+        var steps = deletions.Concat(targets.SelectMany(t => PlanGate(t.Target, t.Observed))).ToList();
+        problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
+        return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList());
+    }
+
+    /// <summary>Plans the way back from <paramref name="current"/> to a checkpoint: gatectl's devices as they were, new ones deleted.</summary>
+    public static ReconcilePlan PlanRestore(ObservedHost checkpoint, ObservedHost current)
+    {
+        var targets = checkpoint.Gates.Where(g => g.IsGatectls && g.Device.IsVxlan).Select(GateTarget.FromObserved).ToList();
+        var restored = targets.Select(t => t.Interface).ToHashSet(StringComparer.Ordinal);
+        var deletions = current.Gates
+            .Where(g => g.IsGatectls && !restored.Contains(g.Interface))
+            .Select(g => (PlanStep)new DeleteDevice(g.Device.OwnerGate!, g.Interface, "it did not exist before this apply"));
+        var steps = deletions.Concat(targets.SelectMany(t => PlanGate(t, current.Find(t.Interface))));
+        return new ReconcilePlan(steps.ToEquatableList(), EquatableList<PlanProblem>.Empty);
+    }
+
+    /// <summary>The steps that turn one observed device (or none) into the target.</summary>
+    public static IReadOnlyList<PlanStep> PlanGate(GateTarget target, ObservedGate? observed)
+    {
+        var (gate, name) = (target.Gate, target.Interface);
+        var steps = new List<PlanStep>();
+        var fresh = true;
+        if (observed is null)
+        {
+            steps.Add(new CreateDevice(gate, name, target.Device));
+        }
+        else if (RecreateReason(target, observed) is { } reason)
+        {
+            steps.Add(new RecreateDevice(gate, name, target.Device, reason));
+        }
+        else
+        {
+            fresh = false;
+        }
+
+        var owned = fresh ? null : observed;
+        var haveAddresses = owned?.OwnedAddresses.ToHashSet() ?? [];
+        var haveFloods = owned?.OwnedFloods.ToHashSet() ?? [];
+        var haveRoutes = owned?.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).ToHashSet() ?? [];
+        var up = owned?.Device.Up ?? false;
+
+        if (owned is not null)
+        {
+            steps.InsertRange(0, [
+                .. haveRoutes.Where(r => !target.Routes.Contains(r)).Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
+                .. haveFloods.Where(f => !target.Floods.Contains(f)).Select(f => new RemoveFlood(gate, name, f)),
+                .. haveAddresses.Where(a => !target.Addresses.Contains(a)).Select(a => new RemoveAddress(gate, name, a)),
+            ]);
+            if (owned.Device.Mtu != target.Device.Mtu)
+            {
+                steps.Add(new SetMtu(gate, name, target.Device.Mtu, owned.Device.Mtu));
+            }
+        }
+
+        var foreignAddresses = observed?.Addresses.Where(a => !a.IsOwned).Select(a => a.Address).ToHashSet() ?? [];
+        steps.AddRange(target.Addresses
+            .Where(a => !haveAddresses.Contains(a) && (fresh || !foreignAddresses.Contains(a)))
+            .Select(a => new AddAddress(gate, name, a)));
+        if (up != target.Up && (target.Up || !fresh))
+        {
+            steps.Add(new SetUp(gate, name, target.Up));
+        }
+
+        steps.AddRange(target.Floods.Where(f => !haveFloods.Contains(f)).Select(f => new AddFlood(gate, name, f)));
+        if (target.Up)
+        {
+            // A down link has no routes (the kernel flushes them), so only an up target gets its routes back.
+            steps.AddRange(target.Routes.Where(r => !haveRoutes.Contains(r)).Select(r => new AddRoute(gate, name, r.Destination, r.Gateway)));
+        }
+
+        return steps;
+    }
+
+    /// <summary>Why the device must be recreated (fixed attributes differ, or it belongs to a renamed gate), or null.</summary>
+    public static string? RecreateReason(GateTarget target, ObservedGate observed)
+    {
+        var vxlan = observed.Device.Vxlan;
+        if (vxlan is null)
+        {
+            return $"it is a {observed.Device.Kind} device, not vxlan";
+        }
+
+        var changes = new List<string>();
+        var want = target.Device;
+        Compare("VNI", vxlan.Vni, want.Vni);
+        Compare("local", vxlan.Local, want.Local);
+        Compare("underlay", vxlan.UnderlayName, want.Underlay);
+        Compare("port", vxlan.Port, want.Port);
+        Compare("source ports", vxlan.SourcePorts, want.SourcePorts);
+        Compare("learning", vxlan.Learning, want.Learning);
+        var owner = observed.Device.OwnerGate;
+        var renamed = owner is not null && owner != target.Gate ? $"it belongs to gate '{owner}', no longer in the state file" : null;
+        return changes.Count switch
+        {
+            0 => renamed,
+            _ => string.Join(", ", changes) + " cannot change in place" + (renamed is null ? "" : "; " + renamed),
+        };
+
+        void Compare<T>(string what, T have, T wanted)
+        {
+            if (!EqualityComparer<T>.Default.Equals(have, wanted))
+            {
+                changes.Add($"{what} {Show(have)} -> {Show(wanted)}");
+            }
+        }
+    }
+
+    private static string Show<T>(T value) => value switch
+    {
+        null => "none",
+        bool b => b ? "on" : "off",
+        _ => value.ToString() ?? "none",
+    };
+
+    private static string NotGatectlsMessage(ObservedDevice device) =>
+        $"interface {device.Name} exists and is not gatectl's (kind {(device.Kind.Length == 0 ? "unknown" : device.Kind)}"
+        + (device.Alias is null ? "" : $", alias '{device.Alias}'")
+        + "): choose another interface name or remove it";
+
+    private static IEnumerable<PlanProblem> ForeignAddressConflicts(GateTarget target, ObservedGate? observed)
+    {
+        if (observed is null || !observed.IsGatectls || RecreateReason(target, observed) is not null)
+        {
+            yield break;
+        }
+
+        foreach (var address in observed.Addresses.Where(a => !a.IsOwned && target.Addresses.Contains(a.Address)))
+        {
+            yield return new PlanProblem(target.Gate, target.Interface,
+                $"address {address.Address} on {target.Interface} was added without gatectl's metric {Ownership.AddressMetric}: "
+                + $"remove it (ip addr del {address.Address} dev {target.Interface}) and apply again");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Reconcile.Plan;
+
+/// <summary>The ordered steps that bring the host to the desired state, or the problems that forbid any change.</summary>
+/// <param name="Steps">Changes, in execution order.</param>
+/// <param name="Problems">Conflicts that stop apply before it changes anything.</param>
+public sealed record ReconcilePlan(EquatableList<PlanStep> Steps, EquatableList<PlanProblem> Problems)
+{
+    /// <summary>Nothing to do, nothing wrong.</summary>
+    public static ReconcilePlan Empty { get; } = new(EquatableList<PlanStep>.Empty, EquatableList<PlanProblem>.Empty);
+
+    /// <summary>True when the host already matches and nothing stands in the way.</summary>
+    public bool InSync => Steps.Count == 0 && Problems.Count == 0;
+
+    /// <summary>True when apply may run the steps (no problems).</summary>
+    public bool CanApply => Problems.Count == 0;
+}
+
+/// <summary>Why a gate cannot be reconciled, and what a person should do about it.</summary>
+/// <param name="Gate">The gate.</param>
+/// <param name="Interface">Its interface.</param>
+/// <param name="Message">What is wrong and what to do.</param>
+public sealed record PlanProblem(string Gate, string Interface, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"gate {Gate}: {Message}";
+}

@@ -1,0 +1,68 @@
+using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Reconcile;
+
+/// <summary>What <c>plan</c> (and <c>apply --dry-run</c>) found.</summary>
+/// <param name="Backend">The backend that observed.</param>
+/// <param name="Plan">The steps and problems.</param>
+/// <param name="Observed">The observation the plan was made from.</param>
+public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost Observed);
+
+/// <summary>What <c>apply</c> (and <c>delete</c>) did.</summary>
+/// <param name="Backend">The backend that ran.</param>
+/// <param name="Plan">The plan it executed (or refused).</param>
+/// <param name="Executed">Steps that completed, in order (rolled-back ones included); empty when already in sync.</param>
+/// <param name="Failure">Why it failed and what it restored, or null on success.</param>
+/// <param name="Observed">The final observation (after verify or after rollback).</param>
+public sealed record ApplyResult(
+    string Backend,
+    ReconcilePlan Plan,
+    EquatableList<PlanStep> Executed,
+    ApplyFailure? Failure,
+    ObservedHost Observed)
+{
+    /// <summary>True when the host is now in sync with the desired state.</summary>
+    public bool Succeeded => Failure is null;
+
+    /// <summary>True when nothing needed changing, so nothing was written.</summary>
+    public bool WasInSync => Failure is null && Plan.InSync;
+}
+
+/// <summary>Why an apply failed, and what was done about it.</summary>
+/// <param name="Stage">Where it failed.</param>
+/// <param name="Message">What failed, on which object, what the kernel or tool said.</param>
+/// <param name="FailedStep">The step that failed, when a step did.</param>
+/// <param name="RestoreSteps">Steps run to restore the pre-apply checkpoint.</param>
+/// <param name="RestoreError">Why restoring failed too, or null when the host is back as it was (or nothing had changed).</param>
+public sealed record ApplyFailure(
+    ApplyStage Stage,
+    string Message,
+    PlanStep? FailedStep,
+    EquatableList<PlanStep> RestoreSteps,
+    string? RestoreError)
+{
+    /// <summary>True when the host is as it was before the apply.</summary>
+    public bool Restored => RestoreError is null;
+}
+
+/// <summary>Stages of an apply, for failure reports.</summary>
+public enum ApplyStage
+{
+    /// <summary>The plan had problems; nothing was changed.</summary>
+    Plan,
+
+    /// <summary>A step failed; the checkpoint was restored.</summary>
+    Execute,
+
+    /// <summary>Every step ran but the host still differs from the desired state afterwards.</summary>
+    Verify,
+}
+
+/// <summary>What <c>show</c> found: gatectl's gates in the state file's schema.</summary>
+/// <param name="Backend">The backend that observed.</param>
+/// <param name="State">A desired state that, applied, changes nothing.</param>
+/// <param name="Skipped">gatectl devices the schema cannot express (drifted too far), with why.</param>
+/// <param name="Observed">The observation it was made from.</param>
+public sealed record ShowResult(string Backend, DesiredState State, EquatableList<string> Skipped, ObservedHost Observed);
