@@ -178,12 +178,25 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Check_mode_on_a_host_in_sync_reports_no_change()
+    {
+        var install = await fixture.InstallAsync();
+        await ApplyInstalledStateAsync(install);
+
+        var run = await install.Playbook.RunAsync(Ct, check: true);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Recap is { Changed: 0, Failed: 0 }, run.ToString());
+        Assert.Matches(@"TASK \[gatectl : Run gatectl plan[^\n]*\n+ok: \[peer-a\]", run.Output);
+        Assert.Contains("in sync", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_mode_shows_what_gatectl_plan_would_change_and_changes_nothing()
     {
         const string newEndpoint = "203.0.113.200";
         var install = await fixture.InstallAsync();
-        var applied = await install.Playbook.GatectlAsync(install.Binary, ["apply", install.StateFile], Ct);
-        Assert.True(applied.ExitCode == 0, $"gatectl apply exited {applied.ExitCode}:\n{applied.StandardOutput}\n{applied.StandardError}");
+        await ApplyInstalledStateAsync(install);
         var before = await File.ReadAllBytesAsync(install.StateFile, Ct);
 
         var run = await install.Playbook.RunAsync(Ct, new
@@ -204,5 +217,12 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         Assert.DoesNotContain($"create {GatectlRoleFixture.Interface}", run.Output, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(install.StateFile, Ct));
         Assert.DoesNotContain(newEndpoint, await install.Namespace.BridgeAsync("fdb", "show", "dev", GatectlRoleFixture.Interface), StringComparison.Ordinal);
+    }
+
+    /// <summary>Brings the namespace in sync with the installed state, as the daemon would on a real host.</summary>
+    private static async Task ApplyInstalledStateAsync(RoleInstall install)
+    {
+        var applied = await install.Playbook.GatectlAsync(install.Binary, ["apply", install.StateFile], Ct);
+        Assert.True(applied.ExitCode == 0, $"gatectl apply exited {applied.ExitCode}:\n{applied.StandardOutput}\n{applied.StandardError}");
     }
 }
