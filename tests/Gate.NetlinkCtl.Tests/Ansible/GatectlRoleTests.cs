@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.Versioning;
+using System.Text.RegularExpressions;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Tests.Ansible;
@@ -116,6 +117,9 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         Assert.Contains("gates[0].vni: 20000000 is out of range", run.Output, StringComparison.Ordinal);
         Assert.Contains("gates[0].endpoints[0]: 192.0.2.10 is this gate's own local address", run.Output, StringComparison.Ordinal);
         Assert.Contains($"{install.StateFile} was left as it was", run.Output, StringComparison.Ordinal);
+        // gatectl's line numbers point into a temporary file; the role prints the refused state with the same numbers.
+        var line = Regex.Match(run.Output, @"new state:(\d+):\d+: gates\[0\]\.vni").Groups[1].Value;
+        Assert.Contains($"\"{line}:     vni: 20000000\"", run.Output, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(install.StateFile, Ct));
     }
 
