@@ -12,13 +12,14 @@ public enum OutputFormat
     Json,
 }
 
-/// <summary>Options every verb shares, defined once so they read the same everywhere.</summary>
+/// <summary>
+/// Options several verbs share, defined once so they read the same everywhere. Each call returns a
+/// new option: a verb adds its own instance, so command trees built side by side share no state.
+/// </summary>
 public static class CommonOptions
 {
-    /// <summary><c>--output text|json</c>.</summary>
-    public static Option<OutputFormat> Output { get; } = CreateOutput();
-
-    private static Option<OutputFormat> CreateOutput()
+    /// <summary><c>--output text|json</c> (short <c>-o</c>), default text.</summary>
+    public static Option<OutputFormat> Output()
     {
         var option = new Option<OutputFormat>("--output", "-o")
         {

@@ -11,15 +11,16 @@ public static class ValidateCommand
     /// <summary>Builds the command.</summary>
     public static Command Build()
     {
+        var output = CommonOptions.Output();
         var file = new Argument<string>("file") { Description = "The state file to check, such as /etc/gatectl/state.yaml." };
         var command = new Command("validate", "Check a state file and report every error with file:line:column; changes nothing.")
         {
             file,
-            CommonOptions.Output,
+            output,
         };
         command.SetAction(parse => Run(
             parse.GetValue(file)!,
-            parse.GetValue(CommonOptions.Output),
+            parse.GetValue(output),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return command;

@@ -133,7 +133,7 @@ public static class StateLoader
         }
 
         var host = root.Node("host") is { } hostNode && !YamlFields.IsNull(hostNode) ? ReadHost(hostNode, context) : HostSettings.Default;
-        if (root.Node("gates") is null)
+        if (root.Node("gates") is null && !context.Map.IsBroken("gates"))
         {
             context.Errors.Add(context.Map.ErrorAt("gates", "'gates' is missing; expected a list of gates (an empty list [] manages none)"));
         }
@@ -181,8 +181,8 @@ public static class StateLoader
         var local = fields.Required("local", "expected this peer's outer IPv4 address, such as 192.0.2.10", Parsers.Ipv4)?.Value;
         var port = Narrow<ushort>(fields, "port", 0, ushort.MaxValue, StateLimits.PortExpected, context) ?? GateSpec.DefaultPort;
         var sourcePorts = fields.Optional("sourcePorts", "expected 'low-high' with ports 1..65535, such as 4789-4789", Parsers.PortRangeText) ?? PortRange.Default;
-        var address = fields.Required("address", "expected this peer's inner address with the device subnet's prefix, such as 10.128.0.254/9", Parsers.Ipv4WithPrefix);
-        var deviceSubnet = fields.Optional("deviceSubnet", "expected an IPv4 network such as 10.128.0.0/9", Parsers.Ipv4Network)?.Value;
+        var address = fields.Required("address", "expected this peer's inner address with the device subnet's prefix, written a.b.c.d/n", Parsers.Ipv4WithPrefix);
+        var deviceSubnet = fields.Optional("deviceSubnet", "expected the VPG's device subnet, written a.b.c.d/n", Parsers.Ipv4Network)?.Value;
         var mtu = Narrow<int>(fields, "mtu", int.MinValue, int.MaxValue, StateLimits.MtuExpected, context);
         var learning = fields.Optional("learning", "expected true or false", Parsers.Boolean) ?? DefaultLearning;
         var endpoints = fields.List("endpoints", "expected a list of the VPG's outer IPv4 addresses")
@@ -226,7 +226,7 @@ public static class StateLoader
 
         return new PeerSpec(
             fields.Required("outer", "expected the peer's outer IPv4 address, such as 198.51.100.20", Parsers.Ipv4)?.Value ?? IPAddress.Any,
-            fields.Optional("inner", "expected the peer's inner IPv4 address (no prefix), such as 10.128.0.20", Parsers.Ipv4)?.Value,
+            fields.Optional("inner", "expected the peer's inner IPv4 address, without a prefix", Parsers.Ipv4)?.Value,
             fields.OptionalText("name", "expected a label"));
     }
 
@@ -239,8 +239,8 @@ public static class StateLoader
         }
 
         return new RouteSpec(
-            fields.Required("to", "expected an IPv4 network such as 192.168.50.0/24", Parsers.Ipv4Network)?.Value ?? new IPNetwork(IPAddress.Any, 0),
-            fields.Required("via", "expected an inner IPv4 address in the device subnet, such as 10.128.0.20", Parsers.Ipv4)?.Value ?? IPAddress.Any);
+            fields.Required("to", "expected the destination network, written a.b.c.d/n", Parsers.Ipv4Network)?.Value ?? new IPNetwork(IPAddress.Any, 0),
+            fields.Required("via", "expected the next hop's inner IPv4 address, inside the device subnet", Parsers.Ipv4)?.Value ?? IPAddress.Any);
     }
 
     // Reads an integer into the record's type; values the type cannot hold get the range message the validator uses.

@@ -52,6 +52,12 @@ internal sealed class YamlFields
                 context.Error(keyPath, keyNode, suggestion is not null
                     ? $"unknown key '{key}'; did you mean '{suggestion}'?"
                     : $"unknown key '{key}'; expected one of {string.Join(", ", keys)}");
+                if (suggestion is not null && !mapping.Children.ContainsKey(new YamlScalarNode(suggestion)))
+                {
+                    // The misspelt key stands for the suggested one: its absence is not a second error.
+                    context.Map.MarkBroken(StatePath.Key(path, suggestion));
+                }
+
                 continue;
             }
 
@@ -71,6 +77,11 @@ internal sealed class YamlFields
     /// <summary>A required scalar turned into a value; reports a missing key with <paramref name="expected"/>.</summary>
     public T? Required<T>(string key, string expected, ScalarParser<T> parse) where T : struct
     {
+        if (Node(key) is null && _context.Map.IsBroken(PathOf(key)))
+        {
+            return null;
+        }
+
         if (Node(key) is null || IsNull(Node(key)!))
         {
             var message = Node(key) is null ? $"'{key}' is missing; {expected}" : $"'{key}' has no value; {expected}";

@@ -59,7 +59,7 @@ internal static class YamlShapeCheck
                     {
                         if (stack.Count >= StateLimits.MaxDepth)
                         {
-                            errors.Add(At(map, node.Start, path, $"nesting is deeper than {StateLimits.MaxDepth} levels; a state file needs 4"));
+                            errors.Add(At(map, node.Start, path, $"nesting is deeper than {StateLimits.MaxDepth} levels; a state file needs at most 5"));
                             return false;
                         }
 

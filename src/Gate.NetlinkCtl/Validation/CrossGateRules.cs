@@ -14,6 +14,7 @@ internal sealed class CrossGateRules : IStateRule
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var interfaces = new Dictionary<string, int>(StringComparer.Ordinal);
         var tunnels = new Dictionary<(uint, ushort, IPAddress), int>();
+        var subnets = new List<(IPNetwork Subnet, int Gate)>();
         for (var i = 0; i < state.Gates.Count; i++)
         {
             var gate = state.Gates[i];
@@ -41,6 +42,32 @@ internal sealed class CrossGateRules : IStateRule
                 context.Report(vniPath,
                     $"gates[{tunnels[(gate.Vni, gate.Port, gate.Local)]}] already uses VNI {gate.Vni} on port {gate.Port} from {gate.Local}; the kernel cannot tell the two tunnels apart: change vni, port or local");
             }
+
+            CheckSubnetOverlap(gate, i, subnets, context);
         }
+    }
+
+    // Two present gates whose device subnets overlap would each claim the same inner addresses.
+    private static void CheckSubnetOverlap(GateSpec gate, int index, List<(IPNetwork Subnet, int Gate)> subnets, RuleContext context)
+    {
+        var gatePath = StatePath.Gate(index);
+        var subnetPath = StatePath.Key(gatePath, "deviceSubnet");
+        var addressPath = StatePath.Key(gatePath, "address");
+        if (gate.State != GatePresence.Present || !context.IsReadable(subnetPath) || !context.IsReadable(addressPath))
+        {
+            return;
+        }
+
+        foreach (var (other, otherIndex) in subnets)
+        {
+            if (other.Contains(gate.DeviceSubnet.BaseAddress) || gate.DeviceSubnet.Contains(other.BaseAddress))
+            {
+                context.Report(subnetPath,
+                    $"{gate.DeviceSubnet} overlaps the device subnet {other} of gates[{otherIndex}]; two present gates need separate device subnets");
+                return;
+            }
+        }
+
+        subnets.Add((gate.DeviceSubnet, index));
     }
 }

@@ -19,7 +19,7 @@ internal sealed class FloodListRules : IStateRule
             if (gate.State == GatePresence.Present && gate.Endpoints.Count == 0)
             {
                 context.Report(endpointsPath,
-                    "a present gate needs at least one endpoint; expected the VPG's outer IPs (usually two, such as 100.64.152.4 and 100.64.152.132)");
+                    "a present gate needs at least one endpoint; expected the VPG's outer IPs (a VPG usually has two)");
             }
 
             var localPath = StatePath.Key(gatePath, "local");
