@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Gate.NetlinkCtl.Netlink.Sockets;
 using Gate.NetlinkCtl.Netlink.Wire;
 
@@ -77,26 +78,68 @@ public sealed class RtnlEventListener : IDisposable
         }
     }
 
-    /// <summary>Delivers events as they come until <paramref name="cancellationToken"/> fires (then the sequence ends).</summary>
+    /// <summary>
+    /// Delivers events as they come until <paramref name="cancellationToken"/> fires (then the sequence ends). One
+    /// dedicated thread receives for the whole enumeration; a socket error ends the sequence with that exception.
+    /// </summary>
     public async IAsyncEnumerable<RtnlEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        var channel = Channel.CreateUnbounded<RtnlEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receiver = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        foreach (var e in Receive(stop.Token))
+                        {
+                            channel.Writer.TryWrite(e);
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception error)
+                {
+                    channel.Writer.TryComplete(error);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        try
         {
-            IReadOnlyList<RtnlEvent> batch;
-            try
+            while (true)
             {
-                batch = await Task.Factory.StartNew(
-                    () => Receive(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
+                bool more;
+                try
+                {
+                    more = await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
 
-            foreach (var e in batch)
-            {
-                yield return e;
+                if (!more)
+                {
+                    yield break;
+                }
+
+                while (channel.Reader.TryRead(out var e))
+                {
+                    yield return e;
+                }
             }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await receiver.ConfigureAwait(false);
         }
     }
 

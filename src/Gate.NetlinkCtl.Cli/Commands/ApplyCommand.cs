@@ -12,19 +12,20 @@ public static class ApplyCommand
     public static Command Build()
     {
         var file = ReconcileOptions.StateFileArgument();
+        var output = CommonOptions.Output();
         var dryRun = new Option<bool>("--dry-run") { Description = "Only show the plan (same as gatectl plan)." };
         var command = new Command("apply", "Bring the host to the desired state, verify it, and restore the previous state if a step fails.")
         {
             file,
             dryRun,
-            CommonOptions.Output,
+            output,
         };
         command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             var context = ReconcileOptions.Context(parse);
-            var format = parse.GetValue(CommonOptions.Output);
+            var format = parse.GetValue(output);
             return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, stderr, async state =>
             {
                 if (parse.GetValue(dryRun))
@@ -44,7 +45,7 @@ public static class ApplyCommand
     {
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(ApplyReport.From(result, context), ReconcileJsonContext.Default.ApplyReport));
+            stdout.WriteLine(JsonSerializer.Serialize(ApplyReport.From(result, context), ReconcileJsonContext.Readable.ApplyReport));
             return result.Succeeded ? ExitCodes.Ok : ExitCodes.Error;
         }
 

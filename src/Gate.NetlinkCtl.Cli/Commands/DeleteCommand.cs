@@ -10,10 +10,11 @@ public static class DeleteCommand
     public static Command Build()
     {
         var file = ReconcileOptions.StateFileArgument();
+        var output = CommonOptions.Output();
         var command = new Command("delete", "Remove exactly what gatectl made for the gates in the file (devices with gatectl's alias); foreign objects stay.")
         {
             file,
-            CommonOptions.Output,
+            output,
         };
         command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
         {
@@ -23,7 +24,7 @@ public static class DeleteCommand
             return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, stderr, async state =>
             {
                 ApplyResult result = await ReconcileRunner.CreateReconciler().DeleteAsync(state, context, cancellationToken).ConfigureAwait(false);
-                return ApplyCommand.Print(result, context, parse.GetValue(CommonOptions.Output), "delete", stdout, stderr);
+                return ApplyCommand.Print(result, context, parse.GetValue(output), "delete", stdout, stderr);
             });
         });
         return command;

@@ -13,10 +13,11 @@ public static class DiffCommand
     public static Command Build()
     {
         var file = ReconcileOptions.StateFileArgument();
+        var output = CommonOptions.Output();
         var command = new Command("diff", "Compare the host with the desired state: per gate in sync, drifted (what) or missing, plus foreign objects. Exit 0 in sync, 2 drift.")
         {
             file,
-            CommonOptions.Output,
+            output,
         };
         command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
         {
@@ -25,7 +26,7 @@ public static class DiffCommand
             return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, parse.InvocationConfiguration.Error, async state =>
             {
                 var report = await ReconcileRunner.CreateReconciler().DiffAsync(state, context, cancellationToken).ConfigureAwait(false);
-                Print(report, context, parse.GetValue(CommonOptions.Output), stdout);
+                Print(report, context, parse.GetValue(output), stdout);
                 return report.InSync ? ExitCodes.Ok : ExitCodes.ChangesPending;
             });
         });
@@ -37,7 +38,7 @@ public static class DiffCommand
     {
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(DiffReport.From(report, context), ReconcileJsonContext.Default.DiffReport));
+            stdout.WriteLine(JsonSerializer.Serialize(DiffReport.From(report, context), ReconcileJsonContext.Readable.DiffReport));
             return;
         }
 

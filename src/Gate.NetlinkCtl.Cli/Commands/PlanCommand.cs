@@ -12,17 +12,18 @@ public static class PlanCommand
     public static Command Build()
     {
         var file = ReconcileOptions.StateFileArgument();
+        var output = CommonOptions.Output();
         var command = new Command("plan", "Show the changes apply would make, in order; changes nothing. Exit 0 in sync, 2 changes pending.")
         {
             file,
-            CommonOptions.Output,
+            output,
         };
         command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
         {
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, stderr, state =>
-                RunAsync(state, ReconcileOptions.Context(parse), parse.GetValue(CommonOptions.Output), stdout, cancellationToken));
+                RunAsync(state, ReconcileOptions.Context(parse), parse.GetValue(output), stdout, cancellationToken));
         });
         return command;
     }
@@ -40,7 +41,7 @@ public static class PlanCommand
     {
         if (format == OutputFormat.Json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(PlanReport.From(result, context), ReconcileJsonContext.Default.PlanReport));
+            stdout.WriteLine(JsonSerializer.Serialize(PlanReport.From(result, context), ReconcileJsonContext.Readable.PlanReport));
             return;
         }
 

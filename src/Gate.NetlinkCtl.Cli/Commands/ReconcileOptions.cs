@@ -7,11 +7,11 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// <summary>The options every reconciling verb shares: <c>--netns</c> and <c>--backend</c>, plus the state file argument.</summary>
 public static class ReconcileOptions
 {
-    /// <summary><c>--netns NAME</c>: run inside a named network namespace (as <c>ip netns</c> knows it).</summary>
-    public static Option<string?> Netns { get; } = new("--netns")
-    {
-        Description = "Work inside this named network namespace (ip netns) instead of the current one.",
-    };
+    private const string NetnsName = "--netns";
+    private const string BackendName = "--backend";
+
+    /// <summary><c>--netns NAME</c> for a command that adds only this option; verbs get their own copy from <see cref="WithReconcileOptions"/>.</summary>
+    public static Option<string?> Netns { get; } = CreateNetns();
 
     /// <summary><c>--backend auto|netlink|iproute2|networkmanager</c>; <c>auto</c> defers to the state file's <c>host.backend</c>.</summary>
     public static Option<BackendKind> Backend { get; } = CreateBackend();
@@ -20,21 +20,26 @@ public static class ReconcileOptions
     public static Argument<string> StateFileArgument() =>
         new("file") { Description = "The desired state, such as /etc/gatectl/state.yaml." };
 
-    /// <summary>Where and how to reconcile, from the parsed options.</summary>
+    /// <summary>Where and how to reconcile, from the parsed options (read by name, so every verb's own copies count).</summary>
     public static ReconcileContext Context(ParseResult parse) =>
-        new(parse.GetValue(Netns), parse.GetValue(Backend));
+        new(parse.GetValue<string?>(NetnsName), parse.GetValue<BackendKind>(BackendName));
 
-    /// <summary>Adds <c>--netns</c> and <c>--backend</c> to a command.</summary>
+    /// <summary>Adds fresh <c>--netns</c> and <c>--backend</c> options to a command, so command trees share no option objects.</summary>
     public static Command WithReconcileOptions(this Command command)
     {
-        command.Options.Add(Netns);
-        command.Options.Add(Backend);
+        command.Options.Add(CreateNetns());
+        command.Options.Add(CreateBackend());
         return command;
     }
 
+    private static Option<string?> CreateNetns() => new(NetnsName)
+    {
+        Description = "Work inside this named network namespace (ip netns) instead of the current one.",
+    };
+
     private static Option<BackendKind> CreateBackend()
     {
-        var option = new Option<BackendKind>("--backend")
+        var option = new Option<BackendKind>(BackendName)
         {
             Description = "How to program the kernel: auto (the state file's host.backend, else netlink), netlink, iproute2 or networkmanager.",
             DefaultValueFactory = _ => BackendKind.Auto,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Diff;
@@ -110,4 +111,13 @@ public sealed record ForeignEntry(string Interface, string Kind, string Descript
 [JsonSerializable(typeof(PlanReport))]
 [JsonSerializable(typeof(ApplyReport))]
 [JsonSerializable(typeof(DiffReport))]
-public sealed partial class ReconcileJsonContext : JsonSerializerContext;
+public sealed partial class ReconcileJsonContext : JsonSerializerContext
+{
+    /// <summary>The context with readable text: "VNI 10 -> 200" stays as written instead of "-\u003E".</summary>
+    public static ReconcileJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

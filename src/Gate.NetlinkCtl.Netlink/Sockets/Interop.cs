@@ -54,6 +54,9 @@ internal static partial class Interop
     public static unsafe partial int setsockopt(NetlinkSocketHandle fd, int level, int name, void* value, int length);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int getsockopt(NetlinkSocketHandle fd, int level, int name, void* value, int* length);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial nint send(NetlinkSocketHandle fd, byte* buffer, nuint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]

@@ -22,6 +22,9 @@ internal sealed class NetlinkConnection : IDisposable
     /// <summary>Most requests per chunk: their ACKs must fit the receive buffer before they are read.</summary>
     public const int BatchChunkMessages = 1024;
 
+    // What one queued ACK costs in the receive buffer (skb truesize), rounded up generously.
+    private const int AckBufferCost = 1024;
+
     private const int DumpAttempts = 10;
     private readonly NetlinkSocket _socket;
     private readonly byte[] _receiveBuffer = new byte[64 * 1024];
@@ -32,7 +35,11 @@ internal sealed class NetlinkConnection : IDisposable
     {
         _socket = socket;
         _timeout = timeout;
+        ChunkMessages = Math.Clamp(socket.ReceiveBuffer / AckBufferCost, 16, BatchChunkMessages);
     }
+
+    /// <summary>Requests per batch chunk: as many as the granted receive buffer holds ACKs for (the kernel queues them all during sendmsg).</summary>
+    public int ChunkMessages { get; }
 
     /// <summary>Opens a connection in the current namespace or in <paramref name="netns"/>.</summary>
     public static NetlinkConnection Open(string? netns, TimeSpan timeout) => new(NetlinkSocket.Open(netns, timeout), timeout);
@@ -122,7 +129,7 @@ internal sealed class NetlinkConnection : IDisposable
         {
             var chunkStart = offsets[first];
             var last = first;
-            while (last + 1 < offsets.Count && last + 1 - first < BatchChunkMessages && End(offsets, last + 1, messages.Length) - chunkStart <= BatchChunkBytes)
+            while (last + 1 < offsets.Count && last + 1 - first < ChunkMessages && End(offsets, last + 1, messages.Length) - chunkStart <= BatchChunkBytes)
             {
                 last++;
             }
@@ -182,6 +189,26 @@ internal sealed class NetlinkConnection : IDisposable
         return (errno, message);
     }
 
+    // A failed dump's NLMSG_DONE carries the errno and, with NLM_F_ACK_TLVS, the extended-ack attributes after it.
+    private static string? ReadDoneMessage(in NlMsgHeader header, ReadOnlySpan<byte> payload)
+    {
+        if ((header.Flags & NlmFlags.AckTlvs) == 0)
+        {
+            return null;
+        }
+
+        var attributes = new NetlinkAttributeReader(payload[4..]);
+        while (attributes.TryRead(out var type, out var value))
+        {
+            if (type == NlMsgErrAttr.Msg)
+            {
+                return NetlinkValue.String(value);
+            }
+        }
+
+        return null;
+    }
+
     private (List<T> Items, bool Interrupted) DumpOnce<T>(Span<byte> request, string what, MessageDecoder<T> decode)
     {
         var sequence = Stamp(request, NextSequence());
@@ -209,7 +236,7 @@ internal sealed class NetlinkConnection : IDisposable
                         var status = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
                         if (status != 0)
                         {
-                            throw new NetlinkException(status, what);
+                            throw new NetlinkException(status, what, ReadDoneMessage(header, payload));
                         }
 
                         return (items, interrupted);

@@ -14,14 +14,18 @@ internal sealed class NetlinkSocket : IDisposable
 
     private readonly NetlinkSocketHandle _handle;
 
-    private NetlinkSocket(NetlinkSocketHandle handle, uint portId)
+    private NetlinkSocket(NetlinkSocketHandle handle, uint portId, int receiveBuffer)
     {
         _handle = handle;
         PortId = portId;
+        ReceiveBuffer = receiveBuffer;
     }
 
     /// <summary>The port id the kernel assigned to this socket.</summary>
     public uint PortId { get; }
+
+    /// <summary>The receive buffer the kernel granted, in bytes (what queued replies may occupy before ENOBUFS).</summary>
+    public int ReceiveBuffer { get; }
 
     /// <summary>Opens a socket in the current namespace, or inside <paramref name="netns"/> when given.</summary>
     public static NetlinkSocket Open(string? netns, TimeSpan receiveTimeout, IReadOnlyList<uint>? groups = null) =>
@@ -71,7 +75,13 @@ internal sealed class NetlinkSocket : IDisposable
                 throw Fail("getsockname(AF_NETLINK)");
             }
 
-            return new NetlinkSocket(handle, address.PortId);
+            int granted = 0, grantedLength = sizeof(int);
+            if (Interop.getsockopt(handle, Interop.SolSocket, Interop.SoRcvBuf, &granted, &grantedLength) != 0)
+            {
+                throw Fail("getsockopt SO_RCVBUF");
+            }
+
+            return new NetlinkSocket(handle, address.PortId, granted);
         }
         catch
         {

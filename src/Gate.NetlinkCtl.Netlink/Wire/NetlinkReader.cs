@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -91,15 +92,23 @@ internal static class NetlinkValue
     public static T ReadHeader<T>(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> attributes)
         where T : unmanaged
     {
-        var size = Marshal.SizeOf<T>();
+        var size = Unsafe.SizeOf<T>();
         if (payload.Length < size)
         {
-            ThrowHelper.ThrowTruncated(typeof(T).Name, size, payload.Length);
+            ThrowHelper.ThrowTruncated(WireName<T>(), size, payload.Length);
         }
 
         attributes = payload[Math.Min(NetlinkWriter.Align(size), payload.Length)..];
         return MemoryMarshal.Read<T>(payload);
     }
+
+    /// <summary>The kernel's name of a fixed header struct, for error messages.</summary>
+    private static string WireName<T>() => typeof(T) == typeof(IfInfoHeader) ? "ifinfomsg"
+        : typeof(T) == typeof(IfAddrHeader) ? "ifaddrmsg"
+        : typeof(T) == typeof(NdHeader) ? "ndmsg"
+        : typeof(T) == typeof(RtHeader) ? "rtmsg"
+        : typeof(T) == typeof(NlMsgHeader) ? "nlmsghdr"
+        : typeof(T).Name;
 
     /// <summary>A u8 value.</summary>
     public static byte U8(ushort type, ReadOnlySpan<byte> value)

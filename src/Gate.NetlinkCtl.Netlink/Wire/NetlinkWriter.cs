@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -60,10 +61,18 @@ internal ref struct NetlinkWriter
     public void Write<T>(in T header)
         where T : unmanaged
     {
-        var size = Marshal.SizeOf<T>();
+        var size = Unsafe.SizeOf<T>();
         var span = Reserve(Align(size));
         MemoryMarshal.Write(span, in header);
         span[size..].Clear();
+    }
+
+    /// <summary>Writes raw bytes (a pre-built payload), padded to 4 bytes.</summary>
+    public void WriteRaw(scoped ReadOnlySpan<byte> bytes)
+    {
+        var span = Reserve(Align(bytes.Length));
+        bytes.CopyTo(span);
+        span[bytes.Length..].Clear();
     }
 
     /// <summary>Writes an attribute with raw bytes as value.</summary>

@@ -27,7 +27,7 @@ public sealed class GateReconciler
     public async Task<PlanResult> PlanAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans: true, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
         return new PlanResult(backend.Name, plan, observed);
     }
 
@@ -35,17 +35,17 @@ public sealed class GateReconciler
     public async Task<DriftReport> DiffAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans: true, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
         return DriftReport.Create(backend.Name, desired, observed, plan);
     }
 
     /// <summary>Converges the host to <paramref name="desired"/>; on failure restores the pre-apply state (<c>apply</c>).</summary>
     public Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
-        RunAsync(desired, context, pruneOrphans: true, cancellationToken);
+        RunAsync(desired, context, PlanRules.Apply, cancellationToken);
 
     /// <summary>Removes exactly what gatectl made for the gates in <paramref name="desired"/>, whatever their <c>state</c> (<c>delete</c>).</summary>
     public Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
-        RunAsync(AllAbsent(desired), context, pruneOrphans: false, cancellationToken);
+        RunAsync(AllAbsent(desired), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken);
 
     /// <summary>gatectl's gates as they are in the kernel, in the state file's schema (<c>show</c>).</summary>
     public async Task<ShowResult> ShowAsync(ReconcileContext context, CancellationToken cancellationToken = default)
@@ -57,11 +57,11 @@ public sealed class GateReconciler
         return new ShowResult(backend.Name, state, skipped, observed);
     }
 
-    private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, bool pruneOrphans, CancellationToken cancellationToken)
+    private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
     {
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         using var applyLock = await ApplyLock.AcquireAsync(context, cancellationToken).ConfigureAwait(false);
-        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans, cancellationToken).ConfigureAwait(false);
+        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken).ConfigureAwait(false);
         if (!plan.CanApply)
         {
             var message = "nothing was changed: " + string.Join("; ", plan.Problems);
@@ -78,13 +78,19 @@ public sealed class GateReconciler
         {
             await run.ExecuteAsync(plan.Steps, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception failure) when (failure is BackendException or IOException or InvalidOperationException)
+        catch (OperationCanceledException)
         {
-            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, cancellationToken).ConfigureAwait(false);
+            // Stopping half-way would leave a mixed host: put it back first, whatever the caller's token says.
+            await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
             return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
         }
 
-        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, pruneOrphans, cancellationToken).ConfigureAwait(false);
+        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken).ConfigureAwait(false);
         if (!remaining.InSync)
         {
             var message = "applied, but the host still differs: "
@@ -114,17 +120,17 @@ public sealed class GateReconciler
             var left = GatePlanner.PlanRestore(checkpoint, after);
             return (steps.ToEquatableList(), left.InSync ? null : "still differs from before: " + string.Join("; ", left.Steps), after);
         }
-        catch (Exception error) when (error is BackendException or IOException or InvalidOperationException)
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
             return (steps.ToEquatableList(), error.Message, ObservedHost.Empty);
         }
     }
 
     private async Task<(ObservedHost Observed, ReconcilePlan Plan)> ObserveAndPlanAsync(
-        IGateBackend backend, DesiredState desired, ReconcileContext context, bool pruneOrphans, CancellationToken cancellationToken)
+        IGateBackend backend, DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
     {
         var observed = await backend.ObserveAsync(ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false);
-        var plan = GatePlanner.Plan(desired, observed, pruneOrphans);
+        var plan = GatePlanner.Plan(desired, observed, rules.PruneOrphans, rules.AbsentReason);
         if (_extensions.Count == 0)
         {
             return (observed, plan);
@@ -151,4 +157,10 @@ public sealed class GateReconciler
     {
         Gates = desired.Gates.Select(g => g with { State = GatePresence.Absent }).ToEquatableList(),
     };
+
+    /// <summary>How apply and delete differ: delete never prunes other gates, and says why it deletes.</summary>
+    private sealed record PlanRules(bool PruneOrphans, string AbsentReason)
+    {
+        public static PlanRules Apply { get; } = new(PruneOrphans: true, AbsentReason: "state: absent");
+    }
 }

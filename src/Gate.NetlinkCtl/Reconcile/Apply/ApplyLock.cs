@@ -1,78 +1,105 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace Gate.NetlinkCtl.Reconcile.Apply;
 
-/// <summary>An exclusive <c>flock</c> on a per-namespace runtime file, so two applies never interleave.</summary>
+/// <summary>
+/// An exclusive <c>flock</c> on a per-namespace runtime file, so two applies never interleave. The file is opened with
+/// libc directly: .NET's FileStream takes its own flock for FileShare, which would fight with this one.
+/// </summary>
 public sealed class ApplyLock : IDisposable
 {
+    private const int OpenReadWrite = 0x2;
+    private const int OpenCreate = 0x40;
+    private const int OpenCloseOnExec = 0x80000;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
     private const int WouldBlock = 11;
+    private const int Interrupted = 4;
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(20);
 
-    private readonly FileStream _file;
+    private int _fd;
 
-    private ApplyLock(FileStream file) => _file = file;
+    private ApplyLock(int fd, string path)
+    {
+        _fd = fd;
+        Path = path;
+    }
 
     /// <summary>The lock file's path.</summary>
-    public string Path => _file.Name;
+    public string Path { get; }
 
     /// <summary>Takes the lock of <paramref name="context"/>'s namespace, waiting up to its timeout for another holder.</summary>
     public static async Task<ApplyLock> AcquireAsync(ReconcileContext context, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(context.LockDirectory);
-        // FileShare.ReadWrite: the exclusion comes from flock below, not from .NET's own sharing rules.
-        var file = new FileStream(context.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var path = context.LockPath;
+        var fd = open(path, OpenReadWrite | OpenCreate | OpenCloseOnExec, Convert.ToInt32("644", 8));
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open the apply lock {path}: errno {Marshal.GetLastPInvokeError()}");
+        }
+
         try
         {
             var deadline = DateTime.UtcNow + context.LockTimeout;
-            while (!TryLock(file.SafeFileHandle))
+            while (!TryLock(fd, path))
             {
                 if (DateTime.UtcNow >= deadline)
                 {
                     throw new TimeoutException(
-                        $"another gatectl apply holds {context.LockPath} (waited {context.LockTimeout.TotalSeconds:0} s): wait for it to finish");
+                        $"another gatectl apply holds {path} (waited {context.LockTimeout.TotalSeconds:0} s): wait for it to finish");
                 }
 
                 await Task.Delay(RetryInterval, cancellationToken).ConfigureAwait(false);
             }
 
-            return new ApplyLock(file);
+            return new ApplyLock(fd, path);
         }
         catch
         {
-            await file.DisposeAsync().ConfigureAwait(false);
+            _ = close(fd);
             throw;
         }
     }
 
     /// <summary>Releases the lock (closing the file drops the flock).</summary>
-    public void Dispose() => _file.Dispose();
-
-    private static bool TryLock(SafeFileHandle handle)
+    public void Dispose()
     {
-        var added = false;
-        handle.DangerousAddRef(ref added);
-        try
+        var fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0)
         {
-            if (flock((int)handle.DangerousGetHandle(), LockExclusive | LockNonBlocking) == 0)
+            _ = close(fd);
+        }
+    }
+
+    private static bool TryLock(int fd, string path)
+    {
+        while (true)
+        {
+            if (flock(fd, LockExclusive | LockNonBlocking) == 0)
             {
                 return true;
             }
 
             var errno = Marshal.GetLastPInvokeError();
-            return errno == WouldBlock ? false : throw new IOException($"flock failed with errno {errno}");
-        }
-        finally
-        {
-            if (added)
+            switch (errno)
             {
-                handle.DangerousRelease();
+                case WouldBlock:
+                    return false;
+                case Interrupted:
+                    continue;
+                default:
+                    throw new IOException($"cannot lock {path}: flock failed with errno {errno}");
             }
         }
     }
 
     [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
     private static extern int flock(int fd, int operation);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 }

@@ -10,8 +10,11 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// </summary>
 public static class GatePlanner
 {
-    /// <summary>Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left the file.</summary>
-    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true)
+    /// <summary>
+    /// Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
+    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason.
+    /// </summary>
+    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
     {
         var problems = new List<PlanProblem>();
         var deletions = new List<PlanStep>();
@@ -26,7 +29,7 @@ public static class GatePlanner
             {
                 if (owner == gate.Name)
                 {
-                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, "state: absent"));
+                    deletions.Add(new DeleteDevice(gate.Name, gate.Interface, absentReason));
                 }
 
                 continue;
@@ -76,7 +79,33 @@ public static class GatePlanner
 
         var steps = deletions.Concat(targets.SelectMany(t => PlanGate(t.Target, t.Observed))).ToList();
         problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
+        problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
         return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList());
+    }
+
+    /// <summary>
+    /// The kernel allows one IPv4 VXLAN device per VNI and destination port, whatever its local address or underlay:
+    /// a target that would share both with a device that stays (foreign, or gatectl's and left alone) cannot be created.
+    /// </summary>
+    private static IEnumerable<PlanProblem> VniConflicts(IReadOnlyList<GateTarget> targets, HashSet<string> deleted, ObservedHost host)
+    {
+        var targeted = targets.Select(t => t.Interface).ToHashSet(StringComparer.Ordinal);
+        var staying = host.OtherVxlans
+            .Concat(host.Gates.Select(g => g.Device))
+            .Where(d => d.Vxlan is not null && !targeted.Contains(d.Name) && !deleted.Contains(d.Name))
+            .Select(d => (d.Name, d.Vxlan!.Vni, d.Vxlan.Port, Owner: d.IsGatectls ? $"gatectl's gate '{d.OwnerGate}'" : "not gatectl's"));
+        var planned = targets.Select(t => (Name: t.Interface, t.Device.Vni, t.Device.Port, Owner: $"gate '{t.Gate}' in this file"));
+        var all = staying.Concat(planned).ToList();
+        foreach (var target in targets)
+        {
+            var clash = all.FirstOrDefault(d => d.Name != target.Interface && d.Vni == target.Device.Vni && d.Port == target.Device.Port);
+            if (clash.Name is not null)
+            {
+                yield return new PlanProblem(target.Gate, target.Interface,
+                    $"VNI {target.Device.Vni} on port {target.Device.Port} is already used by vxlan device {clash.Name} ({clash.Owner}); "
+                    + "the kernel allows one device per VNI and port: remove that device or choose another VNI");
+            }
+        }
     }
 
     /// <summary>Plans the way back from <paramref name="current"/> to a checkpoint: gatectl's devices as they were, new ones deleted.</summary>
