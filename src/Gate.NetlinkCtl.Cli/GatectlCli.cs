@@ -35,6 +35,8 @@ public static class GatectlCli
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("gatectl: keeps this host a SORACOM Gate Peer (VXLAN overlay) by reconciling a desired state against the kernel.");
+        root.Subcommands.Add(Commands.RunCommand.Build());
+        root.Subcommands.Add(Commands.StatusCommand.Build());
         root.Subcommands.Add(Commands.ValidateCommand.Build());
         root.Subcommands.Add(Commands.PlanCommand.Build());
         root.Subcommands.Add(Commands.ApplyCommand.Build());

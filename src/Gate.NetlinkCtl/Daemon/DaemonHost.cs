@@ -12,7 +12,7 @@ public static class DaemonHost
     /// Builds the host. Under systemd (<c>Type=notify</c>) it sends READY=1 once the first reconcile is done and
     /// STOPPING=1 on SIGTERM, and logs in journald's format; elsewhere it logs single lines to stderr.
     /// </summary>
-    public static IHost Build(DaemonOptions options, IStateParser parser, IReconcilePass pass, IKernelEventFeed? events)
+    public static IHost Build(DaemonOptions options, IReconcilePass pass, IKernelEventFeed? events)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "gatectl" });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
@@ -29,7 +29,7 @@ public static class DaemonHost
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new StateFile(options.StatePath, parser));
+        builder.Services.AddSingleton(new StateInForce(options.StatePath));
         builder.Services.AddSingleton(pass);
         if (events is not null)
         {
@@ -38,7 +38,7 @@ public static class DaemonHost
 
         builder.Services.AddSingleton<ReconcileDaemon>(services => new ReconcileDaemon(
             options,
-            services.GetRequiredService<StateFile>(),
+            services.GetRequiredService<StateInForce>(),
             pass,
             events,
             services.GetRequiredService<ILogger<ReconcileDaemon>>()));

@@ -11,6 +11,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <param name="UpdatedAt">When this status was written.</param>
 /// <param name="State">The state file: the content in force and any refused content.</param>
 /// <param name="LastReconcile">The latest reconcile, or null before the first one ended.</param>
+/// <param name="LastRepair">The latest reconcile that changed something (the one after it usually finds all in sync), or null.</param>
 /// <param name="LastSuccessAt">When a reconcile last ended in sync.</param>
 /// <param name="ConsecutiveFailures">Reconciles failed in a row.</param>
 /// <param name="NextRetryAt">When the next retry is due after a failure, else null.</param>
@@ -23,6 +24,7 @@ public sealed record DaemonStatus(
     DateTimeOffset UpdatedAt,
     StateFileStatus State,
     ReconcileRecord? LastReconcile,
+    ReconcileRecord? LastRepair,
     DateTimeOffset? LastSuccessAt,
     int ConsecutiveFailures,
     DateTimeOffset? NextRetryAt,
@@ -58,6 +60,12 @@ public sealed record ReconcileRecord(
 /// <param name="Repairs">Drift repairs applied.</param>
 public sealed record ReconcileTotals(long Reconciles, long Failures, long Repairs);
 
+/// <summary>What <c>gatectl status --output json</c> prints: where it looked, whether the daemon runs, and its status.</summary>
+/// <param name="StatusFile">The status file read.</param>
+/// <param name="Running">True when the process that wrote the status is still alive.</param>
+/// <param name="Status">The daemon's status, or null when there is no status file.</param>
+public sealed record DaemonStatusReport(string StatusFile, bool Running, DaemonStatus? Status);
+
 /// <summary>Reads and writes the daemon's status file (JSON), atomically.</summary>
 public static class StatusFile
 {
@@ -65,8 +73,11 @@ public static class StatusFile
     public const string RuntimeDirectory = "/run/gatectl";
 
     /// <summary>The status file of the daemon managing <paramref name="netns"/> (null: the host's own namespace).</summary>
-    public static string DefaultPath(string? netns) =>
-        Path.Combine(RuntimeDirectory, netns is null ? "status.json" : $"status-{netns}.json");
+    public static string DefaultPath(string? netns) => PathIn(RuntimeDirectory, netns);
+
+    /// <summary>The status file of the daemon managing <paramref name="netns"/>, in <paramref name="runtimeDirectory"/>.</summary>
+    public static string PathIn(string runtimeDirectory, string? netns) =>
+        Path.Combine(runtimeDirectory, netns is null ? "status.json" : $"status-{netns}.json");
 
     /// <summary>Writes <paramref name="status"/> to <paramref name="path"/> atomically, creating the directory if needed.</summary>
     public static void Write(string path, DaemonStatus status)
@@ -88,11 +99,18 @@ public static class StatusFile
             ?? throw new JsonException($"{path}: the status file is empty");
     }
 
-    /// <summary>The status as indented JSON, as in the status file and <c>gatectl status --output json</c>.</summary>
+    /// <summary>The status as indented JSON, as in the status file.</summary>
     public static string Serialize(DaemonStatus status) => JsonSerializer.Serialize(status, DaemonJsonContext.Default.DaemonStatus);
+
+    /// <summary>The report as indented JSON, as <c>gatectl status --output json</c> prints it.</summary>
+    public static string Serialize(DaemonStatusReport report) => JsonSerializer.Serialize(report, DaemonJsonContext.Default.DaemonStatusReport);
+
+    /// <summary>True when a process with <paramref name="pid"/> exists (the daemon that wrote a status file is still running).</summary>
+    public static bool IsRunning(int pid) => pid > 0 && Directory.Exists($"/proc/{pid}");
 }
 
 /// <summary>Source-generated JSON for the status file (no reflection, so the native AOT build can read and write it).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(DaemonStatus))]
+[JsonSerializable(typeof(DaemonStatusReport))]
 internal sealed partial class DaemonJsonContext : JsonSerializerContext;

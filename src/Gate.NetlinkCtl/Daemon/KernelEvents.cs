@@ -24,6 +24,9 @@ public enum KernelChangeKind
 
     /// <summary>RTM_NEWROUTE / RTM_DELROUTE.</summary>
     Route,
+
+    /// <summary>The kernel dropped notifications (ENOBUFS): anything may have changed.</summary>
+    EventsLost,
 }
 
 /// <summary>One rtnetlink notification, reduced to what decides whether it touches a gate.</summary>
@@ -66,6 +69,11 @@ public sealed class GateEventFilter
     /// <summary>True when <paramref name="change"/> may have altered a gate.</summary>
     public bool Touches(KernelChange change)
     {
+        if (change.Kind == KernelChangeKind.EventsLost)
+        {
+            return true;
+        }
+
         lock (_lock)
         {
             if (change.Kind == KernelChangeKind.Link)

@@ -16,7 +16,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// </summary>
 public sealed partial class ReconcileDaemon(
     DaemonOptions options,
-    StateFile stateFile,
+    StateInForce stateFile,
     IReconcilePass pass,
     IKernelEventFeed? events,
     ILogger<ReconcileDaemon> logger) : BackgroundService
@@ -30,6 +30,7 @@ public sealed partial class ReconcileDaemon(
     private PosixSignalRegistration? _sighup;
     private Task _listener = Task.CompletedTask;
     private ReconcileRecord? _last;
+    private ReconcileRecord? _lastRepair;
     private DateTimeOffset? _lastSuccessAt;
     private DateTimeOffset? _nextRetryAt;
     private int _consecutiveFailures;
@@ -50,7 +51,8 @@ public sealed partial class ReconcileDaemon(
             throw new StateRejectedException(stateFile.Path, stateFile.RejectedErrors);
         }
 
-        LogStarted(stateFile.Path, options.Netns ?? "(own)", options.ListenForEvents, stateFile.Current.Host.ReconcileInterval);
+        var interval = DurationText.Format(stateFile.Current.Host.ReconcileInterval);
+        LogStarted(stateFile.Path, options.Netns ?? "(own)", options.ListenForEvents && events is not null ? "on" : "off", interval);
         _watcher = new StateFileWatcher(stateFile.Path, () => _triggers.Request(ReconcileTrigger.StateFileChanged));
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
@@ -63,7 +65,7 @@ public sealed partial class ReconcileDaemon(
         }
 
         // The first reconcile runs before StartAsync returns, so systemd's READY=1 means "applied once".
-        await ReconcileAsync(new HashSet<ReconcileTrigger> { ReconcileTrigger.Start }, cancellationToken).ConfigureAwait(false);
+        await ReconcileAsync(new HashSet<ReconcileTrigger> { ReconcileTrigger.Start }).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -109,11 +111,11 @@ public sealed partial class ReconcileDaemon(
                 return;
             }
 
-            await ReconcileAsync(burst, stoppingToken).ConfigureAwait(false);
+            await ReconcileAsync(burst).ConfigureAwait(false);
         }
     }
 
-    private async Task ReconcileAsync(IReadOnlySet<ReconcileTrigger> triggers, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(IReadOnlySet<ReconcileTrigger> triggers)
     {
         var read = RefreshState();
         if (read != StateFileRead.Loaded && triggers.All(t => t == ReconcileTrigger.StateFileChanged))
@@ -131,17 +133,12 @@ public sealed partial class ReconcileDaemon(
         string? error = null;
         try
         {
-            var outcome = await pass.RunAsync(state, cancellationToken).ConfigureAwait(false);
+            // Never cancelled: a reconcile in flight finishes (or rolls back) before SIGTERM takes effect, so a
+            // stop never leaves a half-applied plan. Each step is bounded by the backend's own timeouts.
+            var outcome = await pass.RunAsync(state, CancellationToken.None).ConfigureAwait(false);
             repairs = outcome.Repairs;
             gates = outcome.Gates;
-            if (!outcome.InSync)
-            {
-                error = "still out of sync after apply: " + string.Join(", ", outcome.Gates.Where(g => !g.InSync).Select(g => g.Gate));
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return; // Stopping: the reconcile in flight was abandoned at a safe point by the reconciler.
+            error = outcome.Error;
         }
         catch (Exception ex)
         {
@@ -154,7 +151,7 @@ public sealed partial class ReconcileDaemon(
             : repairs.Count > 0 ? ReconcileResults.Repaired
             : ReconcileResults.InSync;
         Record(triggers, startedAt, clock.Elapsed, result, repairs, gates, error);
-        await WatchGatesAsync(state, cancellationToken).ConfigureAwait(false);
+        await WatchGatesAsync(state).ConfigureAwait(false);
         WriteObservability();
     }
 
@@ -211,7 +208,15 @@ public sealed partial class ReconcileDaemon(
             _lastSuccessAt = finishedAt;
             foreach (var repair in repairs)
             {
-                LogRepaired(repair.Gate, repair.Kind, repair.Detail);
+                // At start the changes bring the host to the state; afterwards each one repairs drift.
+                if (triggers.Contains(ReconcileTrigger.Start))
+                {
+                    LogApplied(repair.Gate, repair.Detail);
+                }
+                else
+                {
+                    LogRepaired(repair.Gate, repair.Kind, repair.Detail);
+                }
             }
 
             LogReconciled(triggerList, result, repairs.Count, duration.TotalMilliseconds);
@@ -219,9 +224,13 @@ public sealed partial class ReconcileDaemon(
 
         _metrics.RecordReconcile(result, duration, finishedAt, repairs, gates, _consecutiveFailures);
         _last = new ReconcileRecord(startedAt, duration.TotalSeconds, triggerNames, result, repairs, gates ?? _last?.Gates ?? [], error);
+        if (repairs.Count > 0)
+        {
+            _lastRepair = _last;
+        }
     }
 
-    private async Task WatchGatesAsync(DesiredState state, CancellationToken cancellationToken)
+    private async Task WatchGatesAsync(DesiredState state)
     {
         if (events is null || !options.ListenForEvents)
         {
@@ -232,9 +241,9 @@ public sealed partial class ReconcileDaemon(
         IReadOnlyDictionary<string, int> indexes;
         try
         {
-            indexes = await events.ListInterfacesAsync(cancellationToken).ConfigureAwait(false);
+            indexes = await events.ListInterfacesAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // Without indexes, FDB/address events go unmatched until a link event names the device;
             // the periodic resync still covers them.
@@ -273,7 +282,12 @@ public sealed partial class ReconcileDaemon(
             }
 
             // The subscription ended or broke: events may have been lost, so reconcile in full, then resubscribe.
-            _triggers.Request(ReconcileTrigger.EventsLost);
+            // Repeated failures ask for nothing more: the first one's reconcile (and its retries) cover them.
+            if (failures <= 1)
+            {
+                _triggers.Request(ReconcileTrigger.EventsLost);
+            }
+
             try
             {
                 await Task.Delay(options.Backoff.DelayAfter(Math.Max(failures, 1)), cancellationToken).ConfigureAwait(false);
@@ -287,17 +301,8 @@ public sealed partial class ReconcileDaemon(
 
     private void WriteObservability()
     {
-        var state = stateFile.Current!;
-        try
-        {
-            StatusFile.Write(options.StatusPath, BuildStatus());
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogWriteFailed(options.StatusPath, ex.Message);
-        }
-
-        if (state.Host.MetricsPath is { } metricsPath)
+        // Metrics first: the status file is the last word (tests and people read it to know a pass is done).
+        if (stateFile.Current!.Host.MetricsPath is { } metricsPath)
         {
             try
             {
@@ -307,6 +312,15 @@ public sealed partial class ReconcileDaemon(
             {
                 LogWriteFailed(metricsPath, ex.Message);
             }
+        }
+
+        try
+        {
+            StatusFile.Write(options.StatusPath, BuildStatus());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogWriteFailed(options.StatusPath, ex.Message);
         }
     }
 
@@ -318,6 +332,7 @@ public sealed partial class ReconcileDaemon(
         DateTimeOffset.UtcNow,
         new StateFileStatus(stateFile.CurrentHash, stateFile.LoadedAt, [.. stateFile.Current!.Gates.Select(g => g.Name)], stateFile.RejectedErrors),
         _last,
+        _lastRepair,
         _lastSuccessAt,
         _consecutiveFailures,
         _nextRetryAt,
@@ -336,33 +351,36 @@ public sealed partial class ReconcileDaemon(
         _ => trigger.ToString(),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "gatectl daemon started: state {Path}, namespace {Netns}, rtnetlink events {Events}, full resync every {Interval}")]
-    private partial void LogStarted(string path, string netns, bool events, TimeSpan interval);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "gatectl daemon started: state {Path}, namespace {Netns}, rtnetlink events {Events}, full resync every {Interval}")]
+    private partial void LogStarted(string path, string netns, string events, string interval);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "gatectl daemon stopped")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "gatectl daemon stopped")]
     private partial void LogStopped();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "State file {Path} loaded: {Gates} gate(s), sha256 {Hash}")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "State file {Path} loaded: {Gates} gate(s), sha256 {Hash}")]
     private partial void LogStateLoaded(string path, int gates, string hash);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "State file {Path} refused; the last good state stays in force. Fix the file and save it again:\n{Errors}")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "State file {Path} refused; the last good state stays in force. Fix the file and save it again:\n{Errors}")]
     private partial void LogStateRefused(string path, string errors);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled ({Triggers}): {Result}, {Repairs} repair(s), {Milliseconds:F1} ms")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Reconciled ({Triggers}): {Result}, {Repairs} repair(s), {Milliseconds:F1} ms")]
     private partial void LogReconciled(string triggers, string result, int repairs, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Repaired drift on gate {Gate}: {Kind}: {Detail}")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Repaired drift on gate {Gate}: {Kind}: {Detail}")]
     private partial void LogRepaired(string gate, string kind, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reconcile ({Triggers}) failed: {Error}. Failure {Failures} in a row; retrying in {Delay}")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Applied on gate {Gate}: {Detail}")]
+    private partial void LogApplied(string gate, string detail);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Reconcile ({Triggers}) failed: {Error}. Failure {Failures} in a row; retrying in {Delay}")]
     private partial void LogReconcileFailed(string triggers, string error, int failures, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "rtnetlink event listener failed: {Error}; resubscribing in {Delay}, with a full reconcile")]
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "rtnetlink event listener failed: {Error}; resubscribing in {Delay}, with a full reconcile")]
     private partial void LogListenerFailed(string error, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list interfaces to match rtnetlink events to gates: {Error}")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Could not list interfaces to match rtnetlink events to gates: {Error}")]
     private partial void LogListingFailed(string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Path}: {Error}")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not write {Path}: {Error}")]
     private partial void LogWriteFailed(string path, string error);
 }

@@ -5,18 +5,15 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <summary>One full reconcile of the host against a desired state: observe, diff, plan, apply, verify.</summary>
 public interface IReconcilePass
 {
-    /// <summary>Converges the host to <paramref name="state"/> and reports what it found and did. Throws on failure.</summary>
+    /// <summary>Converges the host to <paramref name="state"/> and reports what it found and did; may also throw on failure.</summary>
     Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken);
 }
 
 /// <summary>What one reconcile found and did.</summary>
 /// <param name="Repairs">Each change applied to bring the host back in line (empty when it was in sync).</param>
 /// <param name="Gates">Each gate of the state and whether it was in sync when the pass ended.</param>
-public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates)
-{
-    /// <summary>True when every gate was in sync at the end.</summary>
-    public bool InSync => Gates.All(g => g.InSync);
-}
+/// <param name="Error">Why the pass failed (what failed, what was restored), or null when the host ended in sync.</param>
+public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates, string? Error);
 
 /// <summary>One change the daemon applied to repair drift.</summary>
 /// <param name="Gate">The gate's name.</param>

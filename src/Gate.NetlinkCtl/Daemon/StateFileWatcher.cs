@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// Asks for a reconcile when the state file may have changed. It watches the file's directory, not the
 /// file: tools that replace a file atomically (write a temporary file, rename it over the old one, as
 /// Ansible and most editors do) leave a watch on the old inode blind. Whether the content really changed
-/// is decided by <see cref="StateFile"/>'s hash, so spurious notifications cost one file read.
+/// is decided by <see cref="StateInForce"/>'s hash, so spurious notifications cost one file read.
 /// </summary>
 public sealed class StateFileWatcher : IDisposable
 {

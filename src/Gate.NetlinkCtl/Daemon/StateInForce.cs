@@ -3,23 +3,11 @@ using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Daemon;
 
-/// <summary>Reads and validates a state file's content into a desired state.</summary>
-public interface IStateParser
-{
-    /// <summary>Parses and validates <paramref name="content"/>, read from <paramref name="path"/>.</summary>
-    StateParse Parse(string path, string content);
-}
-
-/// <summary>The result of parsing a state file: the state when valid, otherwise every error, located.</summary>
-/// <param name="State">The validated state, or null.</param>
-/// <param name="Errors">Each error as <c>file:line:column: path: message</c>; empty when valid.</param>
-public sealed record StateParse(DesiredState? State, IReadOnlyList<string> Errors);
-
 /// <summary>
 /// The daemon's view of its state file: the last good state stays in force until a valid new content
 /// replaces it; content is compared by SHA-256, so a touch or a rewrite of the same bytes changes nothing.
 /// </summary>
-public sealed class StateFile(string path, IStateParser parser)
+public sealed class StateInForce(string path)
 {
     private string? _lastSeenHash;
 
@@ -60,10 +48,10 @@ public sealed class StateFile(string path, IStateParser parser)
         }
 
         _lastSeenHash = hash;
-        var parse = parser.Parse(Path, content);
-        if (parse.State is null || parse.Errors.Count > 0)
+        var parse = StateFile.Parse(content, Path);
+        if (!parse.IsValid)
         {
-            return Refuse(hash, parse.Errors.Count > 0 ? parse.Errors : [$"{Path}: the state file is not a valid state"]);
+            return Refuse(hash, parse.Errors.Count > 0 ? [.. parse.Errors.Select(e => e.ToString())] : [$"{Path}: the state file is not a valid state"]);
         }
 
         Current = parse.State;
@@ -81,7 +69,7 @@ public sealed class StateFile(string path, IStateParser parser)
     }
 }
 
-/// <summary>The result of <see cref="StateFile.Refresh"/>.</summary>
+/// <summary>The result of <see cref="StateInForce.Refresh"/>.</summary>
 public enum StateFileRead
 {
     /// <summary>Same content as last time.</summary>

@@ -1,0 +1,221 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using CliWrap;
+using Gate.NetlinkCtl.Daemon;
+using Gate.NetlinkCtl.TestSupport;
+
+namespace Gate.NetlinkCtl.Cli.Tests.Daemon;
+
+/// <summary>
+/// The real <c>gatectl run</c> process managing a test namespace: the namespace has an up veth underlay
+/// <c>u0</c> (192.0.2.10/24); the state file, status file, apply lock and metrics live in a temporary
+/// directory. Disposing kills the daemon if it still runs, then deletes the namespace and the directory.
+/// </summary>
+internal sealed class RunningDaemon : IAsyncDisposable
+{
+    /// <summary>How long any wait for the daemon may take before the test fails (a bound, not a measurement).</summary>
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
+    private readonly StringBuilder _log = new();
+    private readonly CancellationTokenSource _kill = new();
+    private CommandTask<CommandResult>? _process;
+    private bool _confined;
+
+    private RunningDaemon(TestNamespace ns, string directory)
+    {
+        Namespace = ns;
+        Directory = directory;
+    }
+
+    /// <summary>The namespace the daemon manages.</summary>
+    public TestNamespace Namespace { get; }
+
+    /// <summary>The temporary directory: state.yaml, gatectl.prom, run/ (status and lock).</summary>
+    public string Directory { get; }
+
+    /// <summary>The state file.</summary>
+    public string StatePath => Path.Combine(Directory, "state.yaml");
+
+    /// <summary>The metrics file the state names.</summary>
+    public string MetricsPath => Path.Combine(Directory, "gatectl.prom");
+
+    /// <summary>The runtime directory given to the daemon.</summary>
+    public string RuntimeDirectory => Path.Combine(Directory, "run");
+
+    /// <summary>The daemon's status file (per namespace with <c>--netns</c>; the plain one when confined inside the namespace).</summary>
+    public string StatusPath => StatusFile.PathIn(RuntimeDirectory, _confined ? null : Namespace.Name);
+
+    /// <summary>The daemon's process id.</summary>
+    public int Pid => _process?.ProcessId ?? throw new InvalidOperationException("the daemon was not started");
+
+    /// <summary>What the daemon logged so far (stderr), for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>The installed-binary stand-in: the gatectl apphost built next to the tests.</summary>
+    public static string Gatectl => Path.Combine(AppContext.BaseDirectory, "gatectl");
+
+    /// <summary>Creates the namespace and the files; <paramref name="state"/> is the state file's content.</summary>
+    public static async Task<RunningDaemon> CreateAsync(Func<RunningDaemon, string> state)
+    {
+        var ns = await TestNamespace.CreateAsync("dm");
+        var daemon = new RunningDaemon(ns, System.IO.Directory.CreateTempSubdirectory("gct-daemon-").FullName);
+        try
+        {
+            await ns.IpAsync("link", "add", "u0", "type", "veth", "peer", "name", "u0p");
+            await ns.IpAsync("address", "add", "192.0.2.10/24", "dev", "u0");
+            await ns.IpAsync("link", "set", "u0", "up");
+            await File.WriteAllTextAsync(daemon.StatePath, state(daemon));
+            return daemon;
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>gatectl run</c> and waits for its first reconcile to be recorded.</summary>
+    public async Task StartAsync(params string[] extraArguments)
+    {
+        await StartProcessOnlyAsync(extraArguments);
+        await WaitForStatusAsync(s => s.LastReconcile is not null, "the first reconcile");
+    }
+
+    /// <summary>
+    /// Starts <c>gatectl run</c> inside the namespace with only what gatectl.service grants: CAP_NET_ADMIN as the
+    /// sole bounding and ambient capability, root's other powers locked away (securebits noroot), no new privileges.
+    /// <c>ip netns exec</c> and <c>setpriv</c> each exec the next program, so the process id is the daemon's.
+    /// </summary>
+    public async Task StartConfinedAsync()
+    {
+        Prerequisites.RequireCommand("setpriv", "util-linux");
+        _confined = true;
+        Start("ip", [
+            "netns", "exec", Namespace.Name,
+            "setpriv", "--bounding-set", "-all,+net_admin", "--inh-caps", "-all,+net_admin", "--ambient-caps", "-all,+net_admin",
+            "--securebits", "+noroot,+noroot_locked", "--no-new-privs",
+            Gatectl, "run", StatePath, "--runtime-dir", RuntimeDirectory,
+        ]);
+        await WaitForStatusAsync(s => s.LastReconcile is not null, "the first reconcile");
+    }
+
+    /// <summary>Starts <c>gatectl run</c> without waiting for anything.</summary>
+    public Task StartProcessOnlyAsync(params string[] extraArguments)
+    {
+        Start(Gatectl, ["run", StatePath, "--netns", Namespace.Name, "--runtime-dir", RuntimeDirectory, .. extraArguments]);
+        return Task.CompletedTask;
+    }
+
+    private void Start(string program, string[] arguments)
+    {
+        _process = CliWrap.Cli.Wrap(program)
+            .WithArguments(arguments)
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(AppendLog))
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(AppendLog))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(_kill.Token);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the status file; fails the test after <see cref="WaitLimit"/>.</summary>
+    public async Task<DaemonStatus> WaitForStatusAsync(Func<DaemonStatus, bool> condition, string what)
+    {
+        DaemonStatus? last = null;
+        await WaitUntilAsync(() =>
+        {
+            last = StatusFile.Read(StatusPath);
+            return Task.FromResult(last is not null && condition(last));
+        }, what);
+        return last!;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with the daemon's log after <see cref="WaitLimit"/>.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var limit = new CancellationTokenSource(WaitLimit);
+        while (!await condition())
+        {
+            if (limit.IsCancellationRequested || _process?.Task.IsCompleted == true)
+            {
+                Assert.Fail($"waited {WaitLimit.TotalSeconds} s for {what}; daemon {(_process?.Task.IsCompleted == true ? "exited" : "running")}; its log:\n{Log}");
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Replaces the state file the way Ansible and editors do: a temporary file renamed over it.</summary>
+    public async Task ReplaceStateAsync(string content)
+    {
+        var temp = Path.Combine(Directory, ".state.yaml.new");
+        await File.WriteAllTextAsync(temp, content);
+        File.Move(temp, StatePath, overwrite: true);
+    }
+
+    /// <summary>Sends a signal to the daemon process.</summary>
+    public void Signal(int signal)
+    {
+        if (kill(Pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({Pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the daemon to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        var finished = await Task.WhenAny(_process!.Task, Task.Delay(WaitLimit, CancellationToken.None));
+        Assert.True(finished == _process.Task, $"the daemon did not exit within {WaitLimit.TotalSeconds} s; its log:\n{Log}");
+        return (await _process.Task).ExitCode;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _kill.CancelAsync();
+            try
+            {
+                await _process.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                // Killed by the test's cleanup, as intended.
+            }
+        }
+
+        _kill.Dispose();
+        await Namespace.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private void AppendLog(string line)
+    {
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
+
+/// <summary>Signal numbers on Linux.</summary>
+internal static class Signals
+{
+    /// <summary>SIGHUP: reload.</summary>
+    public const int Hangup = 1;
+
+    /// <summary>SIGTERM: stop.</summary>
+    public const int Terminate = 15;
+}
