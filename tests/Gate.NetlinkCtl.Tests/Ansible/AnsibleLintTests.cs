@@ -11,7 +11,7 @@ public sealed class AnsibleLintTests
     public async Task The_role_and_the_example_playbook_pass_ansible_lint()
     {
         Prerequisites.RequireCommand("ansible-lint", "ansible-lint");
-        var ansibleDir = Path.Combine(RepositoryRoot.Path, "ansible");
+        var ansibleDir = SourceTree.PathOf("ansible");
         var home = Directory.CreateTempSubdirectory("gct-ansible-lint-").FullName;
         try
         {

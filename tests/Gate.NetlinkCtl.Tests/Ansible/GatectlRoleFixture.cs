@@ -73,7 +73,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         await _namespace.IpAsync("link", "set", $"{Underlay}p", "up");
         await _namespace.IpAsync("link", "set", Underlay, "up");
 
-        var playbook = new RolePlaybook(RepositoryRoot.Path, _workDir, _namespace.Name, Host);
+        var playbook = new RolePlaybook(SourceTree.Root, _workDir, _namespace.Name, Host);
         await File.WriteAllTextAsync(playbook.InventoryPath, Inventory(playbook.InstallRoot, binary.Path, binary.Sha256));
 
         var first = await playbook.RunAsync(CancellationToken.None);
@@ -126,7 +126,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
 #else
         const string configuration = "Release";
 #endif
-        var project = Path.Combine(RepositoryRoot.Path, "src", "Gate.NetlinkCtl.Cli", "Gate.NetlinkCtl.Cli.csproj");
+        var project = SourceTree.PathOf("src", "Gate.NetlinkCtl.Cli", "Gate.NetlinkCtl.Cli.csproj");
         var result = await Cli.Wrap("dotnet")
             .WithArguments([
                 "publish", project, "-c", configuration, "-r", RuntimeInformation.RuntimeIdentifier,

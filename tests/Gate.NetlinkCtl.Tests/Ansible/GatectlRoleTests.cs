@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Gate.NetlinkCtl.State;
+using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Ansible;
 
@@ -35,7 +36,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         foreach (var unit in new[] { "gatectl.service", "gatectl-reconcile.service", "gatectl-reconcile.timer" })
         {
             var installed = Path.Combine(install.UnitDir, unit);
-            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Path, "systemd", unit), Ct), await File.ReadAllBytesAsync(installed, Ct));
+            Assert.Equal(await File.ReadAllBytesAsync(SourceTree.PathOf("systemd", unit), Ct), await File.ReadAllBytesAsync(installed, Ct));
             Assert.Equal(Readable, File.GetUnixFileMode(installed));
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Ansible;
 
@@ -13,8 +14,8 @@ public sealed partial class RoleUnitPathsTests
     [InlineData("gatectl-reconcile.service", "apply")]
     public async Task The_shipped_units_run_gatectl_from_the_paths_the_role_assumes(string unit, string verb)
     {
-        var roleVars = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "ansible", "roles", "gatectl", "vars", "main.yml"), TestContext.Current.CancellationToken);
-        var unitLines = await File.ReadAllLinesAsync(Path.Combine(RepositoryRoot.Path, "systemd", unit), TestContext.Current.CancellationToken);
+        var roleVars = await File.ReadAllTextAsync(SourceTree.PathOf("ansible", "roles", "gatectl", "vars", "main.yml"), TestContext.Current.CancellationToken);
+        var unitLines = await File.ReadAllLinesAsync(SourceTree.PathOf("systemd", unit), TestContext.Current.CancellationToken);
 
         var executable = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_default_executable").Groups["value"].Value;
         var state = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_default_state_path").Groups["value"].Value;
