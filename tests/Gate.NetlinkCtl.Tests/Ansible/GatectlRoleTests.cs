@@ -133,14 +133,15 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         var run = await install.Playbook.RunAsync(Ct, new
         {
             gatectl_mode = "cron",
-            gatectl_gates = new[] { new { name = "testgate", @interface = GatectlRoleFixture.Interface, vni = "ten", underlay = GatectlRoleFixture.Underlay, endpoint = "203.0.113.4" } },
+            gatectl_gates = new[] { new { name = "testgate", @interface = GatectlRoleFixture.Interface, vni = "ten", endpoint = "203.0.113.4" } },
         });
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Equal(new PlayRecap(Ok: 0, Changed: 0, Unreachable: 0, Failed: 1, Skipped: 0, Rescued: 0, Ignored: 0), run.Recap);
         Assert.Contains("value of gatectl_mode must be one of: daemon, timer, got: cron", run.Output, StringComparison.Ordinal);
         Assert.Contains("argument 'vni' is of type <class 'str'> found in 'gatectl_gates'", run.Output, StringComparison.Ordinal);
-        Assert.Contains("missing required arguments: endpoints found in gatectl_gates", run.Output, StringComparison.Ordinal);
+        Assert.Contains("missing required arguments: underlay found in gatectl_gates", run.Output, StringComparison.Ordinal);
+        Assert.Contains("gatectl_gates.endpoint. Supported parameters include:", run.Output, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(install.StateFile, Ct));
     }
 
