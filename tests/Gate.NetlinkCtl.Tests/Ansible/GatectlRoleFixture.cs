@@ -79,7 +79,8 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         var first = await playbook.RunAsync(CancellationToken.None);
         var second = await playbook.RunAsync(CancellationToken.None);
         var enabled = new UnitEnablement(playbook.InstallRoot);
-        return new RoleInstall(playbook, _namespace, binary.Path, binary.Sha256, first, second,
+        var renderedState = await File.ReadAllTextAsync(playbook.Staged("/etc/gatectl/state.yaml"));
+        return new RoleInstall(playbook, _namespace, binary.Path, binary.Sha256, first, second, renderedState,
             enabled.IsEnabled("multi-user.target", "gatectl.service"),
             enabled.IsEnabled("timers.target", "gatectl-reconcile.timer"));
     }
@@ -173,6 +174,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
 /// <param name="SourceSha256">Its SHA-256, as given to the role.</param>
 /// <param name="FirstRun">The first run, into an empty root.</param>
 /// <param name="SecondRun">The same run again.</param>
+/// <param name="RenderedState">The state file the two runs left (later tests may install others).</param>
 /// <param name="DaemonEnabled">Whether gatectl.service was enabled after the two runs.</param>
 /// <param name="TimerEnabled">Whether gatectl-reconcile.timer was enabled after the two runs.</param>
 public sealed record RoleInstall(
@@ -182,6 +184,7 @@ public sealed record RoleInstall(
     string SourceSha256,
     PlaybookRun FirstRun,
     PlaybookRun SecondRun,
+    string RenderedState,
     bool DaemonEnabled,
     bool TimerEnabled)
 {

@@ -55,7 +55,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
     {
         var install = await fixture.InstallAsync();
 
-        var read = StateFile.Read(install.StateFile);
+        var read = StateFile.Parse(install.RenderedState, install.StateFile);
 
         Assert.True(read.IsValid, string.Join('\n', read.Errors));
         Assert.Equal(BackendKind.Netlink, read.State!.Host.Backend);
