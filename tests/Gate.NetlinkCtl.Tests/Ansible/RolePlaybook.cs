@@ -13,8 +13,7 @@ namespace Gate.NetlinkCtl.Tests.Ansible;
 /// <param name="repositoryRoot">The checkout holding ansible/.</param>
 /// <param name="workDir">A directory of the test's own.</param>
 /// <param name="namespaceName">The network namespace ansible-playbook runs in.</param>
-/// <param name="host">The inventory host to limit the run to.</param>
-public sealed class RolePlaybook(string repositoryRoot, string workDir, string namespaceName, string host)
+public sealed class RolePlaybook(string repositoryRoot, string workDir, string namespaceName)
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
@@ -29,16 +28,17 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
         Path.Combine([InstallRoot, .. hostPath.Select(p => p.TrimStart('/'))]);
 
     /// <summary>Runs the playbook once; <paramref name="extraVars"/> go to `-e` as JSON (they win over the inventory).</summary>
+    /// <param name="limit">The hosts to run on (ansible's --limit pattern).</param>
     /// <param name="cancellation">Stops the run (it also stops by itself after a few minutes).</param>
     /// <param name="extraVars">Variables that override the inventory's.</param>
     /// <param name="check">Run with --check --diff.</param>
-    public async Task<PlaybookRun> RunAsync(CancellationToken cancellation, object? extraVars = null, bool check = false)
+    public async Task<PlaybookRun> RunAsync(string limit, CancellationToken cancellation, object? extraVars = null, bool check = false)
     {
         List<string> args =
         [
             "netns", "exec", namespaceName,
             "ansible-playbook", "-i", InventoryPath, Path.Combine(repositoryRoot, "ansible", "examples", "site.yml"),
-            "--limit", host,
+            "--limit", limit,
         ];
         if (check)
         {
@@ -58,7 +58,7 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
             .WithEnvironmentVariables(Environment())
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(timeout.Token);
-        return new PlaybookRun(result.ExitCode, result.StandardOutput + result.StandardError, host);
+        return new PlaybookRun(result.ExitCode, result.StandardOutput + result.StandardError);
     }
 
     /// <summary>Runs the installed gatectl (under the staging root) in the namespace, as the role's tasks do.</summary>
