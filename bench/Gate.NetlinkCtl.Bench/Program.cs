@@ -9,7 +9,7 @@ var entries = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureI
 await using var ns = await BenchNamespace.CreateAsync();
 using var client = RtnlClient.Open(ns.Name);
 var results = new List<ScenarioResult>();
-foreach (var scenario in new FdbScenarios(ns, client, entries).All())
+foreach (var scenario in new FdbScenarios(ns, client, entries).All().Concat(new ReconcileScenarios(ns, entries).All()))
 {
     Console.Error.WriteLine($"running: {scenario.Name} ({repetitions} repetitions each)");
     results.Add(await BenchRunner.RunAsync(scenario, repetitions));

@@ -1,4 +1,5 @@
 using Gate.NetlinkCtl.Netlink;
+using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Plan;
 using Gate.NetlinkCtl.State;
 using static Gate.NetlinkCtl.Tests.Reconcile.SampleGates;
@@ -35,6 +36,35 @@ public sealed class ApplyInNamespaceTests
         Assert.Contains("inet 198.18.0.10/24 metric 147", addresses, StringComparison.Ordinal);
         var routes = await host.Namespace.IpAsync("route", "show", "proto", "147");
         Assert.Contains("198.20.0.0/24 via 198.18.0.1 dev gate0", routes, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Apply_leaves_the_device_the_vendor_script_makes_plus_only_the_ownership_marks(BackendKind backend)
+    {
+        await using var viaScript = await GateHost.CreateAsync(backend);
+        await using var viaGatectl = await GateHost.CreateAsync(backend);
+        // The vendor's setup script, step by step (learning stays on, as the script leaves it).
+        var ns = viaScript.Namespace;
+        await ns.IpAsync("link", "add", "gate0", "type", "vxlan", "local", "192.0.2.10", "id", "10", "dstport", "4789", "srcport", "4789", "4789", "dev", "u0");
+        await ns.IpAsync("address", "add", "198.18.0.10/24", "dev", "gate0");
+        await ns.IpAsync("link", "set", "gate0", "up");
+        await ns.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "gate0", "dst", "192.0.2.1");
+        await ns.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "gate0", "dst", "192.0.2.2");
+
+        var result = await viaGatectl.Reconciler.ApplyAsync(Desired(Soracom(routes: []) with { Learning = true }), viaGatectl.Context, Ct);
+
+        Assert.Null(result.Failure);
+        var script = (await viaScript.ObserveAsync("gate0")).WithoutIndexes().Find("gate0")!;
+        var gatectl = (await viaGatectl.ObserveAsync("gate0")).WithoutIndexes().Find("gate0")!;
+        Assert.Equal("gatectl:soracom", gatectl.Device.Alias);
+        Assert.Equal([Ownership.AddressMetric], gatectl.Addresses.Select(a => a.Metric));
+        var unmarked = gatectl with
+        {
+            Device = gatectl.Device with { Alias = null },
+            Addresses = gatectl.Addresses.Select(a => a with { Metric = 0 }).ToEquatableList(),
+        };
+        Assert.Equal(script, unmarked);
     }
 
     [Theory]

@@ -1,6 +1,8 @@
+using System.Net;
 using Gate.NetlinkCtl.Backends.Iproute2;
 using Gate.NetlinkCtl.Backends.Netlink;
 using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
 using Gate.NetlinkCtl.State;
 using static Gate.NetlinkCtl.Tests.Reconcile.SampleGates;
 
@@ -46,5 +48,26 @@ public sealed class BackendParityTests
 
         Assert.Equal(byIproute2, byNetlink);
         Assert.Equal(3, byNetlink.ForeignObjects.Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(ApplyInNamespaceTests.Backends), MemberType = typeof(ApplyInNamespaceTests))]
+    public async Task Removing_what_is_already_gone_succeeds_and_the_rest_of_the_batch_still_runs(BackendKind backend)
+    {
+        await using var host = await GateHost.CreateAsync(backend);
+        Assert.Null((await host.Reconciler.ApplyAsync(Desired(Soracom()), host.Context, Ct)).Failure);
+        await using var subject = GateHost.NewBackend(backend, host.Namespace.Name);
+        var gone = IPAddress.Parse("192.0.2.77");
+
+        await subject.ExecuteAsync(
+            [
+                new RemoveFlood("soracom", "gate0", gone),
+                new RemoveRoute("soracom", "gate0", IPNetwork.Parse("198.23.0.0/24"), null),
+                new DeleteDevice("other", "gate9", "test"),
+                new SetMtu("soracom", "gate0", 1400, 1450),
+            ],
+            Ct);
+
+        Assert.Contains("mtu 1400", await host.Namespace.IpAsync("link", "show", "gate0"), StringComparison.Ordinal);
     }
 }

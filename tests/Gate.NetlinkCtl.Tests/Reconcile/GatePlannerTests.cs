@@ -174,6 +174,17 @@ public sealed class GatePlannerTests
     }
 
     [Fact]
+    public void An_explicit_mtu_the_underlay_cannot_carry_is_a_problem()
+    {
+        var plan = GatePlanner.Plan(Desired(Soracom(mtu: 1460)), Host());
+
+        Assert.Empty(plan.Steps);
+        Assert.Equal(
+            "mtu 1460 is more than underlay u0 allows (1500 minus 50 for VXLAN = 1450): lower 'mtu' or raise the underlay's MTU",
+            Assert.Single(plan.Problems).Message);
+    }
+
+    [Fact]
     public void A_missing_underlay_is_a_problem()
     {
         var plan = GatePlanner.Plan(Desired(Soracom(underlay: "eth9")), Host());

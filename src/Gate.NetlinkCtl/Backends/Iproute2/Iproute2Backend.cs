@@ -51,29 +51,55 @@ public sealed partial class Iproute2Backend : IGateBackend
         // Consecutive lines for the same program share one process; the order of the plan is kept.
         foreach (var batch in Batches(lines))
         {
-            var script = new StringBuilder();
-            foreach (var line in batch)
+            var next = 0;
+            while (next < batch.Count)
             {
-                script.Append(line.Text).Append('\n');
-            }
+                var pending = batch.Skip(next).ToList();
+                var failure = await RunBatchAsync(pending, cancellationToken).ConfigureAwait(false);
+                if (failure is null)
+                {
+                    break;
+                }
 
-            var program = batch[0].Tool == Iproute2Tool.Ip ? "ip" : "bridge";
-            var result = await Cli.Wrap(program)
-                .WithArguments([.. NamespaceArguments, "-batch", "-"])
-                .WithStandardInputPipe(PipeSource.FromString(script.ToString()))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
-            var failedLine = FailedLine(result.StandardError);
-            if (result.ExitCode != 0)
-            {
-                var failed = batch[Math.Clamp((failedLine ?? 1) - 1, 0, batch.Count - 1)];
-                var completedSteps = failed.StepIndex;
-                var message = $"'{program} {failed.Text}' failed: {Error(result.StandardError)}";
-                throw new BackendException(Name, steps[failed.StepIndex], completedSteps, message);
-            }
+                var (failedIndex, stderr) = failure.Value;
+                var failed = pending[failedIndex];
+                var program = failed.Tool == Iproute2Tool.Ip ? "ip" : "bridge";
+                if (!IsAlreadyGone(failed, stderr))
+                {
+                    throw new BackendException(Name, steps[failed.StepIndex], failed.StepIndex, $"'{program} {failed.Text}' failed: {Error(stderr)}");
+                }
 
+                // A delete whose object is already gone has what it wanted: go on with the rest of the batch.
+                next += failedIndex + 1;
+            }
         }
     }
+
+    /// <summary>Runs batch lines in one process; returns the failed line's index and stderr, or null when all succeeded.</summary>
+    private async Task<(int Index, string Stderr)?> RunBatchAsync(List<BatchLine> batch, CancellationToken cancellationToken)
+    {
+        var script = new StringBuilder();
+        foreach (var line in batch)
+        {
+            script.Append(line.Text).Append('\n');
+        }
+
+        var result = await Cli.Wrap(batch[0].Tool == Iproute2Tool.Ip ? "ip" : "bridge")
+            .WithArguments([.. NamespaceArguments, "-batch", "-"])
+            .WithStandardInputPipe(PipeSource.FromString(script.ToString()))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0
+            ? null
+            : (Math.Clamp((FailedLine(result.StandardError) ?? 1) - 1, 0, batch.Count - 1), result.StandardError);
+    }
+
+    private static bool IsAlreadyGone(BatchLine line, string stderr) =>
+        line.Words.Count > 1 && line.Words[1] == "del"
+        && (stderr.Contains("Cannot find device", StringComparison.Ordinal)
+            || stderr.Contains("No such file or directory", StringComparison.Ordinal)
+            || stderr.Contains("No such process", StringComparison.Ordinal)
+            || stderr.Contains("Cannot assign requested address", StringComparison.Ordinal));
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

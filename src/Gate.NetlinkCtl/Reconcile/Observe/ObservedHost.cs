@@ -36,11 +36,9 @@ public sealed record ObservedHost(
 
     /// <summary>Every foreign object seen: other VXLAN devices and what is not gatectl's on gatectl devices.</summary>
     public IEnumerable<ForeignObject> ForeignObjects =>
-        OtherVxlans.Select(d => new ForeignObject(d.Name, ForeignKind.Device,
-                $"vxlan device (id {d.Vxlan?.Vni}{(d.Alias is null ? "" : $", alias '{d.Alias}'")})"))
-            .Concat(Gates.Where(g => !g.IsGatectls && g.Device.IsVxlan)
-                .Select(g => new ForeignObject(g.Interface, ForeignKind.Device,
-                    $"vxlan device (id {g.Device.Vxlan?.Vni}{(g.Device.Alias is null ? "" : $", alias '{g.Device.Alias}'")})")))
+        OtherVxlans.Concat(Gates.Where(g => !g.IsGatectls && g.Device.IsVxlan).Select(g => g.Device))
+            .Select(d => new ForeignObject(d.Name, ForeignKind.Device,
+                $"vxlan device (id {d.Vxlan!.Vni}, port {d.Vxlan.Port}{(d.Alias is null ? "" : $", alias '{d.Alias}'")})"))
             .Concat(Gates.SelectMany(g => g.ForeignObjects));
 
     /// <summary>The same host without kernel-assigned indexes, to compare hosts across device recreations.</summary>

@@ -56,6 +56,15 @@ public static class GatePlanner
                 continue;
             }
 
+            if (gate.Mtu is { } mtu && mtu > underlay.Mtu - GateSpec.VxlanOverhead)
+            {
+                // The kernel clamps a larger MTU at creation and refuses it later, so the gate could never be in sync.
+                problems.Add(new PlanProblem(gate.Name, gate.Interface,
+                    $"mtu {mtu} is more than underlay {underlay.Name} allows ({underlay.Mtu} minus {GateSpec.VxlanOverhead} for VXLAN = {underlay.Mtu - GateSpec.VxlanOverhead}): "
+                    + "lower 'mtu' or raise the underlay's MTU"));
+                continue;
+            }
+
             targets.Add((GateTarget.FromSpec(gate, underlay), observed));
         }
 
@@ -144,13 +153,18 @@ public static class GatePlanner
         var haveFloods = owned?.OwnedFloods.ToHashSet() ?? [];
         var haveRoutes = owned?.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).ToHashSet() ?? [];
         var up = owned?.Device.Up ?? false;
+        // Sets, not list scans: a gate can carry thousands of flood entries.
+        var wantAddresses = target.Addresses.ToHashSet();
+        var wantFloods = target.Floods.ToHashSet();
+        var wantRoutes = target.Routes.ToHashSet();
 
         if (owned is not null)
         {
             steps.InsertRange(0, [
-                .. haveRoutes.Where(r => !target.Routes.Contains(r)).Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
-                .. haveFloods.Where(f => !target.Floods.Contains(f)).Select(f => new RemoveFlood(gate, name, f)),
-                .. haveAddresses.Where(a => !target.Addresses.Contains(a)).Select(a => new RemoveAddress(gate, name, a)),
+                .. owned.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).Where(r => !wantRoutes.Contains(r))
+                    .Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
+                .. owned.OwnedFloods.Where(f => !wantFloods.Contains(f)).Select(f => new RemoveFlood(gate, name, f)),
+                .. owned.OwnedAddresses.Where(a => !wantAddresses.Contains(a)).Select(a => new RemoveAddress(gate, name, a)),
             ]);
             if (owned.Device.Mtu != target.Device.Mtu)
             {
