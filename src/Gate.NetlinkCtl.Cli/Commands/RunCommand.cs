@@ -16,15 +16,16 @@ public static class RunCommand
         {
             Description = "Do not subscribe to rtnetlink events: repair drift only at the periodic resync (host.reconcileInterval).",
         };
+        var runtimeDirectoryOption = DaemonCliOptions.RuntimeDirectory();
         var command = new Command("run", "Run the daemon: reconcile at start, on rtnetlink events touching a gate, every host.reconcileInterval, when the state file changes and on SIGHUP. SIGTERM stops it (exit 0).")
         {
             file,
-            DaemonCliOptions.RuntimeDirectory,
+            runtimeDirectoryOption,
             noEvents,
         };
         command.WithReconcileOptions().SetAction((parse, cancellationToken) =>
         {
-            var runtimeDirectory = parse.GetValue(DaemonCliOptions.RuntimeDirectory)!;
+            var runtimeDirectory = parse.GetValue(runtimeDirectoryOption)!;
             var context = ReconcileOptions.Context(parse) with { LockDirectory = runtimeDirectory };
             var options = new DaemonOptions(
                 parse.GetValue(file)!,
@@ -62,8 +63,8 @@ public static class RunCommand
 /// <summary>The option the daemon's verbs (<c>run</c>, <c>status</c>) add to <see cref="ReconcileOptions"/>.</summary>
 public static class DaemonCliOptions
 {
-    /// <summary><c>--runtime-dir DIR</c>: where the status file and the apply lock live.</summary>
-    public static Option<string> RuntimeDirectory { get; } = new("--runtime-dir")
+    /// <summary>A new <c>--runtime-dir DIR</c> option: where the status file and the apply lock live.</summary>
+    public static Option<string> RuntimeDirectory() => new("--runtime-dir")
     {
         Description = "Directory of the daemon's status file and apply lock (systemd's RuntimeDirectory).",
         DefaultValueFactory = _ => StatusFile.RuntimeDirectory,

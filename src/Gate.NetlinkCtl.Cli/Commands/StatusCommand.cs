@@ -12,15 +12,16 @@ public static class StatusCommand
     /// <summary>Builds the command.</summary>
     public static Command Build()
     {
+        var runtimeDirectory = DaemonCliOptions.RuntimeDirectory();
         var output = CommonOptions.Output();
         var command = new Command("status", "Show the daemon's last reconcile (when, result, drift repaired, errors). Exit 0 when the daemon runs and its last reconcile succeeded, 1 otherwise.")
         {
             ReconcileOptions.Netns,
-            DaemonCliOptions.RuntimeDirectory,
+            runtimeDirectory,
             output,
         };
         command.SetAction(parse => Run(
-            StatusFile.PathIn(parse.GetValue(DaemonCliOptions.RuntimeDirectory)!, parse.GetValue(ReconcileOptions.Netns)),
+            StatusFile.PathIn(parse.GetValue(runtimeDirectory)!, parse.GetValue(ReconcileOptions.Netns)),
             parse.GetValue(output),
             DateTimeOffset.UtcNow,
             parse.InvocationConfiguration.Output,

@@ -16,6 +16,8 @@ public static class DaemonHost
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "gatectl" });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
+        // The lifetime's "Application started ... content root" lines say nothing about gatectl.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

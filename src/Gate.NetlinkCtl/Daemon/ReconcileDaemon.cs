@@ -38,9 +38,6 @@ public sealed partial class ReconcileDaemon(
     private long _failures;
     private long _repairs;
 
-    /// <summary>Reconciles run so far (for tests and diagnostics).</summary>
-    public long Reconciles => Interlocked.Read(ref _reconciles);
-
     /// <summary>Loads the state (refusing to start without a valid one), subscribes, and runs the first reconcile.</summary>
     /// <exception cref="StateRejectedException">The state file is invalid at start.</exception>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -188,7 +185,7 @@ public sealed partial class ReconcileDaemon(
         string? error)
     {
         var finishedAt = startedAt + duration;
-        Interlocked.Increment(ref _reconciles);
+        _reconciles++;
         _repairs += repairs.Count;
         var triggerNames = triggers.Order().Select(TriggerName).ToArray();
         var triggerList = string.Join(",", triggerNames);
@@ -336,7 +333,7 @@ public sealed partial class ReconcileDaemon(
         _lastSuccessAt,
         _consecutiveFailures,
         _nextRetryAt,
-        new ReconcileTotals(Reconciles, _failures, _repairs));
+        new ReconcileTotals(_reconciles, _failures, _repairs));
 
     /// <summary>The trigger's name as written in the status file and logs (kebab case).</summary>
     public static string TriggerName(ReconcileTrigger trigger) => trigger switch

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.TestSupport;
@@ -177,6 +178,26 @@ public sealed class DaemonInNamespaceTests
     }
 
     [Fact]
+    public async Task Under_systemd_the_daemon_notifies_READY_after_its_first_reconcile_and_STOPPING_on_SIGTERM()
+    {
+        await using var d = await RunningDaemon.CreateAsync(d => State(d));
+        var socketPath = Path.Combine(d.Directory, "notify");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
+
+        d.StartAsSystemdService(socketPath);
+
+        Assert.Equal("READY=1", await ReceiveAsync(notify));
+        // READY=1 comes only after the first reconcile: the gate is there already.
+        Assert.Contains("vxlab0", await d.Namespace.IpAsync("link", "show", "vxlab0"), StringComparison.Ordinal);
+        d.Signal(Signals.Terminate);
+        Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
+        Assert.Equal(ExitCodes.Ok, await d.WaitForExitAsync()); // unshare exits with its child's status
+        // journald's format: a syslog priority prefix per line instead of the console's level words.
+        Assert.Contains("<6>Gate.NetlinkCtl.Daemon.ReconcileDaemon[1] gatectl daemon started", d.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_and_metrics_report_the_running_daemon()
     {
         await using var d = await RunningDaemon.CreateAsync(d => State(d));
@@ -230,6 +251,15 @@ public sealed class DaemonInNamespaceTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    private static async Task<string> ReceiveAsync(Socket socket)
+    {
+        var buffer = new byte[256];
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(RunningDaemon.WaitLimit);
+        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+        return Encoding.UTF8.GetString(buffer, 0, length).Trim();
     }
 
     private static int StatusCommand(RunningDaemon d, StringWriter stdout, params string[] extra) =>

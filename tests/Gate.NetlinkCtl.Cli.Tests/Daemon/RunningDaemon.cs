@@ -20,6 +20,7 @@ internal sealed class RunningDaemon : IAsyncDisposable
     private readonly CancellationTokenSource _kill = new();
     private CommandTask<CommandResult>? _process;
     private bool _confined;
+    private bool _underUnshare;
 
     private RunningDaemon(TestNamespace ns, string directory)
     {
@@ -45,8 +46,9 @@ internal sealed class RunningDaemon : IAsyncDisposable
     /// <summary>The daemon's status file (per namespace with <c>--netns</c>; the plain one when confined inside the namespace).</summary>
     public string StatusPath => StatusFile.PathIn(RuntimeDirectory, _confined ? null : Namespace.Name);
 
-    /// <summary>The daemon's process id.</summary>
-    public int Pid => _process?.ProcessId ?? throw new InvalidOperationException("the daemon was not started");
+    /// <summary>The daemon's process id (as this test sees it).</summary>
+    public int Pid => _process is null ? throw new InvalidOperationException("the daemon was not started")
+        : _underUnshare ? ChildOf(_process.ProcessId) : _process.ProcessId;
 
     /// <summary>What the daemon logged so far (stderr), for failure messages.</summary>
     public string Log
@@ -108,6 +110,19 @@ internal sealed class RunningDaemon : IAsyncDisposable
         await WaitForStatusAsync(s => s.LastReconcile is not null, "the first reconcile");
     }
 
+    /// <summary>
+    /// Starts <c>gatectl run</c> as systemd would see it: as PID 1 (of a new PID namespace, which is how
+    /// .NET's systemd integration recognises a service when no systemd is its parent) with
+    /// <c>NOTIFY_SOCKET</c> set. <see cref="Pid"/> is then the daemon under unshare, which signals go to.
+    /// </summary>
+    public void StartAsSystemdService(string notifySocket)
+    {
+        Prerequisites.RequireCommand("unshare", "util-linux");
+        _underUnshare = true;
+        Start("unshare", ["--pid", "--fork", "--kill-child=SIGTERM", Gatectl, "run", StatePath, "--netns", Namespace.Name, "--runtime-dir", RuntimeDirectory],
+            new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notifySocket });
+    }
+
     /// <summary>Starts <c>gatectl run</c> without waiting for anything.</summary>
     public Task StartProcessOnlyAsync(params string[] extraArguments)
     {
@@ -115,10 +130,11 @@ internal sealed class RunningDaemon : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private void Start(string program, string[] arguments)
+    private void Start(string program, string[] arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         _process = CliWrap.Cli.Wrap(program)
             .WithArguments(arguments)
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
             .WithStandardErrorPipe(PipeTarget.ToDelegate(AppendLog))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(AppendLog))
             .WithValidation(CommandResultValidation.None)
@@ -196,6 +212,13 @@ internal sealed class RunningDaemon : IAsyncDisposable
         _kill.Dispose();
         await Namespace.DisposeAsync();
         System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private static int ChildOf(int pid)
+    {
+        // unshare --fork has exactly one child: the daemon (PID 1 inside, an ordinary pid out here).
+        var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return int.Parse(Assert.Single(children), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private void AppendLog(string line)
