@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+using Gate.NetlinkCtl.TestSupport;
+
+namespace Gate.NetlinkCtl.Tests.Ansible;
+
+/// <summary>
+/// The role adds path drop-ins only when its paths differ from the ones the shipped units name, so the two must
+/// agree: a unit that moves the binary or the state file without the role knowing would run a missing program.
+/// </summary>
+public sealed partial class RoleUnitPathsTests
+{
+    [Theory]
+    [InlineData("gatectl.service", "run")]
+    [InlineData("gatectl-reconcile.service", "apply")]
+    public async Task The_shipped_units_run_gatectl_from_the_paths_the_role_assumes(string unit, string verb)
+    {
+        var roleVars = await File.ReadAllTextAsync(SourceTree.PathOf("ansible", "roles", "gatectl", "vars", "main.yml"), TestContext.Current.CancellationToken);
+        var unitLines = await File.ReadAllLinesAsync(SourceTree.PathOf("systemd", unit), TestContext.Current.CancellationToken);
+
+        var executable = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_default_executable").Groups["value"].Value;
+        var state = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_default_state_path").Groups["value"].Value;
+
+        Assert.Equal([$"ExecStart={executable} {verb} {state}"], unitLines.Where(l => l.StartsWith("ExecStart=", StringComparison.Ordinal)));
+    }
+
+    [GeneratedRegex(@"^(?<name>gatectl_unit_default_\w+): (?<value>\S+)$", RegexOptions.Multiline)]
+    private static partial Regex RoleVariable();
+}
