@@ -70,8 +70,9 @@ public static class TemplateModel
         Set(g, "underlay", gate.Underlay);
         Set(g, "local", gate.Local.ToString());
         Set(g, "port", (int)gate.Port);
-        Set(g, "source_port_min", (int)gate.SourcePorts.Low);
-        Set(g, "source_port_max", (int)gate.SourcePorts.High);
+        // ip, networkd and NetworkManager all pass the range to the kernel as written: its half-open form.
+        Set(g, "source_port_min", (int)gate.SourcePorts.ToKernel().Min);
+        Set(g, "source_port_max", (int)gate.SourcePorts.ToKernel().Max);
         Set(g, "address", gate.Address.ToString());
         Set(g, "address_ip", gate.Address.Address.ToString());
         Set(g, "prefix_length", gate.Address.PrefixLength);

@@ -60,9 +60,13 @@ public sealed class ApplyInNamespaceTests
         var gatectl = (await viaGatectl.ObserveAsync("gate0")).WithoutIndexes().Find("gate0")!;
         Assert.Equal("gatectl:soracom", gatectl.Device.Alias);
         Assert.Equal([Ownership.AddressMetric], gatectl.Addresses.Select(a => a.Metric));
+        // The one deliberate difference: the script's "srcport 4789 4789" pins nothing (the kernel's range is
+        // half-open), gatectl's pins port 4789 as the vendor intends.
+        Assert.Equal(new PortRange(0, 0), script.Device.Vxlan!.SourcePorts);
+        Assert.Equal(PortRange.Default, gatectl.Device.Vxlan!.SourcePorts);
         var unmarked = gatectl with
         {
-            Device = gatectl.Device with { Alias = null },
+            Device = gatectl.Device with { Alias = null, Vxlan = gatectl.Device.Vxlan with { SourcePorts = new PortRange(0, 0) } },
             Addresses = gatectl.Addresses.Select(a => a with { Metric = 0 }).ToEquatableList(),
         };
         Assert.Equal(script, unmarked);

@@ -27,7 +27,8 @@ public class ProfileSettingsTests
         Assert.Equal("eth0", settings.Get("vxlan", "parent")?.GetString());
         Assert.Equal(4789u, settings.Get("vxlan", "destination-port")?.GetUInt32());
         Assert.Equal(4789u, settings.Get("vxlan", "source-port-min")?.GetUInt32());
-        Assert.Equal(4789u, settings.Get("vxlan", "source-port-max")?.GetUInt32());
+        // The kernel's half-open form: 4789-4789 inclusive pins port 4789.
+        Assert.Equal(4790u, settings.Get("vxlan", "source-port-max")?.GetUInt32());
         Assert.False(settings.Get("vxlan", "learning")?.GetBool());
         Assert.Equal(1450u, settings.Get("802-3-ethernet", "mtu")?.GetUInt32());
         Assert.Equal("manual", settings.Get("ipv4", "method")?.GetString());

@@ -38,8 +38,9 @@ public static class ProfileSettings
             .Set(Connection, "autoconnect", profile.Autoconnect)
             .Set(Vxlan, "id", profile.Vni)
             .Set(Vxlan, "destination-port", (uint)profile.Port)
-            .Set(Vxlan, "source-port-min", (uint)profile.SourcePorts.Low)
-            .Set(Vxlan, "source-port-max", (uint)profile.SourcePorts.High)
+            // NetworkManager hands both numbers to the kernel as they are: the kernel's half-open form.
+            .Set(Vxlan, "source-port-min", (uint)profile.SourcePorts.ToKernel().Min)
+            .Set(Vxlan, "source-port-max", (uint)profile.SourcePorts.ToKernel().Max)
             .Set(Vxlan, "learning", profile.Learning)
             .Set(MtuSetting, "mtu", (uint)profile.Mtu)
             .Set(Ipv4, "route-metric", profile.RouteMetric)
@@ -88,7 +89,7 @@ public static class ProfileSettings
             settings.Get(Vxlan, "local")?.GetString() is { } local && IPAddress.TryParse(local, out var address) ? address : null,
             settings.Get(Vxlan, "parent")?.GetString() is { Length: > 0 } parent ? parent : null,
             (ushort)UInt(settings.Get(Vxlan, "destination-port"), DefaultVxlanPort),
-            new PortRange(
+            PortRange.FromKernel(
                 (ushort)UInt(settings.Get(Vxlan, "source-port-min"), 0),
                 (ushort)UInt(settings.Get(Vxlan, "source-port-max"), 0)),
             settings.Get(Vxlan, "learning")?.GetBool() ?? DefaultLearning,

@@ -97,7 +97,7 @@ gatectl_refuse_foreign 'vxlan1' 'lab'
 dev='vxlan0'
 json=$(gatectl_link_json "$dev")
 if [[ -n $json ]] && ! gatectl_json_has "$json" '"info_kind":"vxlan"' '"id":10,' '"local":"192.0.2.1"' \
-    '"link":"eth0"' '"port_range":{"low":4789,"high":4789}' \
+    '"link":"eth0"' '"port_range":{"low":4789,"high":4790}' \
     '"port":4789,' '"learning":false'; then
   echo "gatectl: $dev differs in an attribute the kernel cannot change in place; re-creating it" >&2
   ip link del dev "$dev"
@@ -105,7 +105,7 @@ if [[ -n $json ]] && ! gatectl_json_has "$json" '"info_kind":"vxlan"' '"id":10,'
 fi
 if [[ -z $json ]]; then
   ip link add "$dev" type vxlan id 10 local 192.0.2.1 dev 'eth0' \
-    dstport 4789 srcport 4789 4789 nolearning
+    dstport 4789 srcport 4789 4790 nolearning
 fi
 ip link set dev "$dev" alias 'gatectl:main' mtu 1450 up
 ip addr replace 198.18.0.2/15 dev "$dev" metric 147
@@ -121,7 +121,7 @@ gatectl_prune_routes "$dev" 198.19.128.0/24
 dev='vxlan1'
 json=$(gatectl_link_json "$dev")
 if [[ -n $json ]] && ! gatectl_json_has "$json" '"info_kind":"vxlan"' '"id":20,' '"local":"192.0.2.1"' \
-    '"link":"eth0"' '"port_range":{"low":4789,"high":4789}' \
+    '"link":"eth0"' '"port_range":{"low":4789,"high":4790}' \
     '"port":4789,' '"learning":true'; then
   echo "gatectl: $dev differs in an attribute the kernel cannot change in place; re-creating it" >&2
   ip link del dev "$dev"
@@ -129,7 +129,7 @@ if [[ -n $json ]] && ! gatectl_json_has "$json" '"info_kind":"vxlan"' '"id":20,'
 fi
 if [[ -z $json ]]; then
   ip link add "$dev" type vxlan id 20 local 192.0.2.1 dev 'eth0' \
-    dstport 4789 srcport 4789 4789 learning
+    dstport 4789 srcport 4789 4790 learning
 fi
 ip link set dev "$dev" alias 'gatectl:lab' mtu "$(( $(gatectl_mtu 'eth0') - 50 ))" up
 ip addr replace 198.18.100.2/24 dev "$dev" metric 147
