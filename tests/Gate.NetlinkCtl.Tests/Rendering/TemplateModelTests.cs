@@ -22,7 +22,7 @@ public sealed class TemplateModelTests
         Assert.Equal("192.0.2.1", gate["local"]);
         Assert.Equal(4789, gate["port"]);
         Assert.Equal(4789, gate["source_port_min"]);
-        Assert.Equal(4789, gate["source_port_max"]);
+        Assert.Equal(4790, gate["source_port_max"]); // half-open, as ip, networkd and NetworkManager pass it on
         Assert.Equal("198.18.0.2/15", gate["address"]);
         Assert.Equal("198.18.0.2", gate["address_ip"]);
         Assert.Equal(15, gate["prefix_length"]);
