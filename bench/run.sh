@@ -23,7 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The subject is the binary users install: the native AOT publish (as ./dev.sh publish makes it).
-./dev.sh publish >&2
+# The subject is the binary users install: the native AOT publish, the same command as ./dev.sh publish (called
+# directly so the bench does not pull in the test suite's packages: NetworkManager, Ansible, ...).
+rm -rf out
+dotnet publish src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj -c Release -r linux-x64 -nologo -v quiet -o out >&2
 dotnet build bench/Gate.NetlinkCtl.Bench/Gate.NetlinkCtl.Bench.csproj -c Release -nologo -v quiet >&2
 exec dotnet bench/Gate.NetlinkCtl.Bench/bin/Release/net10.0/Gate.NetlinkCtl.Bench.dll --gatectl out/gatectl "$@"
