@@ -45,7 +45,7 @@ public sealed class DaemonBench(BenchNamespace ns, string gatectl, string direct
         }
         finally
         {
-            Stop(daemon);
+            await StopAsync(daemon);
             Directory.Delete(runtime, recursive: true);
         }
     }
@@ -131,12 +131,12 @@ public sealed class DaemonBench(BenchNamespace ns, string gatectl, string direct
         return (Field("VmRSS"), Field("VmHWM"));
     }
 
-    private static void Stop(Process daemon)
+    private static async Task StopAsync(Process daemon)
     {
         if (!daemon.HasExited)
         {
             // SIGTERM, as systemd stops it; only this process, by its own id.
-            Process.Start("kill", ["-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            await Processes.RunAsync("kill", ["-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture)]);
             if (!daemon.WaitForExit(10_000))
             {
                 daemon.Kill();
