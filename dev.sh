@@ -2,12 +2,12 @@
 # gatectl's developer entry point: the README's two commands.
 #   sudo ./dev.sh demo   install what is missing, build gatectl, run the namespace demo
 #   sudo ./dev.sh test   install what is missing, build, run every test, print the totals
-# Other verbs: deps (install only), build, publish (native AOT binary in ./out), clean-netns.
+# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), clean-netns.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the demo and the tests drive for real.
-DEB_PACKAGES=(iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint)
+# Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary.
+DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint)
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
@@ -40,6 +40,8 @@ clean_netns() {
 build() { dotnet build Gate.NetlinkCtl.sln -c Release -nologo -v quiet; }
 
 publish() {
+  # Native AOT (PublishAot in the project): one self-contained ELF, out/gatectl, the binary the README installs.
+  rm -rf out
   dotnet publish src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj -c Release -r linux-x64 -nologo -v quiet -o out
 }
 
@@ -84,7 +86,7 @@ case "${1:-}" in
   build) deps; build ;;
   publish) deps; publish ;;
   clean-netns) clean_netns ;;
-  test) need_root test; deps; build; run_tests ;;
+  test) need_root test; deps; build; publish; run_tests ;;   # the CLI tests also run the native binary
   demo) need_root demo; deps; publish; shift; exec ./out/gatectl demo "$@" ;;
   *) echo "usage: $0 demo|test|deps|build|publish|clean-netns" >&2; exit 64 ;;
 esac

@@ -15,6 +15,7 @@ internal static partial class Interop
     public const int SockRaw = 3;
     public const int SockCloexec = 0x80000;
     public const int NetlinkRoute = 0;
+    public const int NetlinkNetfilter = 12;
     public const int MsgTrunc = 0x20;
     public const int OReadOnly = 0;
     public const int OCloexec = 0x80000;

@@ -42,7 +42,8 @@ internal sealed class NetlinkConnection : IDisposable
     public int ChunkMessages { get; }
 
     /// <summary>Opens a connection in the current namespace or in <paramref name="netns"/>.</summary>
-    public static NetlinkConnection Open(string? netns, TimeSpan timeout) => new(NetlinkSocket.Open(netns, timeout), timeout);
+    public static NetlinkConnection Open(string? netns, TimeSpan timeout, int protocol = Interop.NetlinkRoute) =>
+        new(NetlinkSocket.Open(netns, timeout, protocol: protocol), timeout);
 
     /// <summary>Sends one request that asks for an ACK and waits for it; a refusal throws <see cref="NetlinkException"/>.</summary>
     public void Execute(Span<byte> message, string what)

@@ -28,17 +28,21 @@ internal sealed class NetlinkSocket : IDisposable
     public int ReceiveBuffer { get; }
 
     /// <summary>Opens a socket in the current namespace, or inside <paramref name="netns"/> when given.</summary>
-    public static NetlinkSocket Open(string? netns, TimeSpan receiveTimeout, IReadOnlyList<uint>? groups = null) =>
+    /// <param name="netns">Named network namespace, or null for the caller's.</param>
+    /// <param name="receiveTimeout">How long a receive waits.</param>
+    /// <param name="groups">Multicast groups to join.</param>
+    /// <param name="protocol">NETLINK_ROUTE unless said otherwise (NETLINK_NETFILTER for <see cref="NfTables"/>).</param>
+    public static NetlinkSocket Open(string? netns, TimeSpan receiveTimeout, IReadOnlyList<uint>? groups = null, int protocol = Interop.NetlinkRoute) =>
         netns is null
-            ? OpenHere(receiveTimeout, groups)
-            : NetworkNamespace.Run(netns, () => OpenHere(receiveTimeout, groups));
+            ? OpenHere(receiveTimeout, groups, protocol)
+            : NetworkNamespace.Run(netns, () => OpenHere(receiveTimeout, groups, protocol));
 
-    private static unsafe NetlinkSocket OpenHere(TimeSpan receiveTimeout, IReadOnlyList<uint>? groups)
+    private static unsafe NetlinkSocket OpenHere(TimeSpan receiveTimeout, IReadOnlyList<uint>? groups, int protocol)
     {
-        var handle = Interop.socket(NlFamily.Netlink, Interop.SockRaw | Interop.SockCloexec, Interop.NetlinkRoute);
+        var handle = Interop.socket(NlFamily.Netlink, Interop.SockRaw | Interop.SockCloexec, protocol);
         if (handle.IsInvalid)
         {
-            throw Fail("socket(AF_NETLINK, NETLINK_ROUTE)");
+            throw Fail(protocol == Interop.NetlinkRoute ? "socket(AF_NETLINK, NETLINK_ROUTE)" : $"socket(AF_NETLINK, protocol {protocol})");
         }
 
         try

@@ -7,8 +7,12 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <param name="ListenForEvents">False to rely on the periodic resync alone (no rtnetlink subscription).</param>
 public sealed record DaemonOptions(string StatePath, string? Netns, string StatusPath, bool ListenForEvents = true)
 {
-    /// <summary>A burst of requests ends when none has come for this long.</summary>
-    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// A burst of requests ends when none has come for this long. The kernel announces one change's consequences
+    /// (a device deleted takes its addresses, FDB entries and routes with it) within microseconds, so 20 ms still
+    /// makes them one reconcile, while drift is repaired in tens of milliseconds rather than hundreds.
+    /// </summary>
+    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>A burst never delays its reconcile longer than this, even while requests keep coming.</summary>
     public TimeSpan MaxBurst { get; init; } = TimeSpan.FromSeconds(2);

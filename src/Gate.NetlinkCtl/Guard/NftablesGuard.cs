@@ -1,3 +1,4 @@
+using Gate.NetlinkCtl.Netlink;
 using Gate.NetlinkCtl.Rendering;
 using Gate.NetlinkCtl.State;
 
@@ -14,6 +15,7 @@ public sealed class NftablesGuard
 {
     private readonly NftRunner _nft;
     private readonly StateRenderer _renderer;
+    private readonly string? _netns;
 
     /// <summary>A guard for the current network namespace (<paramref name="netns"/> null) or the named one.</summary>
     /// <param name="netns">Named network namespace, as <c>ip netns</c> knows it.</param>
@@ -21,6 +23,7 @@ public sealed class NftablesGuard
     public NftablesGuard(string? netns = null, StateRenderer? renderer = null)
     {
         _nft = NftRunner.In(netns);
+        _netns = netns;
         _renderer = renderer ?? StateRenderer.Default;
     }
 
@@ -142,6 +145,11 @@ public sealed class NftablesGuard
     {
         if (!IsWanted(desired))
         {
+            if (!TableMayExist())
+            {
+                return new GuardComparison(GuardDrift.Compare(null, null), null, null);
+            }
+
             GuardSnapshot? existing;
             try
             {
@@ -159,6 +167,23 @@ public sealed class NftablesGuard
         var ruleset = Render(desired);
         var wanted = await CanonicalAsync(ruleset, cancellationToken).ConfigureAwait(false);
         return new GuardComparison(GuardDrift.Compare(wanted, observed?.Ruleset), ruleset, observed);
+    }
+
+    /// <summary>
+    /// False only when the kernel says the table is absent, asked over netlink: the common case of a host without
+    /// the guard then needs no nft process (an in-sync apply starts none). Any doubt (no nf_tables, an error)
+    /// leaves the answer to nft, as before.
+    /// </summary>
+    private bool TableMayExist()
+    {
+        try
+        {
+            return NfTables.TableExists(_netns, NfTables.InetFamily, GuardTable.Name);
+        }
+        catch (NetlinkException)
+        {
+            return true;
+        }
     }
 
     private GuardException Failure(string verb, NftOutput output) =>

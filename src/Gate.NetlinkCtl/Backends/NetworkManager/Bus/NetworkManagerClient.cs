@@ -27,6 +27,20 @@ public sealed class NetworkManagerClient : INetworkManager
 
     private delegate void BodyWriter(ref MessageWriter writer);
 
+    /// <summary>The socket path of a plain <c>unix:path=P</c> address when nothing exists at P; null otherwise.</summary>
+    private static string? MissingSocket(string address)
+    {
+        const string Prefix = "unix:path=";
+        if (!address.StartsWith(Prefix, StringComparison.Ordinal) || address.Contains(';', StringComparison.Ordinal) || address.Contains('%', StringComparison.Ordinal)
+            || address.Contains(',', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var path = address[Prefix.Length..];
+        return File.Exists(path) ? null : path;
+    }
+
     private readonly DBusConnection _connection;
 
     private NetworkManagerClient(DBusConnection connection, string busAddress)
@@ -45,6 +59,13 @@ public sealed class NetworkManagerClient : INetworkManager
     public static async Task<NetworkManagerClient> ConnectAsync(string? busAddress = null, CancellationToken cancellationToken = default)
     {
         var address = busAddress ?? SystemBus.Address;
+        if (MissingSocket(address) is { } missing)
+        {
+            // Most hosts without NetworkManager have no system bus either: say so without setting up a D-Bus
+            // connection, which costs a few milliseconds of every gatectl start.
+            throw new NetworkManagerUnavailableException(address, $"cannot connect to the bus (no socket at {missing})");
+        }
+
         var connection = new DBusConnection(address);
         try
         {
