@@ -22,6 +22,7 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
     private readonly IGatePeerSource _source = source ?? new SoracomGatePeerSource();
     private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
     private readonly ConcurrentDictionary<string, CachedPeers> _lastGood = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, SoracomApiException Error)> _lastFailure = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async Task<ResolvedState> ResolveAsync(DesiredState desired, CancellationToken cancellationToken)
@@ -68,8 +69,17 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
             return (recent, Resolved(gate, soracom, EndpointOrigin.Api, recent, null));
         }
 
+        var asked = false;
         try
         {
+            // After a failure the API is left alone for a refresh interval too (a 429 or an outage is not helped by
+            // one more request per kernel event); the daemon's retries then use the fallback below.
+            if (_lastFailure.TryGetValue(key, out var failed) && now - failed.At < soracom.RefreshInterval)
+            {
+                throw failed.Error;
+            }
+
+            asked = true;
             var peers = await _source.ListAsync(soracom, cancellationToken).ConfigureAwait(false);
             if (!GatePeerMapping.Endpoints(peers).Any())
             {
@@ -80,6 +90,7 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
 
             var answer = new CachedPeers(now, peers);
             _lastGood[key] = answer;
+            _lastFailure.TryRemove(key, out _);
             string? cacheError = null;
             try
             {
@@ -94,9 +105,13 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
         }
         catch (SoracomApiException e)
         {
+            if (asked)
+            {
+                _lastFailure[key] = (now, e);
+            }
+
             var fallback = _lastGood.GetValueOrDefault(key);
-            string? cacheProblem = null;
-            var onDisk = cache.Read(soracom.VpgId, out cacheProblem);
+            var onDisk = cache.Read(soracom.VpgId, out var cacheProblem);
             if (fallback is null || (onDisk is not null && onDisk.FetchedAt > fallback.FetchedAt))
             {
                 fallback = onDisk;
