@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Gate.NetlinkCtl.Cli.Output;
-using Gate.NetlinkCtl.Soracom;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Cli.Commands;

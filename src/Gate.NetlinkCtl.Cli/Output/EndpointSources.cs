@@ -1,4 +1,4 @@
-using Gate.NetlinkCtl.Soracom;
+using Gate.NetlinkCtl.SoracomApi;
 
 namespace Gate.NetlinkCtl.Cli.Output;
 

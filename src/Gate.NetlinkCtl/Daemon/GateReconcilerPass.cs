@@ -13,7 +13,7 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
     {
         var result = await reconciler.ApplyAsync(state, context, cancellationToken).ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow;
-        var warnings = result.Sources.Where(s => s.Origin == Soracom.EndpointOrigin.Cache).Select(s => $"gate {s.Gate}: {s.Describe(now)}").ToArray();
+        var warnings = result.Sources.Where(s => s.Origin == SoracomApi.EndpointOrigin.Cache).Select(s => $"gate {s.Gate}: {s.Describe(now)}").ToArray();
         // A held gate (endpoints unknown) was left as it was: the pass failed for it, so the daemon retries with backoff.
         var held = result.Sources.Where(s => s.IsHeld).ToArray();
         var heldError = held.Length == 0 ? null

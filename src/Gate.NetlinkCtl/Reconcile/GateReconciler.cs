@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.Reconcile.Apply;
 using Gate.NetlinkCtl.Reconcile.Diff;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.Reconcile.Plan;
-using Gate.NetlinkCtl.Soracom;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Reconcile;

@@ -14,7 +14,7 @@ public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost
     public IReadOnlyList<string> BackendChoices { get; init; } = [];
 
     /// <summary>Where each gate with a SORACOM source got its endpoints.</summary>
-    public EquatableList<Soracom.EndpointResolution> Sources { get; init; } = EquatableList<Soracom.EndpointResolution>.Empty;
+    public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 }
 
 /// <summary>What <c>apply</c> (and <c>delete</c>) did.</summary>
@@ -37,7 +37,7 @@ public sealed record ApplyResult(
     public bool WasInSync => Failure is null && Plan.InSync;
 
     /// <summary>Where each gate with a SORACOM source got its endpoints; a held gate was left as it was.</summary>
-    public EquatableList<Soracom.EndpointResolution> Sources { get; init; } = EquatableList<Soracom.EndpointResolution>.Empty;
+    public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 }
 
 /// <summary>Why an apply failed, and what was done about it.</summary>

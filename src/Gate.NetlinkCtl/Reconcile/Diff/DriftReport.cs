@@ -21,7 +21,7 @@ public sealed record DriftReport(
     public bool InSync => Gates.All(g => g.Status is GateStatus.InSync or GateStatus.Absent) && HostChanges.Count == 0 && Problems.Count == 0;
 
     /// <summary>Where each gate with a SORACOM source got its endpoints (API, cache and how old, or none).</summary>
-    public EquatableList<Soracom.EndpointResolution> Sources { get; init; } = EquatableList<Soracom.EndpointResolution>.Empty;
+    public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 
     /// <summary>Builds the report from a plan and the observation it was made from.</summary>
     public static DriftReport Create(string backend, DesiredState desired, ObservedHost host, ReconcilePlan plan)

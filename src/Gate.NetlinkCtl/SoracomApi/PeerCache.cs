@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Gate.NetlinkCtl.Daemon;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>
 /// The last good Gate peers list of each VPG, on disk (<c>STATEDIR/soracom/VPGID.json</c>), so an API outage or a

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary><c>POST /v1/auth</c>'s body: the auth key. Never logged.</summary>
 internal sealed record AuthRequest(string AuthKeyId, string AuthKey);

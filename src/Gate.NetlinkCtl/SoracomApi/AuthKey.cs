@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Gate.NetlinkCtl.State;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>A SORACOM auth key. <see cref="ToString"/> shows the id's first characters only, so a stray log line leaks nothing.</summary>
 /// <param name="Id">The auth key id (<c>keyId-...</c>).</param>

@@ -1,4 +1,4 @@
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>
 /// A SORACOM API call failed. The message says what failed and what to do, and never holds a secret

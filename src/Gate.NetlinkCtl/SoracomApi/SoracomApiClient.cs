@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>The API's session: sent as <c>X-Soracom-API-Key</c> and <c>X-Soracom-Token</c>. <see cref="ToString"/> hides both.</summary>
 /// <param name="ApiKey">The API key <c>POST /v1/auth</c> returned.</param>

@@ -1,6 +1,6 @@
 using Gate.NetlinkCtl.State;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>Where one gate's endpoints came from in this run, for <c>plan</c>, <c>apply</c>, <c>diff</c> and the daemon's log.</summary>
 /// <param name="Gate">The gate.</param>

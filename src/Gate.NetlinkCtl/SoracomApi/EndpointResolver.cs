@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Gate.NetlinkCtl.State;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>Resolves gates' SORACOM sources into endpoints and peers before planning.</summary>
 public interface IEndpointResolver

@@ -1,6 +1,6 @@
 using Gate.NetlinkCtl.State;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>Asks the SORACOM API for a VPG's Gate peers: the seam between the resolver's decisions and HTTP.</summary>
 public interface IGatePeerSource

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>One entry of a VPG's Gate peers: the VPG's own endpoint (<see cref="OwnedByCustomer"/> false) or a customer's host.</summary>
 /// <param name="Outer">Its outer (underlay) IPv4 address.</param>

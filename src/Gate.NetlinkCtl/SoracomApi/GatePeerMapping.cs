@@ -1,7 +1,7 @@
 using System.Net;
 using Gate.NetlinkCtl.State;
 
-namespace Gate.NetlinkCtl.Soracom;
+namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>
 /// Turns a VPG's Gate peers into a gate's flood list: entries with <c>ownedByCustomer: false</c> are the VPG's
