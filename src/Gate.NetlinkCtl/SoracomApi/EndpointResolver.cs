@@ -43,7 +43,7 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
                 continue;
             }
 
-            var (answer, resolution) = await ResolveGateAsync(gate.Name, gate.Soracom!, cache, cancellationToken).ConfigureAwait(false);
+            var (answer, resolution) = await ResolveGateAsync(gate, cache, cancellationToken).ConfigureAwait(false);
             gates.Add(answer is null ? gate : GatePeerMapping.Merge(gate, answer.Peers));
             resolutions.Add(resolution);
         }
@@ -60,8 +60,9 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
     private static bool NeedsApi(GateSpec gate) => gate.Soracom is not null && gate.State == GatePresence.Present;
 
     private async Task<(CachedPeers? Answer, EndpointResolution Resolution)> ResolveGateAsync(
-        string gate, SoracomSource soracom, PeerCache cache, CancellationToken cancellationToken)
+        GateSpec gate, PeerCache cache, CancellationToken cancellationToken)
     {
+        var soracom = gate.Soracom!;
         var key = $"{soracom.BaseUrl}|{soracom.VpgId}";
         var now = _clock();
         if (_lastGood.TryGetValue(key, out var recent) && now - recent.FetchedAt < soracom.RefreshInterval)
@@ -118,17 +119,18 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
             }
 
             return fallback is null
-                ? (null, new EndpointResolution(gate, soracom.VpgId, EndpointOrigin.None, null, 0, 0, $"{e.Message}; {cacheProblem}"))
+                ? (null, new EndpointResolution(gate.Name, soracom.VpgId, EndpointOrigin.None, null, 0, 0, $"{e.Message}; {cacheProblem}"))
                 : (fallback, Resolved(gate, soracom, EndpointOrigin.Cache, fallback, e.Message));
         }
     }
 
-    private static EndpointResolution Resolved(string gate, SoracomSource soracom, EndpointOrigin origin, CachedPeers answer, string? error) => new(
-        gate,
+    // Counts as the gate uses them: this host's own registration is not a peer.
+    private static EndpointResolution Resolved(GateSpec gate, SoracomSource soracom, EndpointOrigin origin, CachedPeers answer, string? error) => new(
+        gate.Name,
         soracom.VpgId,
         origin,
         answer.FetchedAt,
         answer.Peers.Count(p => !p.OwnedByCustomer),
-        answer.Peers.Count(p => p.OwnedByCustomer),
+        answer.Peers.Count(p => p.OwnedByCustomer && !p.Outer.Equals(gate.Local)),
         error);
 }
