@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Tests.Reconcile;
 
 /// <summary>
 /// A gate whose endpoints come from the SORACOM API (a local server of the test's own), applied in a private namespace:
-/// it follows the API's changes, and no way the API can fail (500, timeout, malformed JSON, 401) removes a working gate.
+/// it follows the API's changes, and no way the API can fail (500, timeout, malformed JSON, 401, 429) removes a working gate.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SoracomEndpointsInNamespaceTests : IAsyncDisposable
@@ -68,6 +68,7 @@ public sealed class SoracomEndpointsInNamespaceTests : IAsyncDisposable
     [InlineData("timeout")]
     [InlineData("malformed")]
     [InlineData("401")]
+    [InlineData("429")]
     public async Task A_failing_API_leaves_the_gate_working_on_the_cached_endpoints(string failure)
     {
         await using var host = await GateHost.CreateAsync(BackendKind.Netlink);
@@ -78,6 +79,7 @@ public sealed class SoracomEndpointsInNamespaceTests : IAsyncDisposable
             "500" => FakeResponse.ServerError,
             "timeout" => FakeResponse.Slow(TimeSpan.FromSeconds(5)),
             "malformed" => FakeResponse.Malformed,
+            "429" => FakeResponse.TooManyRequests(60),
             _ => FakeResponse.Unauthorized,
         };
 
@@ -96,6 +98,7 @@ public sealed class SoracomEndpointsInNamespaceTests : IAsyncDisposable
             "500" => "HTTP 500",
             "timeout" => "no complete reply within 1 s",
             "malformed" => "not the JSON the API documents",
+            "429" => "rate limited, retry after 60 s",
             _ => "credentials were refused",
         }, source.Error, StringComparison.Ordinal);
     }
