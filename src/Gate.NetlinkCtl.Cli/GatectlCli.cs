@@ -62,6 +62,7 @@ public static class GatectlCli
         root.Subcommands.Add(Commands.ShowCommand.Build());
         root.Subcommands.Add(Commands.DeleteCommand.Build());
         root.Subcommands.Add(Commands.RenderCommand.Build());
+        root.Subcommands.Add(Commands.SoracomCommand.Build());
         root.Subcommands.Add(Commands.DemoCommand.Build());
         root.Subcommands.Add(Commands.VersionCommand.Build());
         return root;

@@ -30,11 +30,16 @@ public static class ApplyCommand
             {
                 if (parse.GetValue(dryRun))
                 {
-                    return await PlanCommand.RunAsync(state, context, format, stdout, cancellationToken).ConfigureAwait(false);
+                    return await PlanCommand.RunAsync(state, context, format, stdout, stderr, cancellationToken).ConfigureAwait(false);
                 }
 
                 var result = await ReconcileRunner.CreateReconciler().ApplyAsync(state, context, cancellationToken).ConfigureAwait(false);
-                return Print(result, context, format, "apply", stdout, stderr);
+                if (format == OutputFormat.Text)
+                {
+                    EndpointSources.Print(result.Sources, stdout);
+                }
+
+                return EndpointSources.Held(result.Sources, Print(result, context, format, "apply", stdout, stderr), stderr);
             });
         });
         return command;

@@ -6,7 +6,7 @@ using Gate.NetlinkCtl.Reconcile.Diff;
 
 namespace Gate.NetlinkCtl.Cli.Commands;
 
-/// <summary><c>gatectl diff FILE</c>: per gate, in sync / drifted (what) / missing, and the foreign objects seen; exit 0 in sync, 2 drift.</summary>
+/// <summary><c>gatectl diff FILE</c>: per gate, in sync / drifted (what) / missing, and the foreign objects seen; exit 0 in sync, 2 drift, 1 when a gate's endpoints are unknown.</summary>
 public static class DiffCommand
 {
     /// <summary>Builds the command.</summary>
@@ -27,7 +27,7 @@ public static class DiffCommand
             {
                 var report = await ReconcileRunner.CreateReconciler().DiffAsync(state, context, cancellationToken).ConfigureAwait(false);
                 Print(report, context, parse.GetValue(output), stdout);
-                return report.InSync ? ExitCodes.Ok : ExitCodes.ChangesPending;
+                return EndpointSources.Held(report.Sources, report.InSync ? ExitCodes.Ok : ExitCodes.ChangesPending, parse.InvocationConfiguration.Error);
             });
         });
         return command;
@@ -42,6 +42,7 @@ public static class DiffCommand
             return;
         }
 
+        EndpointSources.Print(report.Sources, stdout);
         stdout.WriteLine($"{(report.InSync ? "in sync" : "drift")} ({PlanCommand.Where(report.Backend, context)})");
         foreach (var gate in report.Gates)
         {

@@ -23,17 +23,18 @@ public static class PlanCommand
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
             return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, stderr, state =>
-                RunAsync(state, ReconcileOptions.Context(parse), parse.GetValue(output), stdout, cancellationToken));
+                RunAsync(state, ReconcileOptions.Context(parse), parse.GetValue(output), stdout, stderr, cancellationToken));
         });
         return command;
     }
 
     /// <summary>Plans and prints; returns the exit code.</summary>
-    public static async Task<int> RunAsync(State.DesiredState state, ReconcileContext context, OutputFormat format, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        State.DesiredState state, ReconcileContext context, OutputFormat format, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var result = await ReconcileRunner.CreateReconciler().PlanAsync(state, context, cancellationToken).ConfigureAwait(false);
         Print(result, context, format, stdout);
-        return ExitCode(result);
+        return EndpointSources.Held(result.Sources, ExitCode(result), stderr);
     }
 
     /// <summary>Prints a plan as text or JSON.</summary>
@@ -47,6 +48,7 @@ public static class PlanCommand
 
         var plan = result.Plan;
         var where = Where(result.Backend, context);
+        EndpointSources.Print(result.Sources, stdout);
         foreach (var choice in result.BackendChoices)
         {
             stdout.WriteLine($"backend: {choice}");

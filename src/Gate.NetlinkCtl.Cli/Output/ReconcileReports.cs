@@ -38,10 +38,14 @@ public sealed record PlanReport(string Backend, string? Netns, bool InSync, IRea
         [.. result.Plan.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))])
     {
         BackendChoices = result.BackendChoices,
+        Sources = EndpointSources.Entries(result.Sources),
     };
 
     /// <summary>Which backend <c>auto</c> chose and why (empty when the backend was named).</summary>
     public IReadOnlyList<string> BackendChoices { get; init; } = [];
+
+    /// <summary>Where SORACOM-sourced endpoints came from (empty without a <c>soracom</c> source).</summary>
+    public IReadOnlyList<SourceEntry> Sources { get; init; } = [];
 }
 
 /// <summary><c>gatectl apply --output json</c> and <c>gatectl delete --output json</c>.</summary>
@@ -59,7 +63,13 @@ public sealed record ApplyReport(string Backend, string? Netns, bool Succeeded, 
         result.Failure is { } f
             ? new FailureEntry(f.Stage.ToString().ToLowerInvariant(), f.Message, f.FailedStep is null ? null : StepEntry.From(f.FailedStep),
                 [.. f.RestoreSteps.Select(StepEntry.From)], f.Restored, f.RestoreError)
-            : null);
+            : null)
+    {
+        Sources = EndpointSources.Entries(result.Sources),
+    };
+
+    /// <summary>Where SORACOM-sourced endpoints came from; a gate with origin <c>none</c> was left as it was.</summary>
+    public IReadOnlyList<SourceEntry> Sources { get; init; } = [];
 }
 
 /// <summary>Why an apply failed, in JSON.</summary>
@@ -89,7 +99,13 @@ public sealed record DiffReport(
         [.. report.Gates.Select(g => new GateEntry(g.Gate, g.Interface, StatusText(g.Status), [.. g.Differences]))],
         [.. report.HostChanges],
         [.. report.Foreign.Select(f => new ForeignEntry(f.Interface, f.Kind.ToString().ToLowerInvariant(), f.Description))],
-        [.. report.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))]);
+        [.. report.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))])
+    {
+        Sources = EndpointSources.Entries(report.Sources),
+    };
+
+    /// <summary>Where SORACOM-sourced endpoints came from, with the answer's age (staleness) and the API's error.</summary>
+    public IReadOnlyList<SourceEntry> Sources { get; init; } = [];
 
     /// <summary>A status as text and JSON spell it.</summary>
     public static string StatusText(GateStatus status) => status switch
@@ -102,7 +118,7 @@ public sealed record DiffReport(
 /// <summary>One gate in <c>diff</c> JSON.</summary>
 /// <param name="Gate">Gate name.</param>
 /// <param name="Interface">Its device.</param>
-/// <param name="Status"><c>in-sync</c>, <c>drifted</c>, <c>missing</c>, <c>absent</c>, <c>orphaned</c> or <c>conflict</c>.</param>
+/// <param name="Status"><c>in-sync</c>, <c>drifted</c>, <c>missing</c>, <c>absent</c>, <c>orphaned</c>, <c>conflict</c> or <c>held</c>.</param>
 /// <param name="Differences">What differs.</param>
 public sealed record GateEntry(string Gate, string Interface, string Status, IReadOnlyList<string> Differences);
 

@@ -12,16 +12,26 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
     public async Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken)
     {
         var result = await reconciler.ApplyAsync(state, context, cancellationToken).ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow;
+        var warnings = result.Sources.Where(s => s.Origin == SoracomApi.EndpointOrigin.Cache).Select(s => $"gate {s.Gate}: {s.Describe(now)}").ToArray();
+        // A held gate (endpoints unknown) was left as it was: the pass failed for it, so the daemon retries with backoff.
+        var held = result.Sources.Where(s => s.IsHeld).ToArray();
+        var heldError = held.Length == 0 ? null
+            : string.Join("; ", held.Select(s => $"gate {s.Gate}: {s.Describe(now)}"));
         if (result.Failure is { } failure)
         {
             // A failed apply restored its checkpoint: nothing it executed counts as a repair.
             var pending = result.Plan.Steps.Select(s => s.Gate).Concat(result.Plan.Problems.Select(p => p.Gate)).ToHashSet(StringComparer.Ordinal);
             var restored = failure.Restored ? "the host was restored to how it was before" : $"restoring failed too: {failure.RestoreError}";
-            return new ReconcileOutcome([], GatesOf(state, g => !pending.Contains(g.Name)), $"{failure.Stage.ToString().ToLowerInvariant()} failed: {failure.Message}; {restored}");
+            var error = $"{failure.Stage.ToString().ToLowerInvariant()} failed: {failure.Message}; {restored}";
+            return new ReconcileOutcome([], GatesOf(state, g => !pending.Contains(g.Name) && !held.Any(h => h.Gate == g.Name)), heldError is null ? error : $"{error}; {heldError}")
+            {
+                Warnings = warnings,
+            };
         }
 
         var repairs = result.Executed.Select(s => new DriftRepair(s.Gate, s.Action, s.Describe())).ToArray();
-        return new ReconcileOutcome(repairs, GatesOf(state, _ => true), null);
+        return new ReconcileOutcome(repairs, GatesOf(state, g => !held.Any(h => h.Gate == g.Name)), heldError) { Warnings = warnings };
     }
 
     private static GateSync[] GatesOf(DesiredState state, Func<GateSpec, bool> inSync) =>

@@ -136,6 +136,10 @@ public sealed partial class ReconcileDaemon(
             repairs = outcome.Repairs;
             gates = outcome.Gates;
             error = outcome.Error;
+            foreach (var warning in outcome.Warnings)
+            {
+                LogPassWarning(warning);
+            }
         }
         catch (Exception ex)
         {
@@ -385,4 +389,7 @@ public sealed partial class ReconcileDaemon(
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not write {Path}: {Error}")]
     private partial void LogWriteFailed(string path, string error);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogPassWarning(string warning);
 }

@@ -13,7 +13,11 @@ public interface IReconcilePass
 /// <param name="Repairs">Each change applied to bring the host back in line (empty when it was in sync).</param>
 /// <param name="Gates">Each gate of the state and whether it was in sync when the pass ended.</param>
 /// <param name="Error">Why the pass failed (what failed, what was restored), or null when the host ended in sync.</param>
-public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates, string? Error);
+public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates, string? Error)
+{
+    /// <summary>What a person should know though the pass succeeded (endpoints from a stale cache because the API failed).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>One change the daemon applied to repair drift.</summary>
 /// <param name="Gate">The gate's name.</param>

@@ -3,6 +3,7 @@ using Gate.NetlinkCtl.Reconcile.Apply;
 using Gate.NetlinkCtl.Reconcile.Diff;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Reconcile;
@@ -15,33 +16,47 @@ public sealed class GateReconciler
 {
     private readonly BackendSelector _backends;
     private readonly IReadOnlyList<IReconcileExtension> _extensions;
+    private readonly IEndpointResolver _resolver;
 
-    /// <summary>Creates a reconciler over <paramref name="backends"/> (default: <see cref="BackendSelector.Default"/>) and host features.</summary>
-    public GateReconciler(BackendSelector? backends = null, IEnumerable<IReconcileExtension>? extensions = null)
+    /// <summary>
+    /// Creates a reconciler over <paramref name="backends"/> (default: <see cref="BackendSelector.Default"/>), host features,
+    /// and the resolver of gates' SORACOM sources (default: the real API, with its cache under <c>host.stateDirectory</c>).
+    /// </summary>
+    public GateReconciler(BackendSelector? backends = null, IEnumerable<IReconcileExtension>? extensions = null, IEndpointResolver? resolver = null)
     {
         _backends = backends ?? BackendSelector.Default;
         _extensions = [.. extensions ?? []];
+        _resolver = resolver ?? new EndpointResolver();
     }
 
     /// <summary>Observes and plans without changing anything (<c>plan</c>, <c>apply --dry-run</c>).</summary>
     public async Task<PlanResult> PlanAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
+        var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        desired = resolved;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
-        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [] };
+        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [], Sources = sources };
     }
 
     /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>
     public async Task<DriftReport> DiffAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
+        var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        desired = resolved;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
-        return DriftReport.Create(backend.Name, desired, observed, plan);
+        return DriftReport.Create(backend.Name, desired, observed, plan) with { Sources = sources };
     }
 
     /// <summary>Converges the host to <paramref name="desired"/>; on failure restores the pre-apply state (<c>apply</c>).</summary>
-    public Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
-        RunAsync(desired, context, PlanRules.Apply, cancellationToken);
+    /// <remarks>Gates whose SORACOM endpoints are unknown (API and cache failed) are left as they are; see <see cref="ApplyResult.Sources"/>.</remarks>
+    public async Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
+    {
+        var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        return result with { Sources = sources };
+    }
 
     /// <summary>Removes exactly what gatectl made for the gates in <paramref name="desired"/>, whatever their <c>state</c> (<c>delete</c>).</summary>
     public Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
@@ -131,7 +146,8 @@ public sealed class GateReconciler
     {
         var observed = await backend.ObserveAsync(ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false);
         var plan = GatePlanner.Plan(desired, observed, rules.PruneOrphans, rules.AbsentReason);
-        if (_extensions.Count == 0)
+        // Host features are built from every gate's endpoints (the guard's allow list): with a gate's unknown, they stay as they are.
+        if (_extensions.Count == 0 || desired.Held.Count > 0)
         {
             return (observed, plan);
         }

@@ -12,6 +12,9 @@ public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost
 {
     /// <summary>Which backend was chosen for which gates, and why (empty unless the backend explains itself, as NetworkManager's does).</summary>
     public IReadOnlyList<string> BackendChoices { get; init; } = [];
+
+    /// <summary>Where each gate with a SORACOM source got its endpoints.</summary>
+    public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 }
 
 /// <summary>What <c>apply</c> (and <c>delete</c>) did.</summary>
@@ -32,6 +35,9 @@ public sealed record ApplyResult(
 
     /// <summary>True when nothing needed changing, so nothing was written.</summary>
     public bool WasInSync => Failure is null && Plan.InSync;
+
+    /// <summary>Where each gate with a SORACOM source got its endpoints; a held gate was left as it was.</summary>
+    public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 }
 
 /// <summary>Why an apply failed, and what was done about it.</summary>

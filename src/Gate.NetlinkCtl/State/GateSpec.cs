@@ -44,6 +44,9 @@ public sealed record GateSpec(
     /// <summary>The IANA VXLAN port, which SORACOM requires.</summary>
     public const ushort DefaultPort = 4789;
 
+    /// <summary>Where endpoints and peers come from besides the literal lists, or null for the literal lists only.</summary>
+    public SoracomSource? Soracom { get; init; }
+
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>
         Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();

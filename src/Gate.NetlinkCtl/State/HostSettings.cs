@@ -11,6 +11,12 @@ public sealed record HostSettings(
     string? MetricsPath,
     bool Guard)
 {
+    /// <summary>The default of <see cref="StateDirectory"/> (systemd's StateDirectory=gatectl).</summary>
+    public const string DefaultStateDirectory = "/var/lib/gatectl";
+
+    /// <summary>Where gatectl keeps what must survive a restart (the SORACOM API's last good answers).</summary>
+    public string StateDirectory { get; init; } = DefaultStateDirectory;
+
     /// <summary>Defaults used when the file has no <c>host</c> section.</summary>
     public static HostSettings Default { get; } = new(BackendKind.Auto, TimeSpan.FromSeconds(60), null, false);
 }

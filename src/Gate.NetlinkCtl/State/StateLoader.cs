@@ -13,11 +13,32 @@ namespace Gate.NetlinkCtl.State;
 public static class StateLoader
 {
     private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
-    private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard"];
+    private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     private static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom"];
     private static readonly string[] PeerKeys = ["outer", "inner", "name"];
     private static readonly string[] RouteKeys = ["to", "via"];
+    private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval"];
+    private static readonly string[] CredentialKeys = ["file", "env"];
+
+    private const string SecretRefused =
+        "credentials are never written in the state file; put them in a file only root can read (credentials: {file: /etc/gatectl/soracom.json}, mode 0600) "
+        + "or in the environment (credentials: {env: true} with SORACOM_AUTH_KEY_ID and SORACOM_AUTH_KEY)";
+
+    private static readonly Dictionary<string, string> SecretKeys = new(StringComparer.Ordinal)
+    {
+        ["authKey"] = SecretRefused,
+        ["authKeyId"] = SecretRefused,
+        ["apiKey"] = SecretRefused,
+        ["token"] = SecretRefused,
+        ["password"] = SecretRefused,
+    };
+
+    private static readonly Dictionary<string, SoracomCoverage> Coverages = new(StringComparer.Ordinal)
+    {
+        ["jp"] = SoracomCoverage.Jp,
+        ["global"] = SoracomCoverage.Global,
+    };
 
     private static readonly Dictionary<string, BackendKind> Backends = new(StringComparer.Ordinal)
     {
@@ -158,11 +179,15 @@ public static class StateLoader
         }
 
         var defaults = HostSettings.Default;
+        var stateDirectory = fields.OptionalText("stateDirectory", "expected an absolute directory path such as /var/lib/gatectl") ?? defaults.StateDirectory;
         return new HostSettings(
             fields.Optional("backend", "expected auto, netlink, iproute2 or networkmanager", Parsers.Word(Backends, "backend")) ?? defaults.Backend,
             fields.Optional("reconcileInterval", "expected a whole number with a unit s, m or h, such as 30s, 5m or 1h", Parsers.Duration) ?? defaults.ReconcileInterval,
             fields.OptionalText("metricsPath", "expected an absolute file path") ?? defaults.MetricsPath,
-            fields.Optional("guard", "expected true or false", Parsers.Boolean) ?? defaults.Guard);
+            fields.Optional("guard", "expected true or false", Parsers.Boolean) ?? defaults.Guard)
+        {
+            StateDirectory = stateDirectory,
+        };
     }
 
     private static GateSpec? ReadGate(YamlNode node, string path, LoadContext context)
@@ -195,6 +220,9 @@ public static class StateLoader
             .Select(item => ReadRoute(item.Node, item.Path, context))
             .ToEquatableList();
         var state = fields.Optional("state", "expected present or absent", Parsers.Word(Presences, "gate state")) ?? GatePresence.Present;
+        var soracom = fields.Node("soracom") is { } soracomNode && !YamlFields.IsNull(soracomNode)
+            ? ReadSoracom(soracomNode, fields.PathOf("soracom"), context)
+            : null;
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -213,7 +241,66 @@ public static class StateLoader
             endpoints,
             peers,
             routes,
-            state);
+            state)
+        {
+            Soracom = soracom,
+        };
+    }
+
+    private static SoracomSource? ReadSoracom(YamlNode node, string path, LoadContext context)
+    {
+        var fields = YamlFields.Open(node, path, "a SORACOM API source", SoracomKeys, context, SecretKeys);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var vpgId = fields.RequiredText("vpgId", "expected the VPG's id, such as vpg-abcd1234");
+        var coverage = fields.Required("coverage", "expected jp or global (the coverage whose API serves the VPG)", Parsers.Word(Coverages, "coverage"));
+        var credentialsNode = fields.Node("credentials");
+        SoracomCredentialsSource? credentials = null;
+        if (credentialsNode is null || YamlFields.IsNull(credentialsNode))
+        {
+            if (!context.Map.IsBroken(fields.PathOf("credentials")))
+            {
+                context.Error(fields.PathOf("credentials"), credentialsNode ?? node,
+                    "'credentials' is missing; expected {file: /etc/gatectl/soracom.json} (mode 0600) or {env: true}");
+            }
+        }
+        else
+        {
+            credentials = ReadCredentials(credentialsNode, fields.PathOf("credentials"), context);
+        }
+
+        var apiUrl = fields.OptionalText("apiUrl", "expected an absolute http or https URL");
+        var timeout = fields.Optional("timeout", "expected a whole number with a unit s or m, such as 10s", Parsers.Duration);
+        var refresh = fields.Optional("refreshInterval", "expected a whole number with a unit s, m or h, such as 1m", Parsers.Duration);
+        Uri? url = null;
+        if (apiUrl is not null && !(Uri.TryCreate(apiUrl, UriKind.Absolute, out url) && url.Scheme is "http" or "https"))
+        {
+            context.Error(fields.PathOf("apiUrl"), fields.Node("apiUrl")!, $"'{apiUrl}' is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
+            url = null;
+        }
+
+        return new SoracomSource(vpgId ?? string.Empty, coverage ?? SoracomCoverage.Jp, credentials ?? new SoracomCredentialsSource(null, true))
+        {
+            ApiUrl = url,
+            Timeout = timeout ?? SoracomSource.DefaultTimeout,
+            RefreshInterval = refresh ?? SoracomSource.DefaultRefreshInterval,
+        };
+    }
+
+    private static SoracomCredentialsSource? ReadCredentials(YamlNode node, string path, LoadContext context)
+    {
+        var fields = YamlFields.Open(node, path, "a credentials source", CredentialKeys, context, SecretKeys);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var file = fields.OptionalText("file", "expected the absolute path of a JSON file with authKeyId and authKey, mode 0600");
+        var env = fields.Optional("env", "expected true (read SORACOM_AUTH_KEY_ID and SORACOM_AUTH_KEY)", Parsers.Boolean) ?? false;
+        return new SoracomCredentialsSource(file, env);
     }
 
     private static PeerSpec ReadPeer(YamlNode node, string path, LoadContext context)

@@ -50,6 +50,11 @@ public static class StateWriter
         }
 
         node.Add("guard", Bool(host.Guard));
+        if (host.StateDirectory != HostSettings.DefaultStateDirectory)
+        {
+            node.Add("stateDirectory", Quoted(host.StateDirectory));
+        }
+
         return node;
     }
 
@@ -85,6 +90,32 @@ public static class StateWriter
         }
 
         node.Add("state", gate.State == GatePresence.Present ? "present" : "absent");
+        if (gate.Soracom is { } soracom)
+        {
+            node.Add("soracom", ToNode(soracom));
+        }
+
+        return node;
+    }
+
+    private static YamlMappingNode ToNode(SoracomSource soracom)
+    {
+        var credentials = soracom.Credentials.File is { } file
+            ? new YamlMappingNode { { "file", Quoted(file) } }
+            : new YamlMappingNode { { "env", Bool(soracom.Credentials.Environment) } };
+        var node = new YamlMappingNode
+        {
+            { "vpgId", Quoted(soracom.VpgId) },
+            { "coverage", soracom.Coverage == SoracomCoverage.Global ? "global" : "jp" },
+            { "credentials", credentials },
+        };
+        if (soracom.ApiUrl is { } url)
+        {
+            node.Add("apiUrl", Quoted(url.ToString()));
+        }
+
+        node.Add("timeout", DurationText.Format(soracom.Timeout));
+        node.Add("refreshInterval", DurationText.Format(soracom.RefreshInterval));
         return node;
     }
 

@@ -27,7 +27,9 @@ internal sealed class YamlFields
     public string Path { get; }
 
     /// <summary>Reads <paramref name="node"/> as a mapping with the given keys, or reports what it is instead and returns null.</summary>
-    public static YamlFields? Open(YamlNode node, string path, string what, IReadOnlyList<string> keys, LoadContext context)
+    /// <param name="refused">Keys that must never be written here, each with the message that says why and what to do instead.</param>
+    public static YamlFields? Open(
+        YamlNode node, string path, string what, IReadOnlyList<string> keys, LoadContext context, IReadOnlyDictionary<string, string>? refused = null)
     {
         context.Map.Record(path, Mark(node));
         if (node is not YamlMappingNode mapping)
@@ -46,6 +48,13 @@ internal sealed class YamlFields
             }
 
             var keyPath = StatePath.Key(path, key);
+            if (refused is not null && refused.TryGetValue(key, out var refusal))
+            {
+                // The value is never echoed: a refused key may hold a secret.
+                context.Error(keyPath, keyNode, refusal);
+                continue;
+            }
+
             if (!keys.Contains(key))
             {
                 var suggestion = KeySuggestion.Closest(key, keys);

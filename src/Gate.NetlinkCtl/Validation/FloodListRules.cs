@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Validation;
 
 /// <summary>
-/// The outer side (the all-zero FDB flood list): a present gate has endpoints; no endpoint or peer
+/// The outer side (the all-zero FDB flood list): a present gate has endpoints (literal or from the SORACOM API); no endpoint or peer
 /// outer is listed twice; none of them is the gate's own <c>local</c>.
 /// </summary>
 internal sealed class FloodListRules : IStateRule
@@ -16,10 +16,10 @@ internal sealed class FloodListRules : IStateRule
             var gate = state.Gates[i];
             var gatePath = StatePath.Gate(i);
             var endpointsPath = StatePath.Key(gatePath, "endpoints");
-            if (gate.State == GatePresence.Present && gate.Endpoints.Count == 0)
+            if (gate.State == GatePresence.Present && gate.Endpoints.Count == 0 && gate.Soracom is null)
             {
                 context.Report(endpointsPath,
-                    "a present gate needs at least one endpoint; expected the VPG's outer IPs (a VPG usually has two)");
+                    "a present gate needs at least one endpoint; expected the VPG's outer IPs (a VPG usually has two), or a soracom: source that reads them from the API");
             }
 
             var localPath = StatePath.Key(gatePath, "local");

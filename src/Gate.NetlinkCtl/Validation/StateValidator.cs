@@ -18,6 +18,7 @@ public static class StateValidator
         new FloodListRules(),
         new RouteRules(),
         new CrossGateRules(),
+        new SoracomRules(),
     ];
 
     /// <summary>Every rule <paramref name="state"/> breaks, ordered by position; empty when it is valid.</summary>

@@ -22,6 +22,19 @@ public sealed class GatePlannerTests
     }
 
     [Fact]
+    public void A_held_gate_whose_endpoints_are_unknown_gets_no_step_and_is_not_pruned()
+    {
+        // Its endpoints could not be read from the SORACOM API nor its cache: the empty list must not empty the kernel's.
+        var unknown = Gate with { Endpoints = EquatableList<IPAddress>.Empty };
+
+        var plan = GatePlanner.Plan(Desired(unknown) with { Held = new EquatableList<string>([Gate.Name]) }, Host(InSync(Gate)));
+        var missing = GatePlanner.Plan(Desired(unknown) with { Held = new EquatableList<string>([Gate.Name]) }, Host());
+
+        Assert.True(plan.InSync);
+        Assert.True(missing.InSync);
+    }
+
+    [Fact]
     public void A_missing_gate_is_created_then_addressed_brought_up_flooded_and_routed()
     {
         var plan = GatePlanner.Plan(Desired(Gate), Host());

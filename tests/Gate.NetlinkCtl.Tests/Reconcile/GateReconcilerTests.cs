@@ -3,6 +3,7 @@ using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Diff;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
@@ -152,6 +153,26 @@ public sealed class GateReconcilerTests : IDisposable
     public void Dispose() => Directory.Delete(_lockDirectory, recursive: true);
 
     private static System.Net.IPAddress IPAddressOf(string text) => System.Net.IPAddress.Parse(text);
+
+    [Fact]
+    public async Task While_a_gate_is_held_neither_it_nor_host_features_are_touched_and_the_result_says_why()
+    {
+        ObserveReturns(Host(InSync(Gate)));
+        var extension = Substitute.For<IReconcileExtension>();
+        var resolver = Substitute.For<IEndpointResolver>();
+        var held = new EndpointResolution(
+            "soracom", "vpg-test01", EndpointOrigin.None, null, 0, 0, "HTTP 500; no cached answer yet");
+        resolver.ResolveAsync(Arg.Any<DesiredState>(), Arg.Any<CancellationToken>()).Returns(call => new ResolvedState(
+            call.Arg<DesiredState>() with { Held = new EquatableList<string>(["soracom"]) }, new([held])));
+        var reconciler = new GateReconciler(BackendSelector.Default.WithBackend(BackendKind.Netlink, _ => _backend), [extension], resolver);
+
+        var result = await reconciler.ApplyAsync(Desired(Soracom(endpoints: [])), Context, Ct);
+
+        Assert.True(result.WasInSync);
+        Assert.Equal([held], result.Sources);
+        await extension.DidNotReceiveWithAnyArgs().PlanAsync(default!, Ct);
+        await _backend.DidNotReceiveWithAnyArgs().ExecuteAsync(default!, Ct);
+    }
 
     private GateReconciler Reconciler(params IReconcileExtension[] extensions) =>
         new(BackendSelector.Default.WithBackend(BackendKind.Netlink, _ => _backend), extensions);

@@ -20,6 +20,9 @@ public sealed record DriftReport(
     /// <summary>True when every gate is in sync, no host feature drifted and nothing is in the way.</summary>
     public bool InSync => Gates.All(g => g.Status is GateStatus.InSync or GateStatus.Absent) && HostChanges.Count == 0 && Problems.Count == 0;
 
+    /// <summary>Where each gate with a SORACOM source got its endpoints (API, cache and how old, or none).</summary>
+    public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
+
     /// <summary>Builds the report from a plan and the observation it was made from.</summary>
     public static DriftReport Create(string backend, DesiredState desired, ObservedHost host, ReconcilePlan plan)
     {
@@ -29,7 +32,8 @@ public sealed record DriftReport(
         {
             var steps = gateSteps.Where(s => s.Gate == gate.Name && s.Interface == gate.Interface).Select(s => s.Describe()).ToEquatableList();
             var observed = host.Find(gate.Interface);
-            var status = plan.Problems.Any(p => p.Gate == gate.Name) ? GateStatus.Conflict
+            var status = desired.Held.Contains(gate.Name) ? GateStatus.Held
+                : plan.Problems.Any(p => p.Gate == gate.Name) ? GateStatus.Conflict
                 : gate.State == GatePresence.Absent ? (steps.Count == 0 ? GateStatus.Absent : GateStatus.Drifted)
                 : observed is null ? GateStatus.Missing
                 : steps.Count == 0 ? GateStatus.InSync
@@ -83,4 +87,7 @@ public enum GateStatus
 
     /// <summary>Something in the way (a foreign device with its name, a missing underlay): apply refuses.</summary>
     Conflict,
+
+    /// <summary>Its endpoints could not be read from the SORACOM API nor its cache: left exactly as it is, not compared.</summary>
+    Held,
 }

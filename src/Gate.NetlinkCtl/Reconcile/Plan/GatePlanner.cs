@@ -23,6 +23,12 @@ public static class GatePlanner
 
         foreach (var gate in desired.Gates)
         {
+            if (desired.Held.Contains(gate.Name))
+            {
+                // Its endpoints are unknown (API and cache failed): whatever the host has stays, untouched.
+                continue;
+            }
+
             var observed = host.Find(gate.Interface);
             var owner = observed?.Device.OwnerGate;
             if (gate.State == GatePresence.Absent)

@@ -1,0 +1,54 @@
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.SoracomApi;
+
+/// <summary>Where one gate's endpoints came from in this run, for <c>plan</c>, <c>apply</c>, <c>diff</c> and the daemon's log.</summary>
+/// <param name="Gate">The gate.</param>
+/// <param name="VpgId">The VPG asked.</param>
+/// <param name="Origin">The API, the cache, or nothing.</param>
+/// <param name="FetchedAt">When the answer in use was fetched (null when there is none).</param>
+/// <param name="Endpoints">How many VPG endpoints the answer lists.</param>
+/// <param name="Peers">How many other customers' peers it lists.</param>
+/// <param name="Error">Why the API was not used (null when it was).</param>
+public sealed record EndpointResolution(string Gate, string VpgId, EndpointOrigin Origin, DateTimeOffset? FetchedAt, int Endpoints, int Peers, string? Error)
+{
+    /// <summary>True when the gate's endpoints could not be known at all: it is left as it is.</summary>
+    public bool IsHeld => Origin == EndpointOrigin.None;
+
+    /// <summary>One line for people: where the endpoints came from and, from the cache, how old they are and why.</summary>
+    public string Describe(DateTimeOffset now) => Origin switch
+    {
+        EndpointOrigin.Api => $"endpoints from the SORACOM API ({VpgId}): {Count(Endpoints, "endpoint")}, {Count(Peers, "peer")}, fetched {Age(now)} ago{(Error is null ? "" : $"; {Error}")}",
+        EndpointOrigin.Cache => $"endpoints from cache, {Age(now)} old ({VpgId}: {Count(Endpoints, "endpoint")}, {Count(Peers, "peer")}; API error: {Error})",
+        _ => $"endpoints unavailable ({VpgId}; API error: {Error}): the gate is left as it is until the API answers",
+    };
+
+    private string Age(DateTimeOffset now) => AgeText(now - (FetchedAt ?? now));
+
+    /// <summary>"12 seconds", "1 minute", "3 hours", "2 days".</summary>
+    public static string AgeText(TimeSpan age) =>
+        age.TotalMinutes < 1 ? Count((int)Math.Max(0, age.TotalSeconds), "second")
+        : age.TotalHours < 1 ? Count((int)age.TotalMinutes, "minute")
+        : age.TotalDays < 1 ? Count((int)age.TotalHours, "hour")
+        : Count((int)age.TotalDays, "day");
+
+    private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+}
+
+/// <summary>Where a gate's API-derived endpoints came from.</summary>
+public enum EndpointOrigin
+{
+    /// <summary>A fresh API answer.</summary>
+    Api,
+
+    /// <summary>The last good answer on disk (or in memory), because the API failed.</summary>
+    Cache,
+
+    /// <summary>Neither: the gate is held as it is.</summary>
+    None,
+}
+
+/// <summary>A desired state with every SORACOM source resolved, and how each was.</summary>
+/// <param name="State">The state to plan: literal lists joined with the answers; unresolved gates in <see cref="DesiredState.Held"/>.</param>
+/// <param name="Resolutions">One per gate with a <c>soracom</c> source.</param>
+public sealed record ResolvedState(DesiredState State, EquatableList<EndpointResolution> Resolutions);

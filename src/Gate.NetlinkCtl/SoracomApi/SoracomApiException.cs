@@ -1,0 +1,57 @@
+namespace Gate.NetlinkCtl.SoracomApi;
+
+/// <summary>
+/// A SORACOM API call failed. The message says what failed and what to do, and never holds a secret
+/// (no auth key, API key or token is ever put in a message).
+/// </summary>
+public sealed class SoracomApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SoracomApiException(SoracomFailure failure, string message, Exception? inner = null)
+        : base(message, inner) => Failure = failure;
+
+    /// <summary>Creates an exception with no detail (for serializers and analyzers).</summary>
+    public SoracomApiException()
+    {
+    }
+
+    /// <summary>Creates an exception with a message only.</summary>
+    public SoracomApiException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and a cause.</summary>
+    public SoracomApiException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>What kind of failure it was.</summary>
+    public SoracomFailure Failure { get; }
+}
+
+/// <summary>The kinds of API failure a person acts on differently.</summary>
+public enum SoracomFailure
+{
+    /// <summary>The credentials are missing, unreadable, too widely readable, or the API refused them (401/403).</summary>
+    Credentials,
+
+    /// <summary>The API asked to slow down (429) for longer than gatectl waits.</summary>
+    RateLimited,
+
+    /// <summary>No reply within the timeout.</summary>
+    Timeout,
+
+    /// <summary>The API answered with a server error (5xx) or another unexpected status.</summary>
+    Status,
+
+    /// <summary>The reply was not the JSON the API documents.</summary>
+    Malformed,
+
+    /// <summary>The API could not be reached (DNS, connection refused, TLS).</summary>
+    Network,
+
+    /// <summary>The VPG (or the peer) does not exist for these credentials (404).</summary>
+    NotFound,
+}
