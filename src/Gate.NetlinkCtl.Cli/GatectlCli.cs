@@ -29,6 +29,12 @@ public static class GatectlCli
             Output = stdout ?? report ?? Console.Out,
             Error = stderr ?? Console.Error,
         };
+        if (OwnsSignals(parse.CommandResult.Command.Name))
+        {
+            // The daemon's host stops gracefully on SIGTERM itself (finishing a reconcile in flight, up to its shutdown
+            // timeout). System.CommandLine's own handler would force-exit it with 143 two seconds after the signal.
+            config.ProcessTerminationTimeout = null;
+        }
         try
         {
             return parse.Invoke(config);
@@ -38,6 +44,9 @@ public static class GatectlCli
             report?.Flush();
         }
     }
+
+    /// <summary>Verbs that handle SIGTERM and SIGINT themselves (the daemon, through its generic host's lifetime).</summary>
+    private static bool OwnsSignals(string verb) => verb is "run";
 
     /// <summary>Verbs whose output is read as it comes (the demo's checks, the daemon): their stdout is never held back.</summary>
     private static bool Streams(string verb) => verb is "run" or "demo";

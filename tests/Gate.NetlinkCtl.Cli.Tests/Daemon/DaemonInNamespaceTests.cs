@@ -192,7 +192,8 @@ public sealed class DaemonInNamespaceTests
         Assert.Contains("vxlab0", await d.Namespace.IpAsync("link", "show", "vxlab0"), StringComparison.Ordinal);
         d.Signal(Signals.Terminate);
         Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
-        Assert.Equal(ExitCodes.Ok, await d.WaitForExitAsync()); // unshare exits with its child's status
+        var exit = await d.WaitForExitAsync(); // unshare exits with its child's status
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}; the daemon's log:\n{d.Log}");
         // journald's format: a syslog priority prefix per line instead of the console's level words.
         Assert.Contains("<6>Gate.NetlinkCtl.Daemon.ReconcileDaemon[1] gatectl daemon started", d.Log, StringComparison.Ordinal);
     }
