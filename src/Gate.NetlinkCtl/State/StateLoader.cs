@@ -138,13 +138,13 @@ public static class StateLoader
         var apiVersion = root.RequiredText("apiVersion", $"expected {StateSchema.ApiVersion}");
         if (apiVersion is not null && apiVersion != StateSchema.ApiVersion)
         {
-            context.Error("apiVersion", root.Node("apiVersion")!, $"'{apiVersion}' is not supported; expected {StateSchema.ApiVersion}");
+            context.Error("apiVersion", root.Node("apiVersion")!, $"{StateText.Quote(apiVersion)} is not supported; expected {StateSchema.ApiVersion}");
         }
 
         var kind = root.RequiredText("kind", $"expected {StateSchema.Kind}");
         if (kind is not null && kind != StateSchema.Kind)
         {
-            context.Error("kind", root.Node("kind")!, $"'{kind}' is not a kind this build reads; expected {StateSchema.Kind}");
+            context.Error("kind", root.Node("kind")!, $"{StateText.Quote(kind)} is not a kind this build reads; expected {StateSchema.Kind}");
         }
 
         var host = root.Node("host") is { } hostNode && !YamlFields.IsNull(hostNode) ? ReadHost(hostNode, context) : HostSettings.Default;

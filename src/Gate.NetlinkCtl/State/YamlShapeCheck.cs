@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.State;
 /// <summary>
 /// A first pass over the YAML event stream that refuses what a state file never needs and what the
 /// representation model would either reject one at a time (duplicate keys) or expand (aliases):
-/// anchors, aliases, duplicate keys, more than one document, and deep nesting. It reports every
+/// anchors, aliases, tags, duplicate keys, more than one document, and deep nesting. It reports every
 /// such problem, located, before the tree is built.
 /// </summary>
 internal static class YamlShapeCheck
@@ -53,6 +53,11 @@ internal static class YamlShapeCheck
                         errors.Add(At(map, node.Start, path, $"anchor '&{node.Anchor.Value}' is not allowed; write the value out (state files use no anchors or aliases)"));
                     }
 
+                    if (!node.Tag.IsEmpty)
+                    {
+                        errors.Add(At(map, node.Start, path, $"tag {StateText.Quote(node.Tag.Value)} is not allowed; write the plain value (state files use no YAML tags)"));
+                    }
+
                     CheckDuplicateKey(stack, node, map, errors);
                     Advance(parent, current);
                     if (node is MappingStart or SequenceStart)
@@ -88,7 +93,7 @@ internal static class YamlShapeCheck
         if (!frame.KeyLines.TryAdd(key.Value, line))
         {
             errors.Add(At(map, key.Start, StatePath.Key(frame.Path, key.Value),
-                $"key '{key.Value}' appears twice (first on line {frame.KeyLines[key.Value]}); keep one"));
+                $"key {StateText.Quote(key.Value)} appears twice (first on line {frame.KeyLines[key.Value]}); keep one"));
         }
     }
 
