@@ -92,6 +92,7 @@ public static class StateLoader
     // Syntax and shape (anchors, duplicate keys) first; the tree is built only from a clean stream.
     private static YamlNode? Parse(string yaml, LoadContext context)
     {
+        var parser = new MarkedParser(yaml);
         try
         {
             if (!YamlShapeCheck.Run(yaml, context.Map, context.Errors))
@@ -100,7 +101,7 @@ public static class StateLoader
             }
 
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             if (stream.Documents.Count == 0 || YamlFields.IsNull(stream.Documents[0].RootNode))
             {
                 context.Errors.Add(new StateError(context.Map.File, 1, 1, string.Empty,
@@ -115,6 +116,11 @@ public static class StateLoader
             // The parser stops at the first syntax error; its mark is where the problem shows.
             context.Errors.Add(new StateError(context.Map.File, (int)e.Start.Line, (int)e.Start.Column, string.Empty,
                 $"YAML syntax error: {SyntaxMessage(e)}; fix the YAML at this position"));
+            return null;
+        }
+        catch (Exception e) when (MarkedParser.IsUnlocatedFailure(e))
+        {
+            context.Errors.Add(parser.Failure(context.Map.File));
             return null;
         }
     }

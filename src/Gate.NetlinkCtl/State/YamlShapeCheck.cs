@@ -27,8 +27,8 @@ internal static class YamlShapeCheck
         var before = errors.Count;
         var stack = new Stack<Frame>();
         var documents = 0;
-        var parser = new Parser(new StringReader(yaml));
-        while (parser.MoveNext())
+        var parser = new MarkedParser(yaml);
+        while (TryMoveNext(parser, map, errors))
         {
             var current = parser.Current!;
             switch (current)
@@ -79,6 +79,19 @@ internal static class YamlShapeCheck
         }
 
         return errors.Count == before;
+    }
+
+    private static bool TryMoveNext(MarkedParser parser, StateSourceMap map, List<StateError> errors)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception e) when (MarkedParser.IsUnlocatedFailure(e))
+        {
+            errors.Add(parser.Failure(map.File));
+            return false;
+        }
     }
 
     private static void CheckDuplicateKey(Stack<Frame> stack, NodeEvent node, StateSourceMap map, List<StateError> errors)
