@@ -26,8 +26,9 @@ public sealed class ForeignObjects
         await ns.IpAsync("link", "add", "vxf0", "type", "vxlan", "id", "77", "dstport", "4790", "local", "203.0.113.77");
         await ns.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "vxf0", "dst", "203.0.113.9", "self", "permanent");
         await ns.BridgeAsync("fdb", "add", "02:00:00:00:00:77", "dev", "vxf0", "dst", "203.0.113.10", "self", "permanent");
-        await ns.IpAsync("link", "add", "fx0", "type", "dummy");
+        await ns.IpAsync("link", "add", "fx0", "type", "veth", "peer", "name", "fx0p");
         await ns.IpAsync("address", "add", "203.0.113.77/24", "dev", "fx0");
+        await ns.IpAsync("link", "set", "fx0p", "up");
         await ns.IpAsync("link", "set", "fx0", "up");
         await ns.IpAsync("route", "add", "198.19.77.0/24", "via", "203.0.113.1", "dev", "fx0", "proto", "static");
         await ns.IpAsync("address", "add", "192.0.2.77/24", "dev", underlay);
@@ -51,7 +52,7 @@ public sealed class ForeignObjects
         var fdb = await ns.BridgeAsync("fdb", "show", "dev", "vxf0");
         var underlayAddresses = await ns.IpAsync("-4", "-o", "address", "show", "dev", underlay);
         return new KernelSnapshot(
-            await ns.IpAsync("-d", "-j", "link", "show", "dev", "vxf0") + await ns.IpAsync("-d", "-j", "link", "show", "dev", "fx0"),
+            await ns.IpAsync("-d", "-j", "link", "show", "dev", "vxf0") + await ns.IpAsync("-d", "-j", "link", "show", "dev", "fx0") + await ns.IpAsync("-d", "-j", "link", "show", "dev", "fx0p"),
             (await ns.IpAsync("-4", "-j", "address", "show", "dev", "fx0"))
                 + (underlayAddresses.Contains("inet 192.0.2.77/24", StringComparison.Ordinal) ? "underlay: 192.0.2.77/24" : "underlay: second address missing"),
             await ns.IpAsync("-4", "route", "show", "dev", "fx0"),
