@@ -9,18 +9,21 @@ namespace Gate.NetlinkCtl.TestSupport;
 public sealed class ForeignObjects
 {
     private readonly TestNamespace _ns;
-    private readonly string _underlay;
+    private readonly string? _underlay;
     private readonly KernelSnapshot _made;
 
-    private ForeignObjects(TestNamespace ns, string underlay, KernelSnapshot made)
+    private ForeignObjects(TestNamespace ns, string? underlay, KernelSnapshot made)
     {
         _ns = ns;
         _underlay = underlay;
         _made = made;
     }
 
-    /// <summary>Makes the objects in <paramref name="ns"/>; <paramref name="underlay"/> (up, with an address) gets a second address.</summary>
-    public static async Task<ForeignObjects> AddAsync(TestNamespace ns, string underlay = "u0")
+    /// <summary>
+    /// Makes the objects in <paramref name="ns"/>; <paramref name="underlay"/> (up, with an address) gets a second address,
+    /// unless it is null.
+    /// </summary>
+    public static async Task<ForeignObjects> AddAsync(TestNamespace ns, string? underlay = "u0")
     {
         ArgumentNullException.ThrowIfNull(ns);
         await ns.IpAsync("link", "add", "vxf0", "type", "vxlan", "id", "77", "dstport", "4790", "local", "203.0.113.77");
@@ -31,7 +34,11 @@ public sealed class ForeignObjects
         await ns.IpAsync("link", "set", "fx0p", "up");
         await ns.IpAsync("link", "set", "fx0", "up");
         await ns.IpAsync("route", "add", "198.19.77.0/24", "via", "203.0.113.1", "dev", "fx0", "proto", "static");
-        await ns.IpAsync("address", "add", "192.0.2.77/24", "dev", underlay);
+        if (underlay is not null)
+        {
+            await ns.IpAsync("address", "add", "192.0.2.77/24", "dev", underlay);
+        }
+
         return new ForeignObjects(ns, underlay, await SnapshotAsync(ns, underlay));
     }
 
@@ -47,10 +54,10 @@ public sealed class ForeignObjects
 
     // Only the foreign objects themselves: the devices' details, their addresses, routes and FDB entries, and the
     // underlay's second address (the underlay itself may legitimately go down and up in a test).
-    private static async Task<KernelSnapshot> SnapshotAsync(TestNamespace ns, string underlay)
+    private static async Task<KernelSnapshot> SnapshotAsync(TestNamespace ns, string? underlay)
     {
         var fdb = await ns.BridgeAsync("fdb", "show", "dev", "vxf0");
-        var underlayAddresses = await ns.IpAsync("-4", "-o", "address", "show", "dev", underlay);
+        var underlayAddresses = underlay is null ? "inet 192.0.2.77/24 (not asked for)" : await ns.IpAsync("-4", "-o", "address", "show", "dev", underlay);
         return new KernelSnapshot(
             await ns.IpAsync("-d", "-j", "link", "show", "dev", "vxf0") + await ns.IpAsync("-d", "-j", "link", "show", "dev", "fx0") + await ns.IpAsync("-d", "-j", "link", "show", "dev", "fx0p"),
             (await ns.IpAsync("-4", "-j", "address", "show", "dev", "fx0"))
