@@ -42,8 +42,8 @@ public sealed class HostileInputTests : IDisposable
         ["billion-laughs-ten-levels"] = (
             BillionLaughs,
             "1:5 l0: anchor '&l0' is not allowed; write the value out (state files use no anchors or aliases)"),
-        ["fifty-thousand-aliases"] = (
-            () => "a: &a x\nb: [" + string.Join(',', Enumerable.Repeat("*a", 50_000)) + "]\n" + Gate,
+        ["twenty-thousand-aliases"] = (
+            () => "a: &a x\nb: [" + string.Join(',', Enumerable.Repeat("*a", 20_000)) + "]\n" + Gate,
             "1:4 a: anchor '&a' is not allowed; write the value out (state files use no anchors or aliases)"),
         ["nesting-a-hundred-thousand-deep"] = (
             () => Gate.Replace("- 203.0.113.4", "- " + new string('[', 100_000) + new string(']', 100_000), StringComparison.Ordinal),
@@ -78,6 +78,8 @@ public sealed class HostileInputTests : IDisposable
         File.WriteAllText(path, build());
 
         var (result, elapsed, allocated) = Measure(path);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{name}: refused in {elapsed.TotalMilliseconds:0} ms, {allocated >> 20} MiB allocated, {result.Errors.Count} errors");
 
         Assert.Null(result.State);
         Assert.NotEmpty(result.Errors);
