@@ -34,6 +34,12 @@ public sealed class ForeignObjects
         await ns.IpAsync("link", "set", "fx0p", "up");
         await ns.IpAsync("link", "set", "fx0", "up");
         await ns.IpAsync("route", "add", "198.19.77.0/24", "via", "203.0.113.1", "dev", "fx0", "proto", "static");
+        // Carrier comes up asynchronously: record the pair once it has settled, not mid-way.
+        if (!await Poll.UntilAsync(async () => (await ns.IpAsync("-br", "link", "show", "fx0")).Contains(" UP ", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException("the foreign veth fx0 did not come up");
+        }
+
         if (underlay is not null)
         {
             await ns.IpAsync("address", "add", "192.0.2.77/24", "dev", underlay);
