@@ -33,6 +33,11 @@ public static class ApplyCommand
                     return await PlanCommand.RunAsync(state, context, format, stdout, stderr, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (!ReconcileRunner.MayChangeNetwork("apply", stderr))
+                {
+                    return ExitCodes.Error;
+                }
+
                 var result = await ReconcileRunner.CreateReconciler().ApplyAsync(state, context, cancellationToken).ConfigureAwait(false);
                 if (format == OutputFormat.Text)
                 {

@@ -23,6 +23,11 @@ public static class DeleteCommand
             var context = ReconcileOptions.Context(parse);
             return ReconcileRunner.WithStateAsync(parse.GetValue(file)!, stderr, async state =>
             {
+                if (!ReconcileRunner.MayChangeNetwork("delete", stderr))
+                {
+                    return ExitCodes.Error;
+                }
+
                 ApplyResult result = await ReconcileRunner.CreateReconciler().DeleteAsync(state, context, cancellationToken).ConfigureAwait(false);
                 return ApplyCommand.Print(result, context, parse.GetValue(output), "delete", stdout, stderr);
             });

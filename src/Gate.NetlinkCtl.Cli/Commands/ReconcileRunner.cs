@@ -1,6 +1,7 @@
 using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Guard;
 using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.Reconcile.Apply;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Cli.Commands;
@@ -37,6 +38,21 @@ public static class ReconcileRunner
         }
 
         return await GuardAsync(stderr, () => action(loaded.State)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks that this process may change the network before <paramref name="verb"/> starts; prints why not and
+    /// returns false when it lacks CAP_NET_ADMIN.
+    /// </summary>
+    public static bool MayChangeNetwork(string verb, TextWriter stderr)
+    {
+        if (NetAdminCapability.Missing(verb, NetAdminCapability.EffectiveMask()) is not { } problem)
+        {
+            return true;
+        }
+
+        stderr.WriteLine($"gatectl: {problem}");
+        return false;
     }
 
     /// <summary>Runs <paramref name="action"/>, printing backend, lock and permission failures as one line and returning <see cref="ExitCodes.Error"/>.</summary>

@@ -32,7 +32,9 @@ public static class RunCommand
                 context.Netns,
                 StatusFile.PathIn(runtimeDirectory, context.Netns),
                 ListenForEvents: !parse.GetValue(noEvents));
-            return RunAsync(options, context, parse.InvocationConfiguration.Error, cancellationToken);
+            return ReconcileRunner.MayChangeNetwork("run", parse.InvocationConfiguration.Error)
+                ? RunAsync(options, context, parse.InvocationConfiguration.Error, cancellationToken)
+                : Task.FromResult(ExitCodes.Error);
         });
         return command;
     }

@@ -87,6 +87,11 @@ public sealed partial class ReconcileDaemon(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_consecutiveFailures > 0 && !await IgnoreOwnEchoesAsync(stoppingToken).ConfigureAwait(false))
+        {
+            return; // the start reconcile failed: its echoes do not count either
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var retrying = _consecutiveFailures > 0;
@@ -109,7 +114,30 @@ public sealed partial class ReconcileDaemon(
             }
 
             await ReconcileAsync(burst).ConfigureAwait(false);
+            if (_consecutiveFailures > 0 && !await IgnoreOwnEchoesAsync(stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
         }
+    }
+
+    // A failed apply writes and then restores the host, and rtnetlink reports both back as events on the gate.
+    // Taken as new drift they would start the next attempt at once, bypassing the backoff: a failure that persists
+    // would spin through apply and restore several times a second. So once the echoes have arrived they are
+    // dropped; a real change in that moment is still caught by the retry the backoff schedules.
+    private async Task<bool> IgnoreOwnEchoesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(options.Quiet, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        _triggers.DropPending(ReconcileTrigger.KernelEvent);
+        return true;
     }
 
     private async Task ReconcileAsync(IReadOnlySet<ReconcileTrigger> triggers)

@@ -41,6 +41,24 @@ public sealed class ReconcileRequests
     /// <summary>Asks for a reconcile; never blocks.</summary>
     public void Request(ReconcileTrigger trigger) => _channel.Writer.TryWrite(trigger);
 
+    /// <summary>Forgets the pending requests of one kind; the others stay, in order.</summary>
+    public void DropPending(ReconcileTrigger trigger)
+    {
+        var kept = new List<ReconcileTrigger>();
+        while (_channel.Reader.TryRead(out var pending))
+        {
+            if (pending != trigger)
+            {
+                kept.Add(pending);
+            }
+        }
+
+        foreach (var pending in kept)
+        {
+            _channel.Writer.TryWrite(pending);
+        }
+    }
+
     /// <summary>
     /// Waits for the next burst of requests. Returns <paramref name="idleResult"/> alone when nothing arrives
     /// within <paramref name="idle"/>. Once a request arrives, keeps collecting until no new one has come for

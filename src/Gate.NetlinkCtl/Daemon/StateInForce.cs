@@ -30,16 +30,25 @@ public sealed class StateInForce(string path)
     /// <returns>What happened: unchanged, a new state in force, or a refused content.</returns>
     public StateFileRead Refresh()
     {
-        string content;
+        StateFileText text;
         try
         {
-            content = File.ReadAllText(Path);
+            // One open handle: a file renamed over this one meanwhile is read whole, old or new, never half of each.
+            text = StateLoader.ReadText(Path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A file missing for a moment (an editor's save dance) is not a new state: keep the old one.
             return Refuse(hash: null, [$"{Path}: cannot read the state file: {ex.Message}"]);
         }
+
+        if (text.Refusal is { } refusal)
+        {
+            // Not hashed: fixing the file's owner or mode without changing its bytes must still load it.
+            return Refuse(hash: null, [refusal.ToString()]);
+        }
+
+        var content = text.Content!;
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)));
         if (hash == _lastSeenHash)

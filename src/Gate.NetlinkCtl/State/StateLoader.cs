@@ -62,14 +62,33 @@ public static class StateLoader
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static StateLoadResult LoadFile(string path)
     {
+        var text = ReadText(path);
+        return text.Refusal is { } refusal
+            ? new StateLoadResult(null, new StateSourceMap(path), [refusal])
+            : Load(text.Content!, path);
+    }
+
+    /// <summary>
+    /// Reads a state file's text through one open handle (so a file replaced meanwhile is read whole, old or new),
+    /// refusing it before parsing when it is too large or may be written by someone gatectl should not trust.
+    /// </summary>
+    /// <exception cref="IOException">The file is missing or unreadable.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    public static StateFileText ReadText(string path)
+    {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (StateFileTrust.Problem(stream.SafeFileHandle, path) is { } problem)
+        {
+            return new StateFileText(null, new StateError(path, 0, 0, string.Empty, problem));
+        }
+
         if (stream.Length > StateLimits.MaxFileBytes)
         {
-            return TooLarge(path, stream.Length);
+            return new StateFileText(null, TooLarge(path, stream.Length));
         }
 
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return Load(reader.ReadToEnd(), path);
+        return new StateFileText(reader.ReadToEnd(), null);
     }
 
     /// <summary>Reads state from YAML text; <paramref name="file"/> names it in errors.</summary>
@@ -77,7 +96,7 @@ public static class StateLoader
     {
         if (yaml.Length > StateLimits.MaxFileBytes)
         {
-            return TooLarge(file, yaml.Length);
+            return new StateLoadResult(null, new StateSourceMap(file), [TooLarge(file, yaml.Length)]);
         }
 
         var context = new LoadContext(file);
@@ -87,17 +106,14 @@ public static class StateLoader
         return new StateLoadResult(state, context.Map, errors);
     }
 
-    private static StateLoadResult TooLarge(string file, long length)
-    {
-        var map = new StateSourceMap(file);
-        var error = new StateError(file, 0, 0, string.Empty,
+    private static StateError TooLarge(string file, long length) =>
+        new(file, 0, 0, string.Empty,
             $"the file has {length} bytes; a state file may have at most {StateLimits.MaxFileBytes} bytes (1 MiB): is this the right file?");
-        return new StateLoadResult(null, map, [error]);
-    }
 
     // Syntax and shape (anchors, duplicate keys) first; the tree is built only from a clean stream.
     private static YamlNode? Parse(string yaml, LoadContext context)
     {
+        var parser = new MarkedParser(yaml);
         try
         {
             if (!YamlShapeCheck.Run(yaml, context.Map, context.Errors))
@@ -106,7 +122,7 @@ public static class StateLoader
             }
 
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             if (stream.Documents.Count == 0 || YamlFields.IsNull(stream.Documents[0].RootNode))
             {
                 context.Errors.Add(new StateError(context.Map.File, 1, 1, string.Empty,
@@ -121,6 +137,11 @@ public static class StateLoader
             // The parser stops at the first syntax error; its mark is where the problem shows.
             context.Errors.Add(new StateError(context.Map.File, (int)e.Start.Line, (int)e.Start.Column, string.Empty,
                 $"YAML syntax error: {SyntaxMessage(e)}; fix the YAML at this position"));
+            return null;
+        }
+        catch (Exception e) when (MarkedParser.IsUnlocatedFailure(e))
+        {
+            context.Errors.Add(parser.Failure(context.Map.File));
             return null;
         }
     }
@@ -144,13 +165,13 @@ public static class StateLoader
         var apiVersion = root.RequiredText("apiVersion", $"expected {StateSchema.ApiVersion}");
         if (apiVersion is not null && apiVersion != StateSchema.ApiVersion)
         {
-            context.Error("apiVersion", root.Node("apiVersion")!, $"'{apiVersion}' is not supported; expected {StateSchema.ApiVersion}");
+            context.Error("apiVersion", root.Node("apiVersion")!, $"{StateText.Quote(apiVersion)} is not supported; expected {StateSchema.ApiVersion}");
         }
 
         var kind = root.RequiredText("kind", $"expected {StateSchema.Kind}");
         if (kind is not null && kind != StateSchema.Kind)
         {
-            context.Error("kind", root.Node("kind")!, $"'{kind}' is not a kind this build reads; expected {StateSchema.Kind}");
+            context.Error("kind", root.Node("kind")!, $"{StateText.Quote(kind)} is not a kind this build reads; expected {StateSchema.Kind}");
         }
 
         var host = root.Node("host") is { } hostNode && !YamlFields.IsNull(hostNode) ? ReadHost(hostNode, context) : HostSettings.Default;

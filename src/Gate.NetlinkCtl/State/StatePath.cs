@@ -15,9 +15,10 @@ public static class StatePath
     /// <summary>The enclosing path: <c>gates[1].vni</c> -> <c>gates[1]</c> -> <c>gates</c> -> empty.</summary>
     public static string Parent(string path)
     {
-        if (path.EndsWith(']'))
+        // A key may itself hold '[', ']' or '.' (an unknown key in a hostile file): never cut before the start.
+        if (path.EndsWith(']') && path.LastIndexOf('[') is var open and >= 0)
         {
-            return path[..path.LastIndexOf('[')];
+            return path[..open];
         }
 
         var dot = path.LastIndexOf('.');

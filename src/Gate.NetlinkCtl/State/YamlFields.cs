@@ -59,8 +59,8 @@ internal sealed class YamlFields
             {
                 var suggestion = KeySuggestion.Closest(key, keys);
                 context.Error(keyPath, keyNode, suggestion is not null
-                    ? $"unknown key '{key}'; did you mean '{suggestion}'?"
-                    : $"unknown key '{key}'; expected one of {string.Join(", ", keys)}");
+                    ? $"unknown key {StateText.Quote(key)}; did you mean '{suggestion}'?"
+                    : $"unknown key {StateText.Quote(key)}; expected one of {string.Join(", ", keys)}");
                 if (suggestion is not null && !mapping.Children.ContainsKey(new YamlScalarNode(suggestion)))
                 {
                     // The misspelt key stands for the suggested one: its absence is not a second error.
@@ -93,7 +93,7 @@ internal sealed class YamlFields
 
         if (Node(key) is null || IsNull(Node(key)!))
         {
-            var message = Node(key) is null ? $"'{key}' is missing; {expected}" : $"'{key}' has no value; {expected}";
+            var message = Node(key) is null ? $"{StateText.Quote(key)} is missing; {expected}" : $"{StateText.Quote(key)} has no value; {expected}";
             _context.Error(PathOf(key), Node(key) ?? _node, message);
             return null;
         }
@@ -174,7 +174,7 @@ internal sealed class YamlFields
     {
         YamlSequenceNode => "a list",
         YamlMappingNode => "a mapping",
-        YamlScalarNode { Value: { } v } => $"'{v}'",
+        YamlScalarNode { Value: { } v } => $"{StateText.Quote(v)}",
         _ => "an empty value",
     };
 }
@@ -207,7 +207,9 @@ internal static class Parsers
     private static bool ParseIpv4(string text, out IPAddressValue value, out string problem)
     {
         value = default;
-        problem = $"'{text}' is not an IPv4 address";
+        problem = HasLeadingZero(text)
+            ? $"{StateText.Quote(text)} has a part with a leading zero, which some tools read as octal; write each part in plain decimal"
+            : $"{StateText.Quote(text)} is not an IPv4 address";
         if (!LooksLikeDottedQuad(text) || !IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetwork)
         {
             return false;
@@ -219,7 +221,7 @@ internal static class Parsers
 
     private static bool ParseIpv4WithPrefix(string text, out InterfaceAddress value, out string problem)
     {
-        problem = $"'{text}' is not an IPv4 address with a prefix length";
+        problem = $"{StateText.Quote(text)} is not an IPv4 address with a prefix length";
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         return InterfaceAddress.TryParse(text, out value) && LooksLikeDottedQuad(text[..slash]);
     }
@@ -229,13 +231,13 @@ internal static class Parsers
         value = default;
         if (!ParseIpv4WithPrefix(text, out var address, out problem))
         {
-            problem = $"'{text}' is not an IPv4 network";
+            problem = $"{StateText.Quote(text)} is not an IPv4 network";
             return false;
         }
 
         if (!address.Network.BaseAddress.Equals(address.Address))
         {
-            problem = $"'{text}' has host bits set (did you mean {address.Network}?)";
+            problem = $"{StateText.Quote(text)} has host bits set (did you mean {address.Network}?)";
             return false;
         }
 
@@ -245,27 +247,27 @@ internal static class Parsers
 
     private static bool ParseInteger(string text, out long value, out string problem)
     {
-        problem = $"'{text}' is not an integer";
+        problem = $"{StateText.Quote(text)} is not an integer";
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     private static bool ParseBoolean(string text, out bool value, out string problem)
     {
-        problem = $"'{text}' is not a boolean";
+        problem = $"{StateText.Quote(text)} is not a boolean";
         value = text == "true";
         return text is "true" or "false";
     }
 
     private static bool ParseDuration(string text, out TimeSpan value, out string problem)
     {
-        problem = $"'{text}' is not a duration";
+        problem = $"{StateText.Quote(text)} is not a duration";
         return DurationText.TryParse(text, out value);
     }
 
     private static bool ParsePortRangeText(string text, out PortRange value, out string problem)
     {
         value = default;
-        problem = $"'{text}' is not a port range";
+        problem = $"{StateText.Quote(text)} is not a port range";
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         if (dash <= 0
             || !ushort.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var low)
@@ -274,7 +276,7 @@ internal static class Parsers
             if (dash > 0 && long.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out _)
                 && long.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                problem = $"'{text}' has a port above 65535";
+                problem = $"{StateText.Quote(text)} has a port above 65535";
             }
 
             return false;
@@ -288,13 +290,17 @@ internal static class Parsers
     public static ScalarParser<T> Word<T>(IReadOnlyDictionary<string, T> words, string what) =>
         (string text, out T value, out string problem) =>
         {
-            problem = $"'{text}' is not a {what}";
+            problem = $"{StateText.Quote(text)} is not a {what}";
             return words.TryGetValue(text, out value!);
         };
 
     // .NET also reads "10", "10.1" and "0x0a" as IPv4; a state file spells all four parts.
+    // "010" is 10 to .NET and 8 to inet_aton: a part may not start with 0 unless it is 0.
     private static bool LooksLikeDottedQuad(string text) =>
-        text.Count(c => c == '.') == 3 && text.All(c => char.IsAsciiDigit(c) || c == '.');
+        text.Count(c => c == '.') == 3 && text.All(c => char.IsAsciiDigit(c) || c == '.') && !HasLeadingZero(text);
+
+    private static bool HasLeadingZero(string text) =>
+        text.Split('.').Any(part => part.Length > 1 && part[0] == '0' && part.All(char.IsAsciiDigit));
 }
 
 /// <summary>An IPv4 address as a struct, so it reads through <see cref="ScalarParser{T}"/>.</summary>

@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.State;
 /// <summary>
 /// A first pass over the YAML event stream that refuses what a state file never needs and what the
 /// representation model would either reject one at a time (duplicate keys) or expand (aliases):
-/// anchors, aliases, duplicate keys, more than one document, and deep nesting. It reports every
+/// anchors, aliases, tags, duplicate keys, more than one document, and deep nesting. It reports every
 /// such problem, located, before the tree is built.
 /// </summary>
 internal static class YamlShapeCheck
@@ -27,8 +27,8 @@ internal static class YamlShapeCheck
         var before = errors.Count;
         var stack = new Stack<Frame>();
         var documents = 0;
-        var parser = new Parser(new StringReader(yaml));
-        while (parser.MoveNext())
+        var parser = new MarkedParser(yaml);
+        while (TryMoveNext(parser, map, errors))
         {
             var current = parser.Current!;
             switch (current)
@@ -51,6 +51,11 @@ internal static class YamlShapeCheck
                     if (!node.Anchor.IsEmpty)
                     {
                         errors.Add(At(map, node.Start, path, $"anchor '&{node.Anchor.Value}' is not allowed; write the value out (state files use no anchors or aliases)"));
+                    }
+
+                    if (!node.Tag.IsEmpty)
+                    {
+                        errors.Add(At(map, node.Start, path, $"tag {StateText.Quote(node.Tag.Value)} is not allowed; write the plain value (state files use no YAML tags)"));
                     }
 
                     CheckDuplicateKey(stack, node, map, errors);
@@ -76,6 +81,19 @@ internal static class YamlShapeCheck
         return errors.Count == before;
     }
 
+    private static bool TryMoveNext(MarkedParser parser, StateSourceMap map, List<StateError> errors)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception e) when (MarkedParser.IsUnlocatedFailure(e))
+        {
+            errors.Add(parser.Failure(map.File));
+            return false;
+        }
+    }
+
     private static void CheckDuplicateKey(Stack<Frame> stack, NodeEvent node, StateSourceMap map, List<StateError> errors)
     {
         if (stack.Count == 0 || !stack.Peek().IsMapping || !stack.Peek().ExpectKey || node is not Scalar key)
@@ -88,7 +106,7 @@ internal static class YamlShapeCheck
         if (!frame.KeyLines.TryAdd(key.Value, line))
         {
             errors.Add(At(map, key.Start, StatePath.Key(frame.Path, key.Value),
-                $"key '{key.Value}' appears twice (first on line {frame.KeyLines[key.Value]}); keep one"));
+                $"key {StateText.Quote(key.Value)} appears twice (first on line {frame.KeyLines[key.Value]}); keep one"));
         }
     }
 

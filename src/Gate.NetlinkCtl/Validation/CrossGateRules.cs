@@ -27,13 +27,13 @@ internal sealed class CrossGateRules : IStateRule
 
             if (context.IsReadable(namePath) && !names.TryAdd(gate.Name, i))
             {
-                context.Report(namePath, $"'{gate.Name}' is already the name of gates[{names[gate.Name]}]; gate names must be unique");
+                context.Report(namePath, $"{StateText.Quote(gate.Name)} is already the name of gates[{names[gate.Name]}]; gate names must be unique");
             }
 
             if (context.IsReadable(interfacePath) && !interfaces.TryAdd(gate.Interface, i))
             {
                 context.Report(interfacePath,
-                    $"'{gate.Interface}' is already the interface of gates[{interfaces[gate.Interface]}]; each gate needs its own interface");
+                    $"{StateText.Quote(gate.Interface)} is already the interface of gates[{interfaces[gate.Interface]}]; each gate needs its own interface");
             }
 
             if (context.IsReadable(vniPath) && context.IsReadable(portPath) && context.IsReadable(localPath)

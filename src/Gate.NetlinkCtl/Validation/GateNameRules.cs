@@ -24,7 +24,7 @@ internal sealed class GateNameRules : IStateRule
             }
             else if (!name.All(SafeNames.IsSafeChar))
             {
-                context.Report(path, $"'{name}' has characters outside A-Z a-z 0-9 _ . -; expected a name such as soracom-prod");
+                context.Report(path, $"{StateText.Quote(name)} has characters outside A-Z a-z 0-9 _ . -; expected a name such as soracom-prod");
             }
         }
     }

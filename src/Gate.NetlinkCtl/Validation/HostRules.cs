@@ -17,7 +17,7 @@ internal sealed class HostRules : IStateRule
         if (state.Host.MetricsPath is { } path && !path.StartsWith('/'))
         {
             context.Report("host.metricsPath",
-                $"'{path}' is not an absolute path; expected a path such as /var/lib/gatectl/metrics.prom");
+                $"{StateText.Quote(path)} is not an absolute path; expected a path such as /var/lib/gatectl/metrics.prom");
         }
     }
 }

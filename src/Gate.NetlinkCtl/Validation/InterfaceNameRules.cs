@@ -1,3 +1,4 @@
+using System.Text;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Validation;
@@ -19,7 +20,7 @@ internal sealed class InterfaceNameRules : IStateRule
             if (gate.Interface.Length > 0 && gate.Interface == gate.Underlay)
             {
                 context.Report(StatePath.Key(gatePath, "underlay"),
-                    $"'{gate.Underlay}' is the gate's own interface; expected the device that carries the tunnel, such as eth0",
+                    $"{StateText.Quote(gate.Underlay)} is the gate's own interface; expected the device that carries the tunnel, such as eth0",
                     StatePath.Key(gatePath, "interface"));
             }
         }
@@ -34,17 +35,23 @@ internal sealed class InterfaceNameRules : IStateRule
         }
         else if (name.Length > StateLimits.MaxInterfaceName)
         {
-            context.Report(path, $"'{name}' has {name.Length} characters; Linux allows at most {StateLimits.MaxInterfaceName}");
+            context.Report(path, $"{StateText.Quote(name)} has {name.Length} characters; Linux allows at most {StateLimits.MaxInterfaceName}");
         }
         else if (name is "." or "..")
         {
-            context.Report(path, $"'{name}' is not a valid interface name; {Expected}");
+            context.Report(path, $"{StateText.Quote(name)} is not a valid interface name; {Expected}");
         }
         else if (!name.All(SafeNames.IsSafeChar))
         {
-            var bad = name.First(c => !SafeNames.IsSafeChar(c));
-            var shown = char.IsWhiteSpace(bad) ? "whitespace" : $"'{bad}'";
-            context.Report(path, $"'{name}' contains {shown}; {Expected}");
+            var bad = name.EnumerateRunes().First(r => !r.IsBmp || !SafeNames.IsSafeChar((char)r.Value));
+            var shown = Rune.IsWhiteSpace(bad) ? "whitespace"
+                : Rune.IsControl(bad) ? $"the control character U+{bad.Value:X4}"
+                : $"'{bad}'";
+            context.Report(path, $"{StateText.Quote(name)} contains {shown}; {Expected}");
+        }
+        else if (name[0] == '-')
+        {
+            context.Report(path, $"{StateText.Quote(name)} starts with '-', which ip and bridge would read as an option; expected a name starting with a letter, a digit or '_'");
         }
     }
 }

@@ -2,13 +2,14 @@ using System.Net;
 using CsCheck;
 using Gate.NetlinkCtl.Netlink.Sockets;
 using Gate.NetlinkCtl.Netlink.Wire;
+using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Netlink.Tests.Wire;
 
 /// <summary>
 /// Random and mutated input for every decoder: the only exception allowed is <see cref="NetlinkDecodeException"/>,
 /// and the outcome depends only on the bytes given (the same input between different guard bytes decodes the same,
-/// so nothing outside the slice was read).
+/// so nothing outside the slice was read). A few thousand inputs per property here; <c>bench/fuzz.sh</c> runs millions.
 /// </summary>
 public class DecoderFuzzTests
 {
@@ -23,7 +24,7 @@ public class DecoderFuzzTests
     [Fact]
     public void Random_bytes_never_throw_anything_but_the_codecs_exception()
     {
-        Gen.Byte.Array[0, 300].Sample(AssertDecodesSafely, iter: 5_000, threads: 1);
+        Gen.Byte.Array[0, 300].Sample(AssertDecodesSafely, iter: FuzzBudget.Iterations(5_000), threads: FuzzBudget.Threads);
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public class DecoderFuzzTests
             return Frame(type, payload);
         });
 
-        message.Array[1, 4].Select(parts => parts.SelectMany(p => p).ToArray()).Sample(AssertDecodesSafely, iter: 5_000, threads: 1);
+        message.Array[1, 4].Select(parts => parts.SelectMany(p => p).ToArray()).Sample(AssertDecodesSafely, iter: FuzzBudget.Iterations(5_000), threads: FuzzBudget.Threads);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public class DecoderFuzzTests
             return bytes[..length];
         });
 
-        mutated.Sample(AssertDecodesSafely, iter: 10_000, threads: 1);
+        mutated.Sample(AssertDecodesSafely, iter: FuzzBudget.Iterations(10_000), threads: FuzzBudget.Threads);
     }
 
     private static void AssertDecodesSafely(byte[] input)

@@ -3,8 +3,10 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Tests.Validation;
 
 /// <summary>
-/// The corpus under Validation/Corpus: each invalid file declares, in its header, every error it must
-/// produce (<c># expect: line:column path: message</c>); each valid file must produce none.
+/// The corpus under Validation/Corpus: each invalid or hostile file declares, in its header, every error it must
+/// produce (<c># expect: line:column path: message</c>); each valid file must produce none. The hostile files are
+/// attacks and accidents (shell metacharacters, non-ASCII and over-long names, huge numbers, wrong address families,
+/// YAML tags, alias bombs, conflicting gates); <see cref="HostileInputTests"/> adds what is too big for a file.
 /// </summary>
 public class CorpusTests
 {
@@ -14,11 +16,22 @@ public class CorpusTests
 
     public static TheoryData<string> ValidFiles => Files("valid");
 
+    public static TheoryData<string> HostileFiles => Files("hostile");
+
+    private static readonly string[] RefusedKinds = ["invalid", "hostile"];
+
     [Theory]
     [MemberData(nameof(InvalidFiles))]
-    public void An_invalid_file_reports_exactly_the_errors_its_header_expects(string name)
+    public void An_invalid_file_reports_exactly_the_errors_its_header_expects(string name) =>
+        AssertExactErrors(Path.Combine(CorpusDirectory, "invalid", name));
+
+    [Theory]
+    [MemberData(nameof(HostileFiles))]
+    public void A_hostile_file_is_refused_with_exactly_the_errors_its_header_expects(string name) =>
+        AssertExactErrors(Path.Combine(CorpusDirectory, "hostile", name));
+
+    private static void AssertExactErrors(string path)
     {
-        var path = Path.Combine(CorpusDirectory, "invalid", name);
         var expected = File.ReadLines(path)
             .Where(line => line.StartsWith("# expect: ", StringComparison.Ordinal))
             .Select(line => line["# expect: ".Length..])
@@ -46,6 +59,14 @@ public class CorpusTests
     [Fact]
     public void The_invalid_corpus_covers_at_least_35_files() =>
         Assert.True(InvalidFiles.Count >= 35, $"only {InvalidFiles.Count} invalid files");
+
+    [Fact]
+    public void Invalid_and_hostile_files_together_are_at_least_100() =>
+        Assert.True(InvalidFiles.Count + HostileFiles.Count >= 100, $"only {InvalidFiles.Count} invalid and {HostileFiles.Count} hostile files");
+
+    /// <summary>Every file of the invalid and hostile corpus, by path.</summary>
+    public static IEnumerable<string> RefusedPaths() =>
+        RefusedKinds.SelectMany(kind => Directory.GetFiles(Path.Combine(CorpusDirectory, kind), "*.yaml")).Order(StringComparer.Ordinal);
 
     private static string Describe(StateError error) =>
         error.Path.Length > 0
