@@ -125,7 +125,8 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         var statePath = playbook.Staged("/etc/gatectl/state.yaml");
         var binaryPath = playbook.Staged(BinDir, "gatectl");
 
-        var first = await playbook.RunAsync($"{Host},{SoracomHost}", CancellationToken.None);
+        // Verbose, with diffs: the credentials file is written in this run, and its secret must not show.
+        var first = await playbook.RunAsync($"{Host},{SoracomHost}", CancellationToken.None, verbose: true);
         var enabled = new UnitEnablement(playbook.InstallRoot);
         var daemonEnabled = enabled.IsEnabled("multi-user.target", "gatectl.service");
         var timerEnabled = enabled.IsEnabled("timers.target", "gatectl-reconcile.timer");

@@ -256,7 +256,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
     {
         var install = await fixture.InstallAsync();
 
-        // The first run writes the file and its diff would show it; the check run runs with --diff.
+        // The first run writes the file with --diff -v (a diff or a result would show it); the check run has --diff too.
         Assert.Equal("changed", install.FirstRun.ResultOf("Write the SORACOM credentials file", GatectlRoleFixture.SoracomHost).Status);
         foreach (var run in new[] { install.FirstRun, install.SecondRun, install.CheckRun })
         {
