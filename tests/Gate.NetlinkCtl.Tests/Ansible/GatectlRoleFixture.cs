@@ -12,9 +12,9 @@ namespace Gate.NetlinkCtl.Tests.Ansible;
 /// into a staging root under a temporary directory. ansible-playbook is slow, so the runs are few and carry several
 /// hosts each (all local, all on the same root and namespace), one per scenario:
 /// <list type="number">
-/// <item>peer-a alone: the first install;</item>
-/// <item>peer-a again (must change nothing) beside the refused-* hosts, each with one thing wrong;</item>
-/// <item>after `gatectl apply` of the installed state: --check for peer-a (in sync) and for check-new-endpoint.</item>
+/// <item>peer-a alone, beside peer-soracom (a gate with a SORACOM API source, in a staging root of its own): the first install;</item>
+/// <item>peer-a and peer-soracom again (must change nothing) beside the refused-* hosts, each with one thing wrong;</item>
+/// <item>after `gatectl apply` of the installed state: --check for peer-a (in sync), check-new-endpoint and peer-soracom.</item>
 /// </list>
 /// </summary>
 public sealed class GatectlRoleFixture : IAsyncDisposable
@@ -39,6 +39,25 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
 
     /// <summary>The endpoint only <see cref="CheckNewEndpoint"/> has.</summary>
     public const string NewEndpoint = "203.0.113.200";
+
+    /// <summary>
+    /// A host whose gate reads its endpoints from the SORACOM API (credentials in the file the role writes). Its own
+    /// staging root (<see cref="RoleInstall.SoracomRoot"/>), so peer-a's install stays as it is; its check runs make
+    /// no plan (that would call the API, which `gatectl validate` never does).
+    /// </summary>
+    public const string SoracomHost = "peer-soracom";
+
+    /// <summary>The VPG the SORACOM host's gate reads.</summary>
+    public const string VpgId = "vpg-gcttest";
+
+    /// <summary>The API base URL of the SORACOM host's gate: a TEST-NET address nothing here ever calls.</summary>
+    public const string SoracomApiUrl = "http://192.0.2.1:18080";
+
+    /// <summary>The auth key id given to the role.</summary>
+    public const string AuthKeyId = "keyId-gctAnsibleTestId";
+
+    /// <summary>The auth key secret given to the role: it must appear in no output of ansible-playbook.</summary>
+    public const string AuthKey = "secret-gctAnsibleTestNeverPrinted";
 
     /// <summary>The host's outer IP, set as its gatectl_outer_ip and on the namespace's underlay.</summary>
     public const string OuterIp = "192.0.2.10";
@@ -106,14 +125,17 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         var statePath = playbook.Staged("/etc/gatectl/state.yaml");
         var binaryPath = playbook.Staged(BinDir, "gatectl");
 
-        var first = await playbook.RunAsync(Host, CancellationToken.None);
+        // Verbose, with diffs: the credentials file is written in this run, and its secret must not show.
+        var first = await playbook.RunAsync($"{Host},{SoracomHost}", CancellationToken.None, verbose: true);
         var enabled = new UnitEnablement(playbook.InstallRoot);
         var daemonEnabled = enabled.IsEnabled("multi-user.target", "gatectl.service");
         var timerEnabled = enabled.IsEnabled("timers.target", "gatectl-reconcile.timer");
         var rendered = await File.ReadAllBytesAsync(statePath);
+        var soracomFirst = await SoracomSnapshot.TakeAsync(SoracomRoot(_workDir));
 
-        var second = await playbook.RunAsync($"{Host},refused-*", CancellationToken.None);
+        var second = await playbook.RunAsync($"{Host},refused-*,{SoracomHost}", CancellationToken.None);
         var afterSecond = new Snapshot(await File.ReadAllBytesAsync(statePath), await Sha256Async(binaryPath));
+        var soracomSecond = await SoracomSnapshot.TakeAsync(SoracomRoot(_workDir));
 
         // The host in sync with the installed state, as the daemon would keep it; then plans against it.
         var applied = await playbook.GatectlAsync(binaryPath, ["apply", statePath], CancellationToken.None);
@@ -122,13 +144,21 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
             throw new InvalidOperationException($"gatectl apply exited {applied.ExitCode}:\n{applied.StandardOutput}\n{applied.StandardError}");
         }
 
-        var check = await playbook.RunAsync($"{Host},{CheckNewEndpoint}", CancellationToken.None, check: true);
+        var check = await playbook.RunAsync($"{Host},{CheckNewEndpoint},{SoracomHost}", CancellationToken.None, check: true);
         var afterCheck = new Snapshot(await File.ReadAllBytesAsync(statePath), await Sha256Async(binaryPath));
         var fdbAfterCheck = await _namespace.BridgeAsync("fdb", "show", "dev", Interface);
 
         return new RoleInstall(playbook, binary.Path, binary.Sha256, first, rendered, daemonEnabled, timerEnabled,
-            second, afterSecond, check, afterCheck, fdbAfterCheck);
+            second, afterSecond, check, afterCheck, fdbAfterCheck)
+        {
+            SoracomRoot = SoracomRoot(_workDir),
+            SoracomAfterFirstRun = soracomFirst,
+            SoracomAfterSecondRun = soracomSecond,
+        };
     }
+
+    /// <summary>The staging root of <see cref="SoracomHost"/>.</summary>
+    private static string SoracomRoot(string workDir) => Path.Combine(workDir, "root-soracom");
 
     /// <summary>
     /// The test inventory. gate_peers (the example playbook's hosts) holds peer-a and one host per scenario, all local;
@@ -169,6 +199,18 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
                       underlay: {{Underlay}}
                       endpoints: [{{string.Join(", ", Endpoints)}}, {{NewEndpoint}}]
                       peers: [{outer: {{OtherOuterIp}}, inner: {{OtherInnerIp}}, name: {{OtherHost}}}]
+                {{SoracomHost}}:
+                  gatectl_root: {{installRoot}}-soracom
+                  gatectl_check_plan: false
+                  gatectl_soracom_auth_key_id: {{AuthKeyId}}
+                  gatectl_soracom_auth_key: {{AuthKey}}
+                  gatectl_gates:
+                    - name: testgate
+                      interface: {{Interface}}
+                      vni: 10
+                      underlay: {{Underlay}}
+                      # No endpoints: they come from the API (`credentials` default to the role's file).
+                      soracom: {vpgId: {{VpgId}}, coverage: jp, apiUrl: "{{SoracomApiUrl}}", timeout: 2s}
                 {{RefusedVariables}}:
                   gatectl_mode: cron
                   gatectl_gates: [{name: testgate, interface: {{Interface}}, vni: ten, endpoint: {{Endpoints[0]}}}]
@@ -281,6 +323,43 @@ public sealed record RoleInstall(
 
     /// <summary>The unit directory, under the staging root.</summary>
     public string UnitDir => Playbook.Staged("/etc/systemd/system");
+
+    /// <summary>The staging root of <see cref="GatectlRoleFixture.SoracomHost"/>.</summary>
+    public required string SoracomRoot { get; init; }
+
+    /// <summary>The SORACOM host's install after the first run.</summary>
+    public required SoracomSnapshot SoracomAfterFirstRun { get; init; }
+
+    /// <summary>The SORACOM host's install after the second run.</summary>
+    public required SoracomSnapshot SoracomAfterSecondRun { get; init; }
+}
+
+/// <summary>What the role installed for a host with a SORACOM API source, at one moment (null: no such file).</summary>
+/// <param name="State">The state file.</param>
+/// <param name="Credentials">The credentials file /etc/gatectl/soracom.json.</param>
+/// <param name="CredentialsMode">Its mode.</param>
+/// <param name="DaemonDropIn">gatectl.service.d/soracom-api.conf.</param>
+/// <param name="ReconcileDropIn">gatectl-reconcile.service.d/soracom-api.conf.</param>
+public sealed record SoracomSnapshot(byte[]? State, byte[]? Credentials, UnixFileMode? CredentialsMode, byte[]? DaemonDropIn, byte[]? ReconcileDropIn)
+{
+    /// <summary>The credentials file under a staging root.</summary>
+    public static string CredentialsPath(string root) => System.IO.Path.Combine(root, "etc/gatectl/soracom.json");
+
+    /// <summary>A service's SORACOM drop-in under a staging root.</summary>
+    public static string DropInPath(string root, string unit) => System.IO.Path.Combine(root, "etc/systemd/system", $"{unit}.d", "soracom-api.conf");
+
+    /// <summary>Reads the files under <paramref name="root"/>.</summary>
+    public static async Task<SoracomSnapshot> TakeAsync(string root)
+    {
+        static async Task<byte[]?> Read(string path) => File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
+        var credentials = CredentialsPath(root);
+        return new SoracomSnapshot(
+            await Read(System.IO.Path.Combine(root, "etc/gatectl/state.yaml")),
+            await Read(credentials),
+            File.Exists(credentials) && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(credentials) : null,
+            await Read(DropInPath(root, "gatectl.service")),
+            await Read(DropInPath(root, "gatectl-reconcile.service")));
+    }
 }
 
 /// <summary>Reads what `systemctl enable` left under a root: the [Install] symlink of a unit.</summary>

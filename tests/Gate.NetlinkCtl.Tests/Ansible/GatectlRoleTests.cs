@@ -1,7 +1,9 @@
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.TestSupport;
 
@@ -192,5 +194,108 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(await File.ReadAllBytesAsync(given, Ct), await File.ReadAllBytesAsync(install.StateFile, Ct));
+    }
+
+    [Fact]
+    public async Task A_gate_with_a_soracom_source_gets_the_credentials_file_and_the_api_drop_ins()
+    {
+        var install = await fixture.InstallAsync();
+        var installed = install.SoracomAfterFirstRun;
+
+        Assert.True(install.FirstRun.RecapOf(GatectlRoleFixture.SoracomHost) is { Changed: > 0, Failed: 0 }, install.FirstRun.ToString());
+        // The file gatectl reads: JSON with the key's id and secret, mode 0600 (gatectl refuses a broader one).
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, installed.CredentialsMode);
+        using (var json = JsonDocument.Parse(installed.Credentials!))
+        {
+            Assert.Equal(GatectlRoleFixture.AuthKeyId, json.RootElement.GetProperty("authKeyId").GetString());
+            Assert.Equal(GatectlRoleFixture.AuthKey, json.RootElement.GetProperty("authKey").GetString());
+        }
+
+        // gatectl's own reader accepts it (a copy: another test of this class removes the installed file).
+        var copy = Path.Combine(install.Playbook.InstallRoot, "..", "soracom-copy.json");
+        await File.WriteAllBytesAsync(copy, installed.Credentials!, Ct);
+        File.SetUnixFileMode(copy, installed.CredentialsMode!.Value);
+        var key = CredentialsReader.Read(new SoracomCredentialsSource(copy, false));
+        Assert.Equal(new AuthKey(GatectlRoleFixture.AuthKeyId, GatectlRoleFixture.AuthKey), key);
+        // Both services that call the API (the daemon, the timer's one-shot apply) get the repository's drop-in.
+        Assert.Equal(await File.ReadAllBytesAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "soracom-api.conf"), Ct), installed.DaemonDropIn);
+        Assert.Equal(await File.ReadAllBytesAsync(SourceTree.PathOf("systemd", "gatectl-reconcile.service.d", "soracom-api.conf"), Ct), installed.ReconcileDropIn);
+    }
+
+    [Fact]
+    public async Task The_soracom_source_is_rendered_into_a_state_gatectl_validates()
+    {
+        var install = await fixture.InstallAsync();
+
+        var read = StateFile.Parse(Encoding.UTF8.GetString(install.SoracomAfterFirstRun.State!), "state.yaml");
+
+        Assert.True(read.IsValid, string.Join('\n', read.Errors));
+        var gate = Assert.Single(read.State!.Gates);
+        Assert.Empty(gate.Endpoints);
+        var soracom = gate.Soracom!;
+        Assert.Equal(GatectlRoleFixture.VpgId, soracom.VpgId);
+        Assert.Equal(SoracomCoverage.Jp, soracom.Coverage);
+        Assert.Equal(new SoracomCredentialsSource("/etc/gatectl/soracom.json", false), soracom.Credentials);
+        Assert.Equal(new Uri(GatectlRoleFixture.SoracomApiUrl), soracom.ApiUrl);
+        Assert.Equal(TimeSpan.FromSeconds(2), soracom.Timeout);
+    }
+
+    [Fact]
+    public async Task A_second_run_and_a_check_run_of_the_soracom_host_change_nothing()
+    {
+        var install = await fixture.InstallAsync();
+        const string host = GatectlRoleFixture.SoracomHost;
+
+        Assert.True(install.SecondRun.RecapOf(host) is { Changed: 0, Failed: 0 }, install.SecondRun.ToString());
+        Assert.Equal(install.SoracomAfterFirstRun, install.SoracomAfterSecondRun, SnapshotBytes.Instance);
+        Assert.True(install.CheckRun.RecapOf(host) is { Changed: 0, Failed: 0 }, install.CheckRun.ToString());
+    }
+
+    [Fact]
+    public async Task The_auth_key_secret_never_appears_in_the_output()
+    {
+        var install = await fixture.InstallAsync();
+
+        // The first run writes the file with --diff -v (a diff or a result would show it); the check run has --diff too.
+        Assert.Equal("changed", install.FirstRun.ResultOf("Write the SORACOM credentials file", GatectlRoleFixture.SoracomHost).Status);
+        foreach (var run in new[] { install.FirstRun, install.SecondRun, install.CheckRun })
+        {
+            Assert.DoesNotContain(GatectlRoleFixture.AuthKey, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Removing_the_soracom_source_removes_the_api_drop_ins_and_the_credentials_file()
+    {
+        var install = await fixture.InstallAsync();
+        var gates = new[]
+        {
+            new { name = "testgate", @interface = GatectlRoleFixture.Interface, vni = 10, underlay = GatectlRoleFixture.Underlay, endpoints = GatectlRoleFixture.Endpoints },
+        };
+
+        var run = await install.Playbook.RunAsync(GatectlRoleFixture.SoracomHost, Ct, new { gatectl_gates = gates }, check: false);
+        var after = await SoracomSnapshot.TakeAsync(install.SoracomRoot);
+
+        Assert.True(run.RecapOf(GatectlRoleFixture.SoracomHost) is { Changed: > 0, Failed: 0 }, run.ToString());
+        Assert.Null(after.DaemonDropIn);
+        Assert.Null(after.ReconcileDropIn);
+        Assert.Null(after.Credentials);
+        Assert.DoesNotContain("soracom:", Encoding.UTF8.GetString(after.State!), StringComparison.Ordinal);
+        Assert.DoesNotContain(GatectlRoleFixture.AuthKey, run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Compares snapshots by the bytes of their files.</summary>
+    private sealed class SnapshotBytes : IEqualityComparer<SoracomSnapshot>
+    {
+        public static readonly SnapshotBytes Instance = new();
+
+        public bool Equals(SoracomSnapshot? x, SoracomSnapshot? y) =>
+            x is not null && y is not null
+            && Same(x.State, y.State) && Same(x.Credentials, y.Credentials) && x.CredentialsMode == y.CredentialsMode
+            && Same(x.DaemonDropIn, y.DaemonDropIn) && Same(x.ReconcileDropIn, y.ReconcileDropIn);
+
+        public int GetHashCode(SoracomSnapshot obj) => 0;
+
+        private static bool Same(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
     }
 }

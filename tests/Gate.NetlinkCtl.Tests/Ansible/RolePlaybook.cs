@@ -32,7 +32,8 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
     /// <param name="cancellation">Stops the run (it also stops by itself after a few minutes).</param>
     /// <param name="extraVars">Variables that override the inventory's.</param>
     /// <param name="check">Run with --check --diff.</param>
-    public async Task<PlaybookRun> RunAsync(string limit, CancellationToken cancellation, object? extraVars = null, bool check = false)
+    /// <param name="verbose">Run with --diff -v: every task's diff and result is printed (what no_log must hide).</param>
+    public async Task<PlaybookRun> RunAsync(string limit, CancellationToken cancellation, object? extraVars = null, bool check = false, bool verbose = false)
     {
         List<string> args =
         [
@@ -43,6 +44,15 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
         if (check)
         {
             args.AddRange(["--check", "--diff"]);
+        }
+        else if (verbose)
+        {
+            args.Add("--diff");
+        }
+
+        if (verbose)
+        {
+            args.Add("-v");
         }
 
         if (extraVars is not null)
