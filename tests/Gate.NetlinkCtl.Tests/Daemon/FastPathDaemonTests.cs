@@ -75,6 +75,29 @@ public sealed class FastPathDaemonTests : IDisposable
         Assert.Equal(2, pass.Calls);
     }
 
+    [Fact]
+    public async Task A_deletion_seen_while_a_new_state_is_applied_is_judged_by_that_state_and_not_fought()
+    {
+        var feed = new ScriptedFeed();
+        var pass = new ScopedPass(withScope: true);
+        var writer = Substitute.For<IFloodEntryWriter>();
+        using var daemon = CreateDaemon(pass, feed, writer, out var statusPath);
+        await daemon.StartAsync(TestContext.Current.CancellationToken);
+        var applying = pass.HoldNext();
+
+        // The new state drops 198.51.100.4; while it is applied, that entry's removal is announced.
+        await File.WriteAllTextAsync(Path.Combine(_dir, "state.yaml"), Valid.Replace("198.51.100.4", "198.51.100.5", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        await applying.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        feed.Release([Flood(Endpoint, removed: true)]);
+        await Task.Delay(200, TestContext.Current.CancellationToken); // time enough to append, were the fast path not waiting
+        writer.DidNotReceiveWithAnyArgs().Append(default, default!);
+        applying.Finish.SetResult();
+        await WaitForAsync(statusPath, s => s.LastReconcile!.Triggers.Contains("kernel-event"));
+        await daemon.StopAsync(TestContext.Current.CancellationToken);
+
+        writer.DidNotReceiveWithAnyArgs().Append(default, default!);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static KernelChange Flood(IPAddress destination, bool removed) =>
@@ -108,18 +131,35 @@ public sealed class FastPathDaemonTests : IDisposable
     private sealed class ScopedPass(bool withScope) : IReconcilePass
     {
         private int _calls;
+        private Hold? _hold;
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken)
+        /// <summary>The next pass signals when it starts and ends only when told to.</summary>
+        public Hold HoldNext() => _hold = new Hold();
+
+        public async Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
+            if (Interlocked.Exchange(ref _hold, null) is { } hold)
+            {
+                hold.Entered.SetResult();
+                await hold.Finish.Task.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+            }
+
             var device = new ObservedDevice("vxlab0", 7, "vxlan", Ownership.AliasFor("lab"), 1450, true,
                 new ObservedVxlan(10, IPAddress.Parse("192.0.2.10"), "u0", 2, 4789, PortRange.Default, false));
-            return Task.FromResult(new ReconcileOutcome([], [new GateSync("lab", "vxlab0", true)], null)
+            return new ReconcileOutcome([], [new GateSync("lab", "vxlab0", true)], null)
             {
                 FloodRepairs = withScope ? FloodRepairScope.Create(state, [device]) : null,
-            });
+            };
+        }
+
+        public sealed class Hold
+        {
+            public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
