@@ -44,7 +44,9 @@ public static class RunCommand
     {
         // The same reconciler as `gatectl apply`, host features (extensions) included.
         var pass = new GateReconcilerPass(ReconcileRunner.CreateReconciler(), context);
-        using var host = DaemonHost.Build(options, pass, new RtnlEventFeed(options.Netns));
+        // The fast path for deleted flood entries; the pass turns it off when the backend is iproute2.
+        using var floods = new RtnlFloodEntryWriter(options.Netns);
+        using var host = DaemonHost.Build(options, pass, new RtnlEventFeed(options.Netns), floods);
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -10,9 +10,10 @@ public static class DaemonHost
 {
     /// <summary>
     /// Builds the host. Under systemd (<c>Type=notify</c>) it sends READY=1 once the first reconcile is done and
-    /// STOPPING=1 on SIGTERM, and logs in journald's format; elsewhere it logs single lines to stderr.
+    /// STOPPING=1 on SIGTERM, and logs in journald's format; elsewhere it logs single lines to stderr. With
+    /// <paramref name="floods"/>, deleted flood entries are restored at once from their kernel events (the fast path).
     /// </summary>
-    public static IHost Build(DaemonOptions options, IReconcilePass pass, IKernelEventFeed? events)
+    public static IHost Build(DaemonOptions options, IReconcilePass pass, IKernelEventFeed? events, IFloodEntryWriter? floods = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "gatectl" });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
@@ -43,7 +44,8 @@ public static class DaemonHost
             services.GetRequiredService<StateInForce>(),
             pass,
             events,
-            services.GetRequiredService<ILogger<ReconcileDaemon>>()));
+            services.GetRequiredService<ILogger<ReconcileDaemon>>(),
+            floods));
         builder.Services.AddHostedService(services => services.GetRequiredService<ReconcileDaemon>());
         return builder.Build();
     }

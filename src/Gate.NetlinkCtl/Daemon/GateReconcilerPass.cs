@@ -31,7 +31,24 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
         }
 
         var repairs = result.Executed.Select(s => new DriftRepair(s.Gate, s.Action, s.Describe())).ToArray();
-        return new ReconcileOutcome(repairs, GatesOf(state, g => !held.Any(h => h.Gate == g.Name)), heldError) { Warnings = warnings };
+        return new ReconcileOutcome(repairs, GatesOf(state, g => !held.Any(h => h.Gate == g.Name)), heldError)
+        {
+            Warnings = warnings,
+            FloodRepairs = FloodRepairsOf(result, state),
+        };
+    }
+
+    /// <summary>
+    /// The fast path's scope after a successful pass: the netlink and NetworkManager backends both program flood entries
+    /// over rtnetlink (NetworkManager profiles cannot express them), so an entry appended there is the same entry a full
+    /// reconcile would append. With iproute2 the daemon keeps to full reconciles.
+    /// </summary>
+    private FloodRepairScope? FloodRepairsOf(ApplyResult result, DesiredState state)
+    {
+        var backend = context.Backend == BackendKind.Auto ? state.Host.Backend : context.Backend;
+        return backend == BackendKind.Iproute2 || result.Backend == "iproute2" || result.Desired is not { } enforced
+            ? null
+            : FloodRepairScope.Create(enforced, result.Observed.Gates.Select(g => g.Device));
     }
 
     private static GateSync[] GatesOf(DesiredState state, Func<GateSpec, bool> inSync) =>

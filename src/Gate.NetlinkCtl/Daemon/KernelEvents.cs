@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>A stream of rtnetlink change notifications (links, neighbours and FDB entries, addresses, routes).</summary>
@@ -34,7 +36,21 @@ public enum KernelChangeKind
 /// <param name="InterfaceIndex">The interface it is on (a route's output interface), or 0 when none.</param>
 /// <param name="InterfaceName">The interface's name when the message carries it (link messages), else null.</param>
 /// <param name="Removed">True for RTM_DEL* messages.</param>
-public sealed record KernelChange(KernelChangeKind Kind, int InterfaceIndex, string? InterfaceName, bool Removed);
+public sealed record KernelChange(KernelChangeKind Kind, int InterfaceIndex, string? InterfaceName, bool Removed)
+{
+    /// <summary>For a link event: the device's ifalias (null when it has none, or for other kinds).</summary>
+    public string? Alias { get; init; }
+
+    /// <summary>For an FDB entry (AF_BRIDGE neighbour) event: the entry itself; null for other kinds.</summary>
+    public FdbChange? Fdb { get; init; }
+}
+
+/// <summary>The FDB entry an rtnetlink neighbour event is about, as far as ownership and repair need it.</summary>
+/// <param name="Mac">The MAC address in colon form (00:00:00:00:00:00 for the flood list).</param>
+/// <param name="Destination">The remote endpoint (NDA_DST), or null.</param>
+/// <param name="Permanent">True when NUD_PERMANENT is set.</param>
+/// <param name="Self">True when NTF_SELF is set (the device's own FDB, not a bridge's).</param>
+public sealed record FdbChange(string Mac, IPAddress? Destination, bool Permanent, bool Self);
 
 /// <summary>
 /// Decides whether a notification touches a gate: a link event naming a gate's device or underlay, or a

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Runtime.InteropServices;
 using Gate.NetlinkCtl.Daemon.Metrics;
 using Gate.NetlinkCtl.State;
@@ -12,19 +13,39 @@ namespace Gate.NetlinkCtl.Daemon;
 /// ready), on rtnetlink events that touch a gate (a burst of events is one reconcile), every
 /// <c>host.reconcileInterval</c>, when the state file's content changes, and on SIGHUP. A failed reconcile
 /// is retried with exponential backoff; nothing but SIGTERM/SIGINT ends the loop. A state file that
-/// turns invalid is reported and the last good state stays in force.
+/// turns invalid is reported and the last good state stays in force. With <paramref name="floods"/>, a flood entry of
+/// gatectl's deleted from outside is appended again at once from its RTM_DELNEIGH (<see cref="FloodEntryRepair"/>),
+/// before the debounced full reconcile that still follows.
 /// </summary>
+/// <param name="options">How the daemon was asked to run.</param>
+/// <param name="stateFile">The state file and the state in force.</param>
+/// <param name="pass">One full reconcile.</param>
+/// <param name="events">The kernel's change notifications, or null for none.</param>
+/// <param name="logger">Where the daemon logs.</param>
+/// <param name="floods">The fast path's writer, or null to repair only by full reconciles.</param>
 public sealed partial class ReconcileDaemon(
     DaemonOptions options,
     StateInForce stateFile,
     IReconcilePass pass,
     IKernelEventFeed? events,
-    ILogger<ReconcileDaemon> logger) : BackgroundService
+    ILogger<ReconcileDaemon> logger,
+    IFloodEntryWriter? floods = null) : BackgroundService
 {
+    // A fast-path append's own RTM_NEWNEIGH arrives within microseconds; one older than this is someone else's.
+    private static readonly TimeSpan EchoWindow = TimeSpan.FromSeconds(1);
+
     private readonly ReconcileRequests _triggers = new();
     private readonly ReconcileMetrics _metrics = new();
     private readonly GateEventFilter _filter = new();
     private readonly CancellationTokenSource _stopping = new();
+
+    // Held by a full pass and by each fast-path repair: a repair never runs while a pass applies a (maybe new) state, and
+    // it decides with the scope the latest pass left. Guards _floodScope.
+    private readonly SemaphoreSlim _fastPath = new(1, 1);
+
+    // The fast path's own appends whose RTM_NEWNEIGH is still to come (index, destination -> when); listener task only.
+    private readonly Dictionary<(int Index, IPAddress Destination), long> _echoes = [];
+    private FloodRepairScope? _floodScope;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private StateFileWatcher? _watcher;
     private PosixSignalRegistration? _sighup;
@@ -81,6 +102,7 @@ public sealed partial class ReconcileDaemon(
         _watcher?.Dispose();
         _sighup?.Dispose();
         _stopping.Dispose();
+        _fastPath.Dispose();
         base.Dispose();
     }
 
@@ -156,6 +178,8 @@ public sealed partial class ReconcileDaemon(
         IReadOnlyList<DriftRepair> repairs = [];
         IReadOnlyList<GateSync>? gates = null;
         string? error = null;
+        FloodRepairScope? floodScope = null;
+        await _fastPath.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             // Never cancelled: a reconcile in flight finishes (or rolls back) before SIGTERM takes effect, so a
@@ -164,6 +188,7 @@ public sealed partial class ReconcileDaemon(
             repairs = outcome.Repairs;
             gates = outcome.Gates;
             error = outcome.Error;
+            floodScope = outcome.FloodRepairs;
             foreach (var warning in outcome.Warnings)
             {
                 LogPassWarning(warning);
@@ -173,6 +198,12 @@ public sealed partial class ReconcileDaemon(
         {
             // Every failure is transient to the daemon: report it, back off, try again.
             error = ex.Message;
+        }
+        finally
+        {
+            // Only a pass that ended in sync vouches for what the fast path may do until the next one.
+            _floodScope = floods is null || error is not null ? null : floodScope;
+            _fastPath.Release();
         }
 
         clock.Stop();
@@ -223,7 +254,7 @@ public sealed partial class ReconcileDaemon(
     {
         var finishedAt = startedAt + duration;
         _reconciles++;
-        _repairs += repairs.Count;
+        Interlocked.Add(ref _repairs, repairs.Count);
         var triggerNames = triggers.Order().Select(TriggerName).ToArray();
         var triggerList = string.Join(",", triggerNames);
         if (result == ReconcileResults.Failed)
@@ -298,9 +329,20 @@ public sealed partial class ReconcileDaemon(
                 await foreach (var change in feed.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     failures = 0;
+                    if (IsOwnEcho(change))
+                    {
+                        // The fast path's own append announced back: the deletion before it asked for the reconcile already.
+                        continue;
+                    }
+
                     if (_filter.Touches(change))
                     {
                         _triggers.Request(ReconcileTrigger.KernelEvent);
+                    }
+
+                    if (floods is not null)
+                    {
+                        await RepairAtOnceAsync(change, floods, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -332,6 +374,73 @@ public sealed partial class ReconcileDaemon(
             }
         }
     }
+
+    /// <summary>
+    /// The fast path: a deleted flood entry the state in force wants is appended again now, one request. It waits while a
+    /// full pass runs, then decides with the scope that pass left, so it never fights a state being applied.
+    /// </summary>
+    private async Task RepairAtOnceAsync(KernelChange change, IFloodEntryWriter writer, CancellationToken cancellationToken)
+    {
+        // Without waiting: most events (other gates' objects, additions, foreign entries) concern no repair at all.
+        var seen = Volatile.Read(ref _floodScope);
+        var linkLeavesScope = seen is not null && !ReferenceEquals(seen.After(change), seen);
+        if (!linkLeavesScope && FloodEntryRepair.Decide(change, seen) is null)
+        {
+            return;
+        }
+
+        await _fastPath.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _floodScope = _floodScope?.After(change);
+            if (FloodEntryRepair.Decide(change, _floodScope) is not { } repair)
+            {
+                return;
+            }
+
+            var startedAt = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            bool appended;
+            try
+            {
+                appended = writer.Append(repair.InterfaceIndex, repair.Destination);
+            }
+            catch (Exception ex)
+            {
+                // The device went away, or the kernel refused: the full reconcile requested with this event deals with it.
+                LogFastRepairFailed(repair.Gate, repair.Describe(), ex.Message);
+                return;
+            }
+
+            clock.Stop();
+            if (!appended)
+            {
+                return;
+            }
+
+            if (_echoes.Count > 256)
+            {
+                _echoes.Clear();
+            }
+
+            _echoes[(repair.InterfaceIndex, repair.Destination)] = Stopwatch.GetTimestamp();
+            var drift = repair.ToDriftRepair();
+            Interlocked.Increment(ref _repairs);
+            _metrics.RecordRepair(drift);
+            _lastRepair = new ReconcileRecord(startedAt, clock.Elapsed.TotalSeconds, [TriggerName(ReconcileTrigger.KernelEvent)],
+                ReconcileResults.Repaired, [drift], _last?.Gates ?? [], null);
+            LogRepairedAtOnce(repair.Gate, FloodEntryRepair.Kind, drift.Detail, clock.Elapsed.TotalMilliseconds);
+        }
+        finally
+        {
+            _fastPath.Release();
+        }
+    }
+
+    private bool IsOwnEcho(KernelChange change) =>
+        change is { Kind: KernelChangeKind.Neighbour, Removed: false, Fdb.Destination: { } destination }
+        && _echoes.Remove((change.InterfaceIndex, destination), out var at)
+        && Stopwatch.GetElapsedTime(at) < EchoWindow;
 
     private void WriteObservability()
     {
@@ -370,7 +479,7 @@ public sealed partial class ReconcileDaemon(
         _lastSuccessAt,
         _consecutiveFailures,
         _nextRetryAt,
-        new ReconcileTotals(_reconciles, _failures, _repairs));
+        new ReconcileTotals(_reconciles, _failures, Interlocked.Read(ref _repairs)));
 
     /// <summary>The trigger's name as written in the status file and logs (kebab case).</summary>
     public static string TriggerName(ReconcileTrigger trigger) => trigger switch
@@ -420,4 +529,10 @@ public sealed partial class ReconcileDaemon(
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{Warning}")]
     private partial void LogPassWarning(string warning);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Repaired drift on gate {Gate} at once from a kernel event (fast path): {Kind}: {Detail}, {Milliseconds:F2} ms; a full reconcile follows")]
+    private partial void LogRepairedAtOnce(string gate, string kind, string detail, double milliseconds);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Fast-path repair on gate {Gate} failed ({Detail}): {Error}; the full reconcile that follows takes over")]
+    private partial void LogFastRepairFailed(string gate, string detail, string error);
 }

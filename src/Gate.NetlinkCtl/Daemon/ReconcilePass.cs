@@ -17,6 +17,13 @@ public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadO
 {
     /// <summary>What a person should know though the pass succeeded (endpoints from a stale cache because the API failed).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// What the daemon may repair at once from a kernel event until the next pass (<see cref="FloodEntryRepair"/>): the
+    /// enforced state's flood entries on gatectl's own devices. Null turns that fast path off (a failed pass, or a
+    /// backend that does not program flood entries over rtnetlink).
+    /// </summary>
+    public FloodRepairScope? FloodRepairs { get; init; }
 }
 
 /// <summary>One change the daemon applied to repair drift.</summary>

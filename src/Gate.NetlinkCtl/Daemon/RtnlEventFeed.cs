@@ -31,8 +31,11 @@ public sealed class RtnlEventFeed(string? netns) : IKernelEventFeed
     /// <summary>Reduces an rtnetlink event to what decides whether it touches a gate; null for IP neighbours.</summary>
     public static KernelChange? ToChange(RtnlEvent e) => e switch
     {
-        LinkEvent link => new(KernelChangeKind.Link, link.Link.Index, link.Link.Name, link.Change == RtnlChange.Deleted),
-        FdbEvent fdb => new(KernelChangeKind.Neighbour, fdb.Entry.LinkIndex, null, fdb.Change == RtnlChange.Deleted),
+        LinkEvent link => new(KernelChangeKind.Link, link.Link.Index, link.Link.Name, link.Change == RtnlChange.Deleted) { Alias = link.Link.Alias },
+        FdbEvent fdb => new(KernelChangeKind.Neighbour, fdb.Entry.LinkIndex, null, fdb.Change == RtnlChange.Deleted)
+        {
+            Fdb = new FdbChange(fdb.Entry.Mac.ToColonString(), fdb.Entry.Destination, fdb.Entry.IsPermanent, (fdb.Entry.Flags & NeighbourFlags.Self) != 0),
+        },
         AddressEvent address => new(KernelChangeKind.Address, address.Address.LinkIndex, null, address.Change == RtnlChange.Deleted),
         RouteEvent route => new(KernelChangeKind.Route, route.Route.OutputIndex ?? 0, null, route.Change == RtnlChange.Deleted),
         EventsLost => new(KernelChangeKind.EventsLost, 0, null, false),

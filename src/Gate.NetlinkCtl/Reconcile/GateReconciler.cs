@@ -55,7 +55,7 @@ public sealed class GateReconciler
     {
         var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         var result = await RunAsync(resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
-        return result with { Sources = sources };
+        return result with { Sources = sources, Desired = resolved };
     }
 
     /// <summary>Removes exactly what gatectl made for the gates in <paramref name="desired"/>, whatever their <c>state</c> (<c>delete</c>).</summary>

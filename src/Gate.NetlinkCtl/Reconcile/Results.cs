@@ -38,6 +38,9 @@ public sealed record ApplyResult(
 
     /// <summary>Where each gate with a SORACOM source got its endpoints; a held gate was left as it was.</summary>
     public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
+
+    /// <summary>The desired state this apply converged to, SORACOM endpoints joined (null for <c>delete</c>).</summary>
+    public DesiredState? Desired { get; init; }
 }
 
 /// <summary>Why an apply failed, and what was done about it.</summary>

@@ -51,6 +51,44 @@ public sealed class DaemonInNamespaceTests
     }
 
     [Fact]
+    public async Task On_a_large_gate_a_deleted_flood_entry_is_put_back_at_once_by_the_fast_path()
+    {
+        // 2,000 endpoints (as the bench, outer addresses from the benchmarking range 198.18.0.0/16: nothing is sent to
+        // them), so a full reconcile is no longer trivial. The periodic resync is an hour away.
+        var endpoints = Enumerable.Range(0, 2_000).Select(i => $"198.18.{i / 250}.{1 + (i % 250)}").ToArray();
+        await using var d = await RunningDaemon.CreateAsync(d => $"""
+            apiVersion: gatectl/v1
+            kind: GatePeer
+            host:
+              backend: netlink
+              reconcileInterval: 1h
+              metricsPath: {d.MetricsPath}
+            gates:
+              - name: big
+                interface: vxbig0
+                underlay: u0
+                local: 192.0.2.10
+                address: 198.19.255.10/24
+                endpoints: [{string.Join(", ", endpoints)}]
+            """);
+        await d.StartAsync();
+        const string Deleted = "198.18.3.17";
+        Assert.Contains($"{Flood} dst {Deleted} self permanent", await d.Namespace.BridgeAsync("fdb", "show", "dev", "vxbig0"), StringComparison.Ordinal);
+
+        await d.Namespace.BridgeAsync("fdb", "del", Flood, "dev", "vxbig0", "dst", Deleted);
+
+        await d.WaitUntilAsync(async () => (await d.Namespace.BridgeAsync("fdb", "show", "dev", "vxbig0")).Contains($"{Flood} dst {Deleted} self permanent", StringComparison.Ordinal), "the FDB entry to come back");
+        // The full reconcile still follows, and finds nothing left to do.
+        var status = await d.WaitForStatusAsync(s => s.LastReconcile?.Triggers.Contains("kernel-event") == true, "the follow-up reconcile");
+        Assert.Equal("in-sync", status.LastReconcile!.Result);
+        Assert.Equal($"add flood entry {Flood} dst {Deleted} to vxbig0", Assert.Single(status.LastRepair!.Repairs).Detail);
+        Assert.Contains($"Repaired drift on gate big at once from a kernel event (fast path): add-flood: add flood entry {Flood} dst {Deleted} to vxbig0", d.Log, StringComparison.Ordinal);
+        // 2,000 at start, one by the fast path.
+        Assert.Contains("gatectl_drift_repairs_total{kind=\"add-flood\"} 2001", await File.ReadAllTextAsync(d.MetricsPath, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(2_000, (await d.Namespace.BridgeAsync("fdb", "show", "dev", "vxbig0")).Split('\n').Count(l => l.StartsWith(Flood, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task The_device_deleted_by_hand_is_created_again_with_its_address_and_FDB()
     {
         await using var d = await RunningDaemon.CreateAsync(d => State(d));

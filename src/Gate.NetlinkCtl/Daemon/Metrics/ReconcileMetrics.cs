@@ -24,6 +24,8 @@ public sealed class ReconcileMetrics
         [ErrorSources.EventListener] = 0,
     };
 
+    // The reconcile loop and the event listener (its errors, the fast path's repairs) both record.
+    private readonly Lock _lock = new();
     private readonly long[] _bucketCounts = new long[DurationBuckets.Count];
     private IReadOnlyList<GateSync> _gates = [];
     private double _durationSum;
@@ -37,6 +39,7 @@ public sealed class ReconcileMetrics
     /// <summary>Records one finished reconcile.</summary>
     public void RecordReconcile(string result, TimeSpan duration, DateTimeOffset finishedAt, IReadOnlyList<DriftRepair> repairs, IReadOnlyList<GateSync>? gates, int consecutiveFailures)
     {
+        using var held = _lock.EnterScope();
         _reconciles[result] = _reconciles.GetValueOrDefault(result) + 1;
         var seconds = duration.TotalSeconds;
         _lastDuration = seconds;
@@ -70,7 +73,19 @@ public sealed class ReconcileMetrics
     }
 
     /// <summary>Counts one error from <paramref name="source"/> (see <see cref="ErrorSources"/>).</summary>
-    public void RecordError(string source) => _errors[source] = _errors.GetValueOrDefault(source) + 1;
+    public void RecordError(string source)
+    {
+        using var held = _lock.EnterScope();
+        _errors[source] = _errors.GetValueOrDefault(source) + 1;
+    }
+
+    /// <summary>Counts one drift repair made outside a reconcile (the daemon's fast path from a kernel event).</summary>
+    public void RecordRepair(DriftRepair repair)
+    {
+        ArgumentNullException.ThrowIfNull(repair);
+        using var held = _lock.EnterScope();
+        _repairs[repair.Kind] = _repairs.GetValueOrDefault(repair.Kind) + 1;
+    }
 
     /// <summary>Records whether the latest content of the state file was accepted.</summary>
     public void RecordStateFileValid(bool valid) => _stateFileValid = valid;
@@ -78,6 +93,7 @@ public sealed class ReconcileMetrics
     /// <summary>Renders every metric in the Prometheus text format.</summary>
     public string Render()
     {
+        using var held = _lock.EnterScope();
         var w = new PrometheusTextWriter();
         w.Family("gatectl_reconciles_total", "counter", "Reconciles run by the gatectl daemon, by result (in-sync, repaired, failed).");
         foreach (var (result, count) in _reconciles)
