@@ -19,6 +19,9 @@ public sealed class ForeignObjects
         _made = made;
     }
 
+    /// <summary>The devices these objects make (another tool's, so a NetworkManager under test is told to leave them alone).</summary>
+    public static IReadOnlyList<string> Devices { get; } = ["vxf0", "fx0", "fx0p"];
+
     /// <summary>
     /// Makes the objects in <paramref name="ns"/>; <paramref name="underlay"/> (up, with an address) gets a second address,
     /// unless it is null.

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Tests.Backends.NetworkManager;
 /// host (underlay <c>u0</c>, 192.0.2.10/24, as <see cref="Reconcile.SampleGates"/> expects) and a NetworkManager on a
 /// private bus. Tests in a class run one after another and use their own gate names, interfaces and VNIs.
 /// </summary>
-public sealed class NetworkManagerFixture : IAsyncLifetime
+public class NetworkManagerFixture : IAsyncLifetime
 {
     /// <summary>The underlay every test's gates sit on.</summary>
     public const string Underlay = "u0";
@@ -17,6 +17,9 @@ public sealed class NetworkManagerFixture : IAsyncLifetime
 
     private TestNamespace? _namespace;
     private NetworkManagerInstance? _networkManager;
+
+    /// <summary>How NetworkManager is configured: every device managed, unless a derived fixture says otherwise.</summary>
+    protected virtual NetworkManagerOptions Options => new();
 
     /// <summary>The test namespace.</summary>
     public TestNamespace Namespace => _namespace ?? throw new InvalidOperationException("fixture not started");
@@ -30,7 +33,7 @@ public sealed class NetworkManagerFixture : IAsyncLifetime
         NetworkManagerInstance.RequirePrograms();
         _namespace = await TestNamespace.CreateAsync("nm");
         await Reconcile.GateHost.AddUnderlayAsync(_namespace, Underlay, Local + "/24");
-        _networkManager = await NetworkManagerInstance.StartAsync(_namespace);
+        _networkManager = await NetworkManagerInstance.StartAsync(_namespace, Options);
     }
 
     /// <inheritdoc />
@@ -49,6 +52,8 @@ public sealed class NetworkManagerFixture : IAsyncLifetime
             {
                 await _namespace.DisposeAsync();
             }
+
+            GC.SuppressFinalize(this);
         }
     }
 }

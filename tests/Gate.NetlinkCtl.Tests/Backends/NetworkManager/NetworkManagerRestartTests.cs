@@ -11,8 +11,18 @@ namespace Gate.NetlinkCtl.Tests.Backends.NetworkManager;
 /// A fault of the reliability suite: NetworkManager restarts while a gate it manages is up, in a namespace that also
 /// holds objects made by hand. This class has its own NetworkManager, so the foreign objects meet no other test's gates.
 /// </summary>
-public sealed class NetworkManagerRestartTests(NetworkManagerFixture fixture) : IClassFixture<NetworkManagerFixture>
+public sealed class NetworkManagerRestartTests(NetworkManagerRestartTests.ForeignDevicesUnmanaged fixture) : IClassFixture<NetworkManagerRestartTests.ForeignDevicesUnmanaged>
 {
+    /// <summary>
+    /// A NetworkManager that leaves the hand-made devices alone, as one configured by their owner would: with every
+    /// device managed it would take the foreign veth over and flush its address, which says nothing about gatectl.
+    /// </summary>
+    public sealed class ForeignDevicesUnmanaged : NetworkManagerFixture
+    {
+        /// <inheritdoc />
+        protected override NetworkManagerOptions Options => new(ForeignObjects.Devices);
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private GateReconciler Reconciler => new(NetworkManagerBackends.Register(BackendSelector.Default, fixture.NetworkManager.BusAddress));
