@@ -4,17 +4,7 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 
 public sealed class StateInForceTests : IDisposable
 {
-    private const string Valid = """
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        gates:
-          - name: lab
-            interface: vxlab0
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints: [198.51.100.4]
-        """;
+    private const string Valid = DaemonStateFiles.Lab;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("gct-state-").FullName;
 

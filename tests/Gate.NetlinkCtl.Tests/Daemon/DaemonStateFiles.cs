@@ -1,0 +1,18 @@
+namespace Gate.NetlinkCtl.Tests.Daemon;
+
+/// <summary>State files the daemon tests write, so each test class does not carry its own copy.</summary>
+internal static class DaemonStateFiles
+{
+    /// <summary>One valid gate, <c>lab</c> on <c>vxlab0</c>, with one endpoint.</summary>
+    public const string Lab = """
+        apiVersion: gatectl/v1
+        kind: GatePeer
+        gates:
+          - name: lab
+            interface: vxlab0
+            underlay: u0
+            local: 192.0.2.10
+            address: 198.18.0.10/15
+            endpoints: [198.51.100.4]
+        """;
+}
