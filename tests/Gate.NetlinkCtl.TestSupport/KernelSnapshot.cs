@@ -2,8 +2,9 @@ namespace Gate.NetlinkCtl.TestSupport;
 
 /// <summary>
 /// Everything of a namespace's network a command could change, as <c>ip</c> and <c>bridge</c> print it in JSON:
-/// links (with details), IPv4 addresses, routes of every table, FDB and neighbour entries. Two snapshots are equal
-/// when nothing changed in between. IPv6 is left out: link-local addresses come and go by themselves (DAD).
+/// links (with details), IPv4 addresses, routes of every table, FDB and permanent neighbour entries. Two snapshots are
+/// equal when nothing changed in between. IPv6 is left out: link-local addresses come and go by themselves (DAD); so
+/// does the kernel's own ARP cache (an up gate's first frames make INCOMPLETE entries for its endpoints on the underlay).
 /// </summary>
 public sealed record KernelSnapshot(string Links, string Addresses, string Routes, string Fdb, string Neighbours)
 {
@@ -16,6 +17,6 @@ public sealed record KernelSnapshot(string Links, string Addresses, string Route
             await ns.IpAsync("-4", "-j", "address", "show"),
             await ns.IpAsync("-4", "-j", "route", "show", "table", "all"),
             await ns.BridgeAsync("-j", "fdb", "show"),
-            await ns.IpAsync("-4", "-j", "neighbour", "show"));
+            await ns.IpAsync("-4", "-j", "neighbour", "show", "nud", "permanent"));
     }
 }
