@@ -149,6 +149,56 @@ internal sealed class NetlinkConnection : IDisposable
         return errors;
     }
 
+    /// <summary>
+    /// Sends an nfnetlink batch (<paramref name="messages"/>: BATCH_BEGIN, requests asking for an ACK, BATCH_END,
+    /// each starting at the matching offset) in one datagram, as the kernel needs it, and waits for every request's
+    /// ACK. Returns the refusals: a request's own (its index), or the whole transaction's (index 0, the kernel
+    /// answers a failed commit on the BATCH_BEGIN message).
+    /// </summary>
+    public List<BatchError> ExecuteTransaction(Span<byte> messages, IReadOnlyList<int> offsets, string what)
+    {
+        var baseSequence = _sequence + 1;
+        foreach (var offset in offsets)
+        {
+            Stamp(messages[offset..], NextSequence());
+        }
+
+        _socket.Send(messages, what);
+        var errors = new List<BatchError>();
+        var awaited = offsets.Count - 2; // every request between the delimiters asks for an ACK
+        var acked = 0;
+        while (acked < awaited)
+        {
+            var datagram = ReceiveOrTimeout($"{what} ({awaited - acked} of {awaited} ACKs missing)");
+            var reader = new NetlinkMessageReader(datagram);
+            while (reader.TryRead(out var header, out var payload))
+            {
+                var index = header.Sequence - baseSequence;
+                if (header.PortId != _socket.PortId || index >= (uint)offsets.Count || header.Type != NlMsgType.Error)
+                {
+                    continue;
+                }
+
+                var (errno, kernelMessage) = ReadError(header, payload);
+                if (index > 0 && index < offsets.Count - 1)
+                {
+                    acked++;
+                }
+
+                if (errno != 0)
+                {
+                    errors.Add(new BatchError((int)index, errno, kernelMessage));
+                    if (index == 0 && errors.Count == 1 && acked == 0 && awaited > 0 && IsBatchRefusal(errno))
+                    {
+                        return errors; // the subsystem refused the batch itself: no request was read, none will be ACKed
+                    }
+                }
+            }
+        }
+
+        return errors;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _socket.Dispose();
 
@@ -290,6 +340,9 @@ internal sealed class NetlinkConnection : IDisposable
 
         return _receiveBuffer.AsSpan(0, length);
     }
+
+    // Errors nfnetlink answers on BATCH_BEGIN before reading any request: no nf_tables (EOPNOTSUPP), no permission (EPERM).
+    private static bool IsBatchRefusal(int errno) => errno is ErrnoNames.EPERM or 95 or 97 or ErrnoNames.EINVAL;
 
     private bool IsOurs(in NlMsgHeader header, uint sequence) => header.Sequence == sequence && header.PortId == _socket.PortId;
 
