@@ -69,8 +69,11 @@ internal static class NfTablesCodec
         w.EndMessage(m);
     }
 
-    /// <summary>NFT_MSG_NEWSET, with the key byte order in user data as nft writes it (nft reads it to print elements).</summary>
-    public static void WriteSet(ref NetlinkWriter w, ushort flags, byte family, string table, NfSet set)
+    /// <summary>
+    /// NFT_MSG_NEWSET, with the key byte order in user data as nft writes it (nft reads it to print elements).
+    /// The kernel requires a transaction-unique <paramref name="setId"/> (NFTA_SET_ID) even when nothing refers to it.
+    /// </summary>
+    public static void WriteSet(ref NetlinkWriter w, ushort flags, byte family, string table, NfSet set, uint setId)
     {
         var m = w.BeginMessage(Nfnl.Type(NftMsg.NewSet), flags);
         WriteGenMsg(ref w, family);
@@ -79,6 +82,7 @@ internal static class NfTablesCodec
         WriteBigEndianU32(ref w, NftaSet.Flags, set.Flags);
         WriteBigEndianU32(ref w, NftaSet.KeyType, set.KeyType);
         WriteBigEndianU32(ref w, NftaSet.KeyLength, set.KeyLength);
+        WriteBigEndianU32(ref w, NftaSet.Id, setId);
         Span<byte> userData = [NftUserData.SetKeyByteOrder, 4, 0, 0, 0, 0];
         BinaryPrimitives.WriteUInt32LittleEndian(userData[2..], NftUserData.BigEndian); // libnftnl writes it in host order
         w.WriteAttribute(NftaSet.UserData, userData);
@@ -444,7 +448,7 @@ internal static class NfExpressionText
             if (name != "counter")
             {
                 text.Append('(');
-                AppendAttributes(text, data);
+                AppendAttributes(text, data, name == "lookup" ? NftaExpr.LookupFlags : (ushort)0);
                 text.Append(')');
             }
         }
@@ -452,12 +456,18 @@ internal static class NfExpressionText
         return text.ToString();
     }
 
-    private static void AppendAttributes(StringBuilder text, ReadOnlySpan<byte> attributes)
+    // skipWhenZero: an attribute the kernel reports even when it was not sent and is 0 (the lookup's flags).
+    private static void AppendAttributes(StringBuilder text, ReadOnlySpan<byte> attributes, ushort skipWhenZero = 0)
     {
         var entries = new List<(ushort Type, byte[] Value)>();
         var reader = new NetlinkAttributeReader(attributes);
         while (reader.TryRead(out var type, out var value))
         {
+            if (skipWhenZero != 0 && type == skipWhenZero && !value.ContainsAnyExcept((byte)0))
+            {
+                continue;
+            }
+
             entries.Add((type, value.ToArray()));
         }
 

@@ -14,6 +14,7 @@ public sealed class NfTransaction
     public const int ElementsPerMessage = 1024;
 
     private readonly List<(byte[] Message, string What)> _requests = [];
+    private uint _setIds;
 
     /// <summary>A transaction on tables of <paramref name="family"/> (NFPROTO_INET is 1).</summary>
     public NfTransaction(byte family = NfTables.InetFamily) => Family = family;
@@ -43,9 +44,12 @@ public sealed class NfTransaction
             NfTablesCodec.WriteChain(ref w, Flags(NlmFlags.Create), Family, table, chain));
 
     /// <summary><c>nft add set FAMILY TABLE NAME { type ...; }</c>.</summary>
-    public NfTransaction AddSet(string table, NfSet set) =>
-        Add($"NFT_MSG_NEWSET {table} {set.Name}", 128 + table.Length + set.Name.Length, (ref NetlinkWriter w) =>
-            NfTablesCodec.WriteSet(ref w, Flags(NlmFlags.Create), Family, table, set));
+    public NfTransaction AddSet(string table, NfSet set)
+    {
+        var id = ++_setIds;
+        return Add($"NFT_MSG_NEWSET {table} {set.Name}", 128 + table.Length + set.Name.Length, (ref NetlinkWriter w) =>
+            NfTablesCodec.WriteSet(ref w, Flags(NlmFlags.Create), Family, table, set, id));
+    }
 
     /// <summary><c>nft add element FAMILY TABLE SET { ... }</c>, in messages of at most <see cref="ElementsPerMessage"/>.</summary>
     public NfTransaction AddElements(string table, string set, IEnumerable<IPAddress> elements) =>

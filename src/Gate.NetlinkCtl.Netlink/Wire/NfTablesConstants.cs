@@ -76,6 +76,7 @@ internal static class NftaSet
     public const ushort Flags = 3;
     public const ushort KeyType = 4;
     public const ushort KeyLength = 5;
+    public const ushort Id = 10;
     public const ushort UserData = 13;
 }
 
