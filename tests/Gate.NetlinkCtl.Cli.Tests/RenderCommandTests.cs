@@ -26,7 +26,8 @@ public sealed class RenderCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.StartsWith("#!/usr/sbin/nft -f", output, StringComparison.Ordinal);
-        Assert.Contains("ip daddr 192.0.2.10 udp dport 4789 ip saddr { 100.64.152.4, 100.64.152.132 } counter accept", output, StringComparison.Ordinal);
+        Assert.Contains("elements = { 100.64.152.4, 100.64.152.132 }", output, StringComparison.Ordinal);
+        Assert.Contains("ip daddr 192.0.2.10 udp dport 4789 ip saddr @sources_", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using Gate.NetlinkCtl.Netlink;
+
 namespace Gate.NetlinkCtl.Guard;
 
-/// <summary>The guard could not observe, load or remove gatectl's nftables table; the message says what nft said and what to do.</summary>
+/// <summary>The guard could not read, program or remove gatectl's nftables table; the message says why and what to do.</summary>
 public sealed class GuardException : Exception
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
@@ -15,11 +17,26 @@ public sealed class GuardException : Exception
     {
     }
 
-    /// <summary>True when the failure is that nft (or unshare) is not installed.</summary>
-    public bool MissingProgram { get; init; }
-
     /// <summary>Creates the exception without a message (for serializers).</summary>
     public GuardException()
     {
+    }
+
+    /// <summary>True when the kernel has no nf_tables (or no inet family) at all: then there can be no table either.</summary>
+    public bool NoNfTables { get; init; }
+
+    /// <summary>What the kernel's refusal of <paramref name="verb"/> means, named by its cause.</summary>
+    internal static GuardException From(NetlinkException e, string verb, string where)
+    {
+        var what = $"cannot {verb} table {GuardTable.Display} in {where}";
+        return e.Errno switch
+        {
+            // EAFNOSUPPORT/EOPNOTSUPP/EPROTONOSUPPORT: no nf_tables (or no inet family); ENOENT on the table's own creation, likewise.
+            97 or 95 or 93 => new GuardException($"{what}: the kernel has no nf_tables support (modprobe nf_tables), or set host.guard: false ({e.Message})", e) { NoNfTables = true },
+            2 when e.Request?.StartsWith("NFT_MSG_NEWTABLE", StringComparison.Ordinal) == true =>
+                new GuardException($"{what}: the kernel has no nf_tables support (modprobe nf_tables), or set host.guard: false ({e.Message})", e) { NoNfTables = true },
+            1 or 13 => new GuardException($"{what}: gatectl needs CAP_NET_ADMIN in that network namespace (run it as root or give the service CAP_NET_ADMIN) ({e.Message})", e),
+            _ => new GuardException($"{what}: {e.Message}", e),
+        };
     }
 }

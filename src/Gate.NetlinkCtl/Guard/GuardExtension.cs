@@ -1,16 +1,15 @@
 using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Reconcile;
-using Gate.NetlinkCtl.Rendering;
 
 namespace Gate.NetlinkCtl.Guard;
 
 /// <summary>
-/// Joins the guard to the reconcile pipeline: <c>diff</c> reports the table's drift, <c>apply</c> loads or removes
-/// the table after the gates' steps, and a failed apply puts the table back as it was. Register it with
+/// Joins the guard to the reconcile pipeline: <c>diff</c> reports the table's drift, <c>apply</c> programs or removes
+/// the table after the gates' steps, and a failed apply puts the table back as it was (and, as for any failed step,
+/// the gates too: with <c>guard: true</c> a gate never runs unguarded). Register it with
 /// <c>new GateReconciler(extensions: [new GuardExtension()])</c>.
 /// </summary>
-/// <param name="renderer">Renderer of the nftables template (default: the built-in templates).</param>
-public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileExtension
+public sealed class GuardExtension : IReconcileExtension
 {
     /// <summary>The extension's name, which its steps carry.</summary>
     public const string ExtensionName = "guard";
@@ -26,7 +25,7 @@ public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileE
         {
             comparison = await Guard(context).CompareAsync(context.Desired, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is GuardException or TemplateException)
+        catch (GuardException e)
         {
             throw new BackendException(ExtensionName, null, 0, e.Message, e);
         }
@@ -36,9 +35,9 @@ public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileE
             return [];
         }
 
-        return comparison.Ruleset is null
+        return comparison.Wanted is null
             ? [new RemoveGuard(comparison.Drift, comparison.Observed!)]
-            : [new LoadGuard(comparison.Drift, comparison.Ruleset, comparison.Observed)];
+            : [new ProgramGuard(comparison)];
     }
 
     /// <inheritdoc />
@@ -49,7 +48,7 @@ public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileE
         {
             await (change switch
             {
-                LoadGuard load => guard.LoadAsync(load.Ruleset, cancellationToken),
+                ProgramGuard program => guard.ProgramAsync(program.Comparison, cancellationToken),
                 RemoveGuard => guard.RemoveAsync(cancellationToken),
                 RestoreGuard restore => guard.RestoreAsync(restore.Snapshot, cancellationToken),
                 _ => throw new InvalidOperationException($"the guard cannot execute '{change.Describe()}'"),
@@ -62,24 +61,24 @@ public sealed class GuardExtension(StateRenderer? renderer = null) : IReconcileE
         }
     }
 
-    private NftablesGuard Guard(ExtensionContext context) => new(context.Reconcile.Netns, renderer);
+    private static NftablesGuard Guard(ExtensionContext context) => new(context.Reconcile.Netns);
 }
 
-/// <summary>Loads the rendered guard table, replacing gatectl's table if it exists.</summary>
-/// <param name="Drift">Why: the drift observed.</param>
-/// <param name="Ruleset">The rendered ruleset text.</param>
-/// <param name="Previous">The table before, for rollback (null: there was none).</param>
-public sealed record LoadGuard(GuardDrift Drift, string Ruleset, GuardSnapshot? Previous)
+/// <summary>Creates gatectl's table, or changes it to the wanted one (set elements only, when only they differ).</summary>
+/// <param name="Comparison">The drift observed, the table wanted and the table before (for rollback; null: there was none).</param>
+public sealed record ProgramGuard(GuardComparison Comparison)
     : ExtensionStep(GuardExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />
-    public override string Action => "load-guard";
+    public override string Action => Comparison.Drift.ElementsOnly ? "update-guard-sets" : "program-guard";
 
     /// <inheritdoc />
-    public override ExtensionStep? Undo => new RestoreGuard(Previous);
+    public override ExtensionStep? Undo => new RestoreGuard(Comparison.Observed);
 
     /// <inheritdoc />
-    public override string Describe() => $"guard: {Drift.Describe()}; load it from the nftables template";
+    public override string Describe() => Comparison.Drift.ElementsOnly
+        ? $"guard: {Comparison.Drift.Describe()}; add and delete those set elements"
+        : $"guard: {Comparison.Drift.Describe()}; program the table in one nf_tables transaction";
 }
 
 /// <summary>Deletes gatectl's table because the state no longer wants it.</summary>
@@ -112,5 +111,5 @@ public sealed record RestoreGuard(GuardSnapshot? Snapshot)
     /// <inheritdoc />
     public override string Describe() => Snapshot is null
         ? $"guard: delete table {GuardTable.Display} (it did not exist before)"
-        : $"guard: restore table {GuardTable.Display} as it was ({Snapshot.Ruleset.Rules.Count()} rules)";
+        : $"guard: restore table {GuardTable.Display} as it was ({Snapshot.Table.Rules.Count} rules)";
 }

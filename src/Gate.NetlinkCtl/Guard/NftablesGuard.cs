@@ -5,82 +5,50 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Guard;
 
 /// <summary>
-/// The VXLAN guard: gatectl's own nftables table, rendered from the state by the nftables template, loaded with
-/// <c>nft -f -</c> (one atomic transaction that replaces only that table), observed with
-/// <c>nft -j list table inet gatectl_guard</c>. Rendered and observed rules are compared in nft's own canonical
-/// form: the rendered text is first loaded into a scratch network namespace, where nft echoes it back as the
-/// kernel holds it.
+/// The VXLAN guard: gatectl's own nftables table (<see cref="GuardTable"/>), programmed in-process over a
+/// NETLINK_NETFILTER socket in the target network namespace: observed by dumping it, compared object by object
+/// with <see cref="GuardDefinition"/>, changed in one nf_tables transaction (all or nothing). An endpoint change
+/// is a set element added or deleted; any other difference replaces the table in one transaction. Needs
+/// CAP_NET_ADMIN only and starts no process.
 /// </summary>
 public sealed class NftablesGuard
 {
-    private readonly NftRunner _nft;
-    private readonly StateRenderer _renderer;
     private readonly string? _netns;
 
     /// <summary>A guard for the current network namespace (<paramref name="netns"/> null) or the named one.</summary>
     /// <param name="netns">Named network namespace, as <c>ip netns</c> knows it.</param>
-    /// <param name="renderer">Renderer of the nftables template (default: the built-in templates).</param>
-    public NftablesGuard(string? netns = null, StateRenderer? renderer = null)
-    {
-        _nft = NftRunner.In(netns);
-        _netns = netns;
-        _renderer = renderer ?? StateRenderer.Default;
-    }
+    public NftablesGuard(string? netns = null) => _netns = netns;
+
+    private string Where => _netns is null ? "this host's network namespace" : $"network namespace {_netns}";
 
     /// <summary>Whether <paramref name="desired"/> wants a table: the guard is on and at least one gate is present.</summary>
-    public static bool IsWanted(DesiredState desired) =>
-        desired.Host.Guard && desired.Gates.Any(g => g.State == GatePresence.Present);
+    public static bool IsWanted(DesiredState desired) => GuardDefinition.IsWanted(desired);
 
-    /// <summary>The ruleset text the nftables template renders for <paramref name="desired"/>.</summary>
-    public string Render(DesiredState desired)
+    /// <summary>
+    /// The ruleset text the nftables template renders for <paramref name="desired"/> (<c>gatectl render --format
+    /// nftables</c>, for hosts that load rules with their own nftables service): the same table, as a file.
+    /// </summary>
+    public static string Render(DesiredState desired, StateRenderer? renderer = null)
     {
-        var files = _renderer.Render(desired, RenderFormat.Nftables, "the desired state");
+        var files = (renderer ?? StateRenderer.Default).Render(desired, RenderFormat.Nftables, "the desired state");
         return files.Count == 1
             ? files[0].Content
-            : throw new GuardException($"the nftables templates rendered {files.Count} files; the guard needs exactly one ruleset");
-    }
-
-    /// <summary>The canonical form of <paramref name="ruleset"/>, loaded into a scratch namespace (no host changes).</summary>
-    public static async Task<GuardRuleset> CanonicalAsync(string ruleset, CancellationToken cancellationToken = default)
-    {
-        // A file, not stdin: with --json, nft first tries the input as JSON, and a pipe cannot be read twice.
-        var path = Path.Combine(Path.GetTempPath(), $"gatectl-guard-{Guid.NewGuid():N}.nft");
-        await File.WriteAllTextAsync(path, ruleset, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var output = await NftRunner.Scratch.RunAsync(["--echo", "--json", "--file", path], null, cancellationToken).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                throw new GuardException($"the rendered guard ruleset does not load (nft exited {output.ExitCode}): {output.Error}; fix the nftables template");
-            }
-
-            return GuardRuleset.FromEcho(output.Output);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+            : throw new GuardException($"the nftables templates rendered {files.Count} files; expected exactly one ruleset");
     }
 
     /// <summary>gatectl's table as it is now, or null when it does not exist.</summary>
-    public async Task<GuardSnapshot?> ObserveAsync(CancellationToken cancellationToken = default)
+    public Task<GuardSnapshot?> ObserveAsync(CancellationToken cancellationToken = default)
     {
-        var output = await _nft.RunAsync(["--json", "list", "table", GuardTable.Family, GuardTable.Name], null, cancellationToken).ConfigureAwait(false);
-        if (output.ExitCode != 0)
-        {
-            return output.Error.Contains("No such file or directory", StringComparison.Ordinal)
-                ? null
-                : throw Failure("list", output);
-        }
-
-        return new GuardSnapshot(GuardRuleset.FromListing(output.Output), output.Output);
+        cancellationToken.ThrowIfCancellationRequested();
+        var table = Run("read", client => client.ReadTable(GuardTable.Name));
+        return Task.FromResult(table is null ? null : new GuardSnapshot(table));
     }
 
     /// <summary>Compares gatectl's table with what <paramref name="desired"/> asks for.</summary>
     public async Task<GuardDrift> DiffAsync(DesiredState desired, CancellationToken cancellationToken = default) =>
         (await CompareAsync(desired, cancellationToken).ConfigureAwait(false)).Drift;
 
-    /// <summary>Loads, replaces or removes gatectl's table so it matches <paramref name="desired"/>, then checks; returns the drift it repaired.</summary>
+    /// <summary>Creates, changes or removes gatectl's table so it matches <paramref name="desired"/>, then checks; returns the drift it repaired.</summary>
     public async Task<GuardDrift> ApplyAsync(DesiredState desired, CancellationToken cancellationToken = default)
     {
         var comparison = await CompareAsync(desired, cancellationToken).ConfigureAwait(false);
@@ -89,109 +57,135 @@ public sealed class NftablesGuard
             return comparison.Drift;
         }
 
-        if (comparison.Ruleset is null)
-        {
-            await RemoveAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await LoadAsync(comparison.Ruleset, cancellationToken).ConfigureAwait(false);
-        }
-
+        await ProgramAsync(comparison, cancellationToken).ConfigureAwait(false);
         var after = await DiffAsync(desired, cancellationToken).ConfigureAwait(false);
         return after.InSync
             ? comparison.Drift
-            : throw new GuardException($"loaded the guard, but {after.Describe()}; check for another program rewriting table {GuardTable.Display}");
+            : throw new GuardException($"programmed the guard, but {after.Describe()}; check for another program rewriting table {GuardTable.Display}");
     }
 
-    /// <summary>Loads <paramref name="ruleset"/> (which replaces the table in one transaction) with <c>nft -f -</c>.</summary>
-    public async Task LoadAsync(string ruleset, CancellationToken cancellationToken = default)
+    /// <summary>Commits the one transaction that turns <paramref name="comparison"/>'s observed table into the wanted one.</summary>
+    public Task ProgramAsync(GuardComparison comparison, CancellationToken cancellationToken = default)
     {
-        var output = await _nft.RunAsync(["--file", "-"], ruleset, cancellationToken).ConfigureAwait(false);
-        if (output.ExitCode != 0)
+        cancellationToken.ThrowIfCancellationRequested();
+        var transaction = comparison.Transaction();
+        Run("program", client =>
         {
-            throw Failure("load", output);
-        }
+            client.Commit(transaction);
+            return true;
+        });
+        return Task.CompletedTask;
     }
 
     /// <summary>Deletes gatectl's table; nothing happens when it does not exist.</summary>
-    public async Task RemoveAsync(CancellationToken cancellationToken = default)
+    public Task RemoveAsync(CancellationToken cancellationToken = default)
     {
-        var output = await _nft.RunAsync(["delete", "table", GuardTable.Family, GuardTable.Name], null, cancellationToken).ConfigureAwait(false);
-        if (output.ExitCode != 0 && !output.Error.Contains("No such file or directory", StringComparison.Ordinal))
+        cancellationToken.ThrowIfCancellationRequested();
+        Run("delete", client =>
         {
-            throw Failure("delete", output);
-        }
+            if (client.ReadTable(GuardTable.Name) is not null)
+            {
+                client.Commit(new NfTransaction().DeleteTable(GuardTable.Name));
+            }
+
+            return true;
+        });
+        return Task.CompletedTask;
     }
 
     /// <summary>Puts the table back as <paramref name="snapshot"/> recorded it, or removes it when there was none.</summary>
-    public async Task RestoreAsync(GuardSnapshot? snapshot, CancellationToken cancellationToken = default)
+    public Task RestoreAsync(GuardSnapshot? snapshot, CancellationToken cancellationToken = default)
     {
         if (snapshot is null)
         {
-            await RemoveAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            return RemoveAsync(cancellationToken);
         }
 
-        var output = await _nft.RunAsync(["--json", "--file", "-"], snapshot.RestoreTransaction(), cancellationToken).ConfigureAwait(false);
-        if (output.ExitCode != 0)
+        cancellationToken.ThrowIfCancellationRequested();
+        Run("restore", client =>
         {
-            throw Failure("restore", output);
-        }
+            client.Commit(snapshot.RestoreTransaction());
+            return true;
+        });
+        return Task.CompletedTask;
     }
 
-    /// <summary>The drift, with the ruleset to load (null when no table is wanted) and the table as observed.</summary>
-    internal async Task<GuardComparison> CompareAsync(DesiredState desired, CancellationToken cancellationToken)
+    /// <summary>The drift, with the table wanted (null when none is) and the table as observed.</summary>
+    public Task<GuardComparison> CompareAsync(DesiredState desired, CancellationToken cancellationToken = default)
     {
-        if (!IsWanted(desired))
+        cancellationToken.ThrowIfCancellationRequested();
+        var wanted = GuardDefinition.For(desired);
+        NfTableContents? observed;
+        try
         {
-            if (!TableMayExist())
-            {
-                return new GuardComparison(GuardDrift.Compare(null, null), null, null);
-            }
-
-            GuardSnapshot? existing;
-            try
-            {
-                existing = await ObserveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (GuardException e) when (e.MissingProgram)
-            {
-                existing = null; // without nft there can be no table to remove, and a host without the guard needs no nftables
-            }
-
-            return new GuardComparison(GuardDrift.Compare(null, existing?.Ruleset), null, existing);
+            observed = Run("read", client => client.ReadTable(GuardTable.Name));
+        }
+        catch (GuardException e) when (e.NoNfTables && wanted is null)
+        {
+            observed = null; // a kernel without nf_tables has no table to remove, and a host without the guard needs none
         }
 
-        var observed = await ObserveAsync(cancellationToken).ConfigureAwait(false);
-        var ruleset = Render(desired);
-        var wanted = await CanonicalAsync(ruleset, cancellationToken).ConfigureAwait(false);
-        return new GuardComparison(GuardDrift.Compare(wanted, observed?.Ruleset), ruleset, observed);
+        return Task.FromResult(new GuardComparison(GuardDrift.Compare(wanted, observed), wanted, observed is null ? null : new GuardSnapshot(observed)));
     }
 
-    /// <summary>
-    /// False only when the kernel says the table is absent, asked over netlink: the common case of a host without
-    /// the guard then needs no nft process (an in-sync apply starts none). Any doubt (no nf_tables, an error)
-    /// leaves the answer to nft, as before.
-    /// </summary>
-    private bool TableMayExist()
+    private T Run<T>(string verb, Func<NfTablesClient, T> action)
     {
         try
         {
-            return NfTables.TableExists(_netns, NfTables.InetFamily, GuardTable.Name);
+            using var client = NfTablesClient.Open(_netns);
+            return action(client);
         }
-        catch (NetlinkException)
+        catch (NetlinkException e)
         {
-            return true;
+            throw GuardException.From(e, verb, Where);
         }
     }
-
-    private GuardException Failure(string verb, NftOutput output) =>
-        new($"nft could not {verb} table {GuardTable.Display} in {_nft.Where} (exit {output.ExitCode}): {output.Error}");
 }
 
 /// <summary>One comparison of gatectl's table with the desired state.</summary>
 /// <param name="Drift">What differs.</param>
-/// <param name="Ruleset">The rendered ruleset to load, or null when no table is wanted.</param>
+/// <param name="Wanted">The table wanted, or null when no table is.</param>
 /// <param name="Observed">The table as observed, or null when it does not exist.</param>
-internal sealed record GuardComparison(GuardDrift Drift, string? Ruleset, GuardSnapshot? Observed);
+public sealed record GuardComparison(GuardDrift Drift, NfTableContents? Wanted, GuardSnapshot? Observed)
+{
+    /// <summary>
+    /// The one transaction that repairs the drift: set elements added and deleted when only they differ,
+    /// the table deleted when none is wanted, else the table replaced whole (create, delete, define anew).
+    /// </summary>
+    public NfTransaction Transaction()
+    {
+        var transaction = new NfTransaction();
+        if (Drift.InSync)
+        {
+            return transaction;
+        }
+
+        if (Wanted is null)
+        {
+            return transaction.DeleteTable(GuardTable.Name);
+        }
+
+        if (!Drift.ElementsOnly || Observed is null)
+        {
+            return transaction.ReplaceTable(Wanted);
+        }
+
+        foreach (var set in Wanted.Sets)
+        {
+            var theirs = Observed.Table.Sets.First(s => s.Definition == set.Definition);
+            var delete = theirs.Elements.Except(set.Elements).ToList();
+            var add = set.Elements.Except(theirs.Elements).ToList();
+            if (delete.Count > 0)
+            {
+                transaction.DeleteElements(GuardTable.Name, set.Definition.Name, delete);
+            }
+
+            if (add.Count > 0)
+            {
+                transaction.AddElements(GuardTable.Name, set.Definition.Name, add);
+            }
+        }
+
+        return transaction;
+    }
+}

@@ -23,7 +23,6 @@ public sealed class GuardEndToEndTests
     {
         Prerequisites.RequireCommand("nft", "nftables");
         Prerequisites.RequireCommand("ping", "iputils-ping");
-        Prerequisites.RequireCommand("unshare", "util-linux");
         await using var gate = await TestNamespace.CreateAsync("ga");
         await using var endpoint = await TestNamespace.CreateAsync("ep");
         await using var intruder = await TestNamespace.CreateAsync("in");

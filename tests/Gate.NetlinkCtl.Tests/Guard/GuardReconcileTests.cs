@@ -20,7 +20,6 @@ public sealed class GuardReconcileTests
     private static async Task<GateHost> HostAsync()
     {
         Prerequisites.RequireCommand("nft", "nftables");
-        Prerequisites.RequireCommand("unshare", "util-linux");
         return await GateHost.CreateAsync(BackendKind.Iproute2);
     }
 
@@ -33,11 +32,12 @@ public sealed class GuardReconcileTests
         var second = await Reconciler.ApplyAsync(Guarded(), host.Context, Token);
 
         Assert.Null(first.Failure);
-        Assert.IsType<LoadGuard>(first.Executed[^1]);
+        Assert.IsType<ProgramGuard>(first.Executed[^1]);
         Assert.Null(second.Failure);
         Assert.Empty(second.Executed);
         var table = await host.Namespace.ExecAsync("nft", "list", "table", "inet", "gatectl_guard");
-        Assert.Contains("ip daddr 192.0.2.10 udp dport 4789 ip saddr { 192.0.2.1, 192.0.2.2 }", table, StringComparison.Ordinal);
+        Assert.Contains("ip daddr 192.0.2.10 udp dport 4789 ip saddr @sources_soracom counter", table, StringComparison.Ordinal);
+        Assert.Contains("elements = { 192.0.2.1, 192.0.2.2 }", table, StringComparison.Ordinal);
     }
 
     [Fact]
