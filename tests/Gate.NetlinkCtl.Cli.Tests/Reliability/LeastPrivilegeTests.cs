@@ -32,6 +32,27 @@ public sealed class LeastPrivilegeTests
     }
 
     [Fact]
+    public async Task With_only_CAP_NET_ADMIN_and_the_guard_on_apply_diff_and_delete_succeed()
+    {
+        Prerequisites.RequireCommand("nft", "nftables");
+        await using var host = await PeerHost.CreateAsync("lp");
+        var state = host.WriteState("state.yaml", PeerHost.FloodState(2) + "host:\n  guard: true\n");
+
+        var apply = await RunConfinedAsync(host, "+net_admin", "apply", state);
+        var table = await host.Namespace.ExecAsync("nft", "list", "table", "inet", "gatectl_guard");
+        var diff = await RunConfinedAsync(host, "+net_admin", "diff", state);
+        var delete = await RunConfinedAsync(host, "+net_admin", "delete", state);
+
+        Assert.True(apply.ExitCode == ExitCodes.Ok, apply.StandardOutput + apply.StandardError);
+        Assert.Contains("verified in sync", apply.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("elements = { 198.18.0.1, 198.18.0.2 }", table, StringComparison.Ordinal);
+        Assert.True(diff.ExitCode == ExitCodes.Ok, diff.StandardOutput + diff.StandardError);
+        Assert.True(delete.ExitCode == ExitCodes.Ok, delete.StandardOutput + delete.StandardError);
+        Assert.DoesNotContain("gatectl_guard", await host.Namespace.ExecAsync("nft", "list", "tables"), StringComparison.Ordinal);
+        await host.Foreign.AssertIntactAsync("after a confined apply and delete with the guard");
+    }
+
+    [Fact]
     public async Task Without_CAP_NET_ADMIN_apply_names_the_missing_capability_and_changes_nothing()
     {
         await using var host = await PeerHost.CreateAsync("lp");
