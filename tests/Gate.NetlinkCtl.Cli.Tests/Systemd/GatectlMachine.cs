@@ -42,7 +42,11 @@ public class GatectlMachine : IAsyncLifetime
         await Machine.Namespace.IpAsync("link", "set", Underlay, "up");
         await Machine.Namespace.IpAsync("link", "set", Underlay + "p", "up");
         await Machine.InstallGatectlAsync(Binary, SourceTree.PathOf("systemd"));
+        await PrepareAsync();
     }
+
+    /// <summary>What a derived fixture adds once gatectl is installed.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
 
     /// <summary>Writes the state file as the units expect it (root-owned, 0600).</summary>
     public Task WriteStateAsync(string state) => Machine.WriteFileAsync(StatePath, state, "0600");

@@ -165,6 +165,86 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
     }
 
     [Fact]
+    public async Task Networkd_fed_the_rendered_files_makes_the_same_device_address_and_flood_list_as_apply()
+    {
+        await fixture.WriteStateAsync(State("gsdd0", guard: false, "198.51.100.4", "198.51.100.132"));
+        await Machine.RunCheckedAsync("gatectl", "apply", GatectlMachine.StatePath);
+        var applied = await DescribeAsync("gsdd0") ?? throw new InvalidOperationException("apply made no gsdd0");
+        await Machine.RunCheckedAsync("gatectl", "delete", GatectlMachine.StatePath);
+        await Machine.RunCheckedAsync("mkdir", "-p", "/run/gct-networkd");
+        await Machine.RunCheckedAsync("gatectl", "render", GatectlMachine.StatePath, "--format", "networkd", "--out", "/run/gct-networkd");
+        try
+        {
+            // The host's own .network for the underlay, and gatectl's files beside it: the drop-in where its comment says.
+            await Machine.WriteFileAsync("/etc/systemd/network/10-u0.network", $"""
+                [Match]
+                Name={GatectlMachine.Underlay}
+
+                [Network]
+                Address={GatectlMachine.Local}/24
+                LinkLocalAddressing=no
+                """);
+            foreach (var file in new[] { "50-gatectl-gsdd0.netdev", "50-gatectl-gsdd0.network", "50-gatectl-gsdd0.link" })
+            {
+                await Machine.RunCheckedAsync("install", "-m", "0644", "/run/gct-networkd/" + file, "/etc/systemd/network/" + file);
+            }
+
+            await Machine.RunCheckedAsync("install", "-D", "-m", "0644", "/run/gct-networkd/underlay-u0.network.d/50-gatectl-gsdd0.conf",
+                "/etc/systemd/network/10-u0.network.d/50-gatectl-gsdd0.conf");
+
+            // networkd configures the underlay it is given: an address put there before it starts (here by the fixture's
+            // `ip address add`) makes systemd 252's networkd fail the link on kernel 6.18 ("Failed to configure address:
+            // Numerical result out of range") and so never attach the VXLAN. On a networkd host nothing else sets it.
+            await Machine.RunCheckedAsync("ip", "address", "flush", "dev", GatectlMachine.Underlay);
+            await Machine.RunCheckedAsync("systemctl", "start", "systemd-networkd.service");
+
+            DeviceDescription? made = null;
+            await fixture.WaitAsync(async () => (made = await DescribeAsync("gsdd0")) == applied with { Alias = made?.Alias }, "networkd's device to match apply's", "systemd-networkd");
+            var networkctl = await Machine.RunCheckedAsync("networkctl", "list", "--no-legend");
+            Assert.Contains("gsdd0", networkctl, StringComparison.Ordinal);
+            Assert.DoesNotContain("failed", networkctl, StringComparison.Ordinal);
+
+            // udev applies .link files, and a container runs no udev: the alias (gatectl's ownership mark) is the one difference.
+            Assert.Equal("gatectl:lab", applied.Alias);
+            TestContext.Current.SendDiagnosticMessage($"networkd device alias in the machine: '{made!.Alias}' (udev applies .link files; no udev in a container)");
+        }
+        finally
+        {
+            await Machine.RunAsync(["systemctl", "stop", "systemd-networkd.service", "systemd-networkd.socket"]);
+            await Machine.RunAsync(["rm", "-rf", "/etc/systemd/network/10-u0.network", "/etc/systemd/network/10-u0.network.d",
+                "/etc/systemd/network/50-gatectl-gsdd0.netdev", "/etc/systemd/network/50-gatectl-gsdd0.network", "/etc/systemd/network/50-gatectl-gsdd0.link", "/run/gct-networkd"]);
+            await Machine.RunAsync(["ip", "link", "del", "gsdd0"]);
+            await Machine.RunAsync(["ip", "address", "replace", GatectlMachine.Local + "/24", "dev", GatectlMachine.Underlay]);
+        }
+    }
+
+    /// <summary>What apply and networkd must agree on: the VXLAN attributes, the addresses and the flood list.</summary>
+    private sealed record DeviceDescription(string Vxlan, int Mtu, string Addresses, string FloodList, string? Alias);
+
+    private async Task<DeviceDescription?> DescribeAsync(string device)
+    {
+        var link = await Machine.RunAsync(["ip", "-d", "-j", "link", "show", "dev", device]);
+        var address = await Machine.RunAsync(["ip", "-j", "-4", "address", "show", "dev", device]);
+        if (link.ExitCode != 0 || address.ExitCode != 0)
+        {
+            return null;
+        }
+
+        var l = System.Text.Json.Nodes.JsonNode.Parse(link.StandardOutput)![0]!;
+        var data = l["linkinfo"]!["info_data"]!;
+        var vxlan = string.Join(' ',
+            $"kind={l["linkinfo"]!["info_kind"]}", $"id={data["id"]}", $"local={data["local"]}", $"link={data["link"]}", $"port={data["port"]}",
+            $"range={data["port_range"]?["low"]}-{data["port_range"]?["high"]}", $"learning={data["learning"]}", $"up={l["flags"]!.AsArray().Any(f => (string?)f == "UP")}");
+        var addressList = System.Text.Json.Nodes.JsonNode.Parse(address.StandardOutput)!.AsArray();
+        var addresses = string.Join(",", addressList.Count == 0 ? Enumerable.Empty<string>() : addressList[0]!["addr_info"]!.AsArray()
+            .Select(a => $"{a!["local"]}/{a["prefixlen"]} metric {a["metric"]}").Order(StringComparer.Ordinal));
+        var flood = string.Join(',', (await fixture.FdbAsync(device)).Split('\n')
+            .Where(e => e.StartsWith(Flood, StringComparison.Ordinal) && e.Contains("permanent", StringComparison.Ordinal))
+            .Select(e => e.Trim()).Order(StringComparer.Ordinal));
+        return new DeviceDescription(vxlan, (int)l["mtu"]!, addresses, flood, (string?)l["ifalias"]);
+    }
+
+    [Fact]
     public async Task Start_up_time_and_memory_of_the_daemon_under_systemd_are_measured()
     {
         await fixture.WriteStateAsync(State("gsdm0", guard: false, "198.51.100.4", "198.51.100.132"));
