@@ -69,6 +69,9 @@ internal static partial class Interop
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setns(SafeFileHandle fd, int nstype);
+
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int stat(string path, byte* buffer);
 }
 
 /// <summary>Owns a socket file descriptor and closes it exactly once.</summary>

@@ -56,7 +56,9 @@ public sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
     public static NetworkManagerBackend ForBus(string? busAddress, string? netns, IGateBackend kernel, NetworkManagerMode mode) =>
         new(async ct =>
         {
-            var client = await NetworkManagerClient.ConnectAsync(busAddress, ct).ConfigureAwait(false);
+            // auto only probes: a bus or NetworkManager that does not answer within 2 s means rtnetlink, said why.
+            var client = await NetworkManagerClient.ConnectAsync(busAddress,
+                mode == NetworkManagerMode.Auto ? NetworkManagerClient.ProbeTimeout : NetworkManagerClient.DefaultCallTimeout, ct).ConfigureAwait(false);
             try
             {
                 var pid = await client.GetProcessIdAsync(ct).ConfigureAwait(false);
@@ -65,6 +67,7 @@ public sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
                     throw new NetworkManagerUnavailableException(client.BusAddress, mismatch);
                 }
 
+                client.CallTimeout = NetworkManagerClient.DefaultCallTimeout;
                 return client;
             }
             catch

@@ -25,6 +25,12 @@ public sealed class NetworkManagerClient : INetworkManager
     private const string BusPath = "/org/freedesktop/DBus";
     private const string BusInterface = "org.freedesktop.DBus";
 
+    /// <summary>How long <c>backend: auto</c> waits for the bus and NetworkManager before it falls back to rtnetlink.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long any call waits for its answer: a wedged bus or NetworkManager must not stop gatectl for ever.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
+
     private delegate void BodyWriter(ref MessageWriter writer);
 
     /// <summary>The socket path of a plain <c>unix:path=P</c> address when nothing exists at P; null otherwise.</summary>
@@ -43,21 +49,32 @@ public sealed class NetworkManagerClient : INetworkManager
 
     private readonly DBusConnection _connection;
 
-    private NetworkManagerClient(DBusConnection connection, string busAddress)
+    private NetworkManagerClient(DBusConnection connection, string busAddress, TimeSpan callTimeout)
     {
         _connection = connection;
         BusAddress = busAddress;
+        CallTimeout = callTimeout;
     }
 
     /// <inheritdoc />
     public string BusAddress { get; }
 
+    /// <summary>How long each call waits for its answer before it fails with <see cref="NetworkManagerUnavailableException"/>.</summary>
+    public TimeSpan CallTimeout { get; set; }
+
+    /// <summary>Connects as <see cref="ConnectAsync(string?, TimeSpan?, CancellationToken)"/> does, with the default call timeout.</summary>
+    public static Task<NetworkManagerClient> ConnectAsync(string? busAddress, CancellationToken cancellationToken) =>
+        ConnectAsync(busAddress, null, cancellationToken);
+
     /// <summary>
     /// Connects to the system bus (<paramref name="busAddress"/>, else <see cref="SystemBus.Address"/>) and checks that
-    /// NetworkManager answers; throws <see cref="NetworkManagerUnavailableException"/> naming the address otherwise.
+    /// NetworkManager answers; throws <see cref="NetworkManagerUnavailableException"/> naming the address otherwise, also
+    /// when the bus or NetworkManager does not answer within <paramref name="timeout"/> (default <see cref="DefaultCallTimeout"/>),
+    /// which then bounds every call of the client too.
     /// </summary>
-    public static async Task<NetworkManagerClient> ConnectAsync(string? busAddress = null, CancellationToken cancellationToken = default)
+    public static async Task<NetworkManagerClient> ConnectAsync(string? busAddress = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        var limit = timeout ?? DefaultCallTimeout;
         var address = busAddress ?? SystemBus.Address;
         if (MissingSocket(address) is { } missing)
         {
@@ -69,7 +86,12 @@ public sealed class NetworkManagerClient : INetworkManager
         var connection = new DBusConnection(address);
         try
         {
-            await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken);
+            await connection.ConnectAsync().AsTask().WaitAsync(limit, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            connection.Dispose();
+            throw new NetworkManagerUnavailableException(address, $"the D-Bus system bus accepted the connection but did not answer its Hello within {Seconds(limit)} (a wedged dbus-daemon?)", e);
         }
         catch (Exception e) when (e is DBusConnectionException or IOException or System.Net.Sockets.SocketException or ArgumentException)
         {
@@ -77,7 +99,7 @@ public sealed class NetworkManagerClient : INetworkManager
             throw new NetworkManagerUnavailableException(address, $"cannot connect to the bus ({e.Message})", e);
         }
 
-        var client = new NetworkManagerClient(connection, address);
+        var client = new NetworkManagerClient(connection, address, limit);
         try
         {
             await client.GetVersionAsync(cancellationToken);
@@ -288,7 +310,12 @@ public sealed class NetworkManagerClient : INetworkManager
 
         try
         {
-            return await _connection.CallMethodAsync(message, reader).WaitAsync(cancellationToken);
+            return await _connection.CallMethodAsync(message, reader).WaitAsync(CallTimeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new NetworkManagerUnavailableException(BusAddress,
+                $"no answer to {@interface}.{member} within {Seconds(CallTimeout)}: the D-Bus system bus or NetworkManager does not respond", e);
         }
         catch (DBusErrorReplyException e) when (e.ErrorName is "org.freedesktop.DBus.Error.ServiceUnknown" or "org.freedesktop.DBus.Error.NameHasNoOwner")
         {
@@ -306,6 +333,8 @@ public sealed class NetworkManagerClient : INetworkManager
             throw new NetworkManagerUnavailableException(BusAddress, $"the bus connection failed during {member} ({e.Message})", e);
         }
     }
+
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s";
 
     private static string ReadObjectPath(Message message, object? state) => message.GetBodyReader().ReadObjectPathAsString();
 

@@ -1,5 +1,6 @@
 using CliWrap;
 using CliWrap.Buffered;
+using Gate.NetlinkCtl.Netlink.Sockets;
 
 namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 
@@ -22,6 +23,13 @@ public static class NetworkManagerNamespace
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Under gatectl.service (CAP_NET_ADMIN only) the link of a more privileged process is denied; its
+            // /proc/PID/net entries are not, and they tell the namespace too (for gatectl's own namespace).
+            if (netns is null && NamespaceIdentity.ProcNetInode(pid) is { } theirNet && NamespaceIdentity.ProcNetInode(null) is { } ourNet)
+            {
+                return theirNet == ourNet ? null : $"NetworkManager (pid {pid}) runs in another network namespace than gatectl";
+            }
+
             return $"cannot tell which network namespace NetworkManager (pid {pid}) runs in ({e.Message})";
         }
 
@@ -32,9 +40,20 @@ public static class NetworkManagerNamespace
         }
 
         // `ip netns identify PID` names the namespaces whose inode is the process's.
-        var identify = await Cli.Wrap("ip").WithArguments(["netns", "identify", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        // Bounded like every child process: `ip` killed after 10 s.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        BufferedCommandResult identify;
+        try
+        {
+            identify = await Cli.Wrap("ip").WithArguments(["netns", "identify", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"cannot tell which network namespace NetworkManager (pid {pid}) runs in: 'ip netns identify {pid}' did not finish within 10 s";
+        }
         var names = identify.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return names.Contains(netns, StringComparer.Ordinal)
             ? null

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gate.NetlinkCtl.TestSupport;
+
+namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
+
+/// <summary>
+/// The shipped units, unchanged, under a real systemd (<see cref="SystemdMachine"/>): <c>gatectl.service</c> as
+/// <c>Type=notify</c> with its full hardening (CAP_NET_ADMIN only, a system-call filter, a read-only file system), the
+/// SORACOM drop-in, and <c>gatectl-reconcile.timer</c>. One machine for the class; each test cleans up its gate.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClassFixture<GatectlMachine>, IAsyncLifetime
+{
+    private const string Flood = "00:00:00:00:00:00";
+
+    private SystemdMachine Machine => fixture.Machine;
+
+    /// <inheritdoc />
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await fixture.ResetAsync();
+
+    private static string State(string device, bool guard, params string[] endpoints) => $"""
+        apiVersion: gatectl/v1
+        kind: GatePeer
+        host:
+          backend: netlink
+          reconcileInterval: 1h
+          guard: {(guard ? "true" : "false")}
+        gates:
+          - name: lab
+            interface: {device}
+            vni: 10
+            underlay: {GatectlMachine.Underlay}
+            local: {GatectlMachine.Local}
+            address: 198.18.0.10/15
+            endpoints:
+        {string.Concat(endpoints.Select(e => $"      - {e}\n"))}
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_daemon_unit_brings_the_gate_up_repairs_it_reloads_and_stops_cleanly(bool guard)
+    {
+        var device = guard ? "gsdg0" : "gsd0";
+        await fixture.WriteStateAsync(State(device, guard, "198.51.100.4", "198.51.100.132"));
+
+        // Type=notify: `systemctl start` returns once gatectl sent READY=1, after its first reconcile.
+        var start = await Machine.RunAsync(["systemctl", "start", "gatectl.service"]);
+        Assert.True(start.ExitCode == 0, $"systemctl start gatectl failed: {start.StandardError}\n{await Machine.JournalAsync("gatectl")}");
+        Assert.Equal("active", await Machine.PropertyAsync("gatectl", "ActiveState"));
+        var fdb = await fixture.FdbAsync(device);
+        Assert.Contains($"{Flood} dst 198.51.100.4 self permanent", fdb, StringComparison.Ordinal);
+        Assert.Contains($"{Flood} dst 198.51.100.132 self permanent", fdb, StringComparison.Ordinal);
+        Assert.Contains("vxlan id 10 local 192.0.2.10 dev u0", await Machine.RunCheckedAsync("ip", "-d", "link", "show", device), StringComparison.Ordinal);
+
+        // Drift: a flood entry deleted from outside comes back by itself.
+        await Machine.RunCheckedAsync("bridge", "fdb", "del", Flood, "dev", device, "dst", "198.51.100.4");
+        await fixture.WaitAsync(async () => (await fixture.FdbAsync(device)).Contains($"{Flood} dst 198.51.100.4 self permanent", StringComparison.Ordinal),
+            "the deleted flood entry to be repaired");
+
+        // A new state, then `systemctl reload` (ExecReload: SIGHUP).
+        await fixture.WriteStateAsync(State(device, guard, "198.51.100.4", "198.51.100.132", "198.51.100.5"));
+        await Machine.RunCheckedAsync("systemctl", "reload", "gatectl.service");
+        await fixture.WaitAsync(async () => (await fixture.FdbAsync(device)).Contains($"{Flood} dst 198.51.100.5 self permanent", StringComparison.Ordinal),
+            "the reloaded state's new endpoint");
+        await fixture.WaitAsync(async () => (await Machine.JournalAsync("gatectl")).Contains("reload)", StringComparison.Ordinal) ||
+                                            (await Machine.JournalAsync("gatectl")).Contains("reload,", StringComparison.Ordinal),
+            "a reconcile triggered by the reload");
+        if (guard)
+        {
+            var table = await Machine.RunCheckedAsync("nft", "list", "table", "inet", "gatectl_guard");
+            Assert.Contains("198.51.100.5", table, StringComparison.Ordinal);
+            Assert.Contains("198.51.100.132", table, StringComparison.Ordinal);
+        }
+
+        var status = await Machine.RunCheckedAsync("gatectl", "status");
+        Assert.Contains("lab", status, StringComparison.Ordinal);
+
+        await Machine.RunCheckedAsync("systemctl", "stop", "gatectl.service");
+        Assert.Equal("inactive", await Machine.PropertyAsync("gatectl", "ActiveState"));
+        Assert.Equal("success", await Machine.PropertyAsync("gatectl", "Result"));
+        Assert.Equal("0", await Machine.PropertyAsync("gatectl", "ExecMainStatus"));
+        var journal = await Machine.JournalAsync("gatectl");
+        Assert.Contains("Reconciled (start)", journal, StringComparison.Ordinal);
+        Assert.Contains("Repaired drift on gate lab", journal, StringComparison.Ordinal);
+        Assert.Contains("gatectl daemon stopped", journal, StringComparison.Ordinal);
+        Assert.DoesNotContain(journal.Split('\n'), l => l.Contains("Reconcile (", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_soracom_gate_under_the_unit_with_the_soracom_api_drop_in_takes_its_endpoints_from_the_API()
+    {
+        // The API server listens inside the machine's namespace: the unit reaches it on 127.0.0.1 as it would reach the API.
+        await using var api = Machine.Namespace.CreateInside(() => new FakeSoracomApi());
+        api.AddPeer("203.0.113.4", null, owned: false);
+        api.AddPeer("203.0.113.132", null, owned: false);
+        api.AddPeer("192.0.2.10", "198.18.0.10", owned: true);
+        await Machine.WriteFileAsync("/etc/gatectl/soracom.json",
+            $$"""{"authKeyId": "{{FakeSoracomApi.AuthKeyId}}", "authKey": "{{FakeSoracomApi.AuthKeySecret}}"}""", "0600");
+        await fixture.WriteStateAsync($"""
+            apiVersion: gatectl/v1
+            kind: GatePeer
+            host:
+              reconcileInterval: 1h
+            gates:
+              - name: lab
+                interface: gsds0
+                underlay: {GatectlMachine.Underlay}
+                local: {GatectlMachine.Local}
+                address: 198.18.0.10/15
+                soracom:
+                  vpgId: {api.VpgId}
+                  coverage: global
+                  credentials: {"{"}file: /etc/gatectl/soracom.json{"}"}
+                  apiUrl: {api.BaseUrl}
+                  timeout: 2s
+            """);
+        try
+        {
+            // The drop-in the docs and the Ansible role install, unchanged: it is already in /etc/systemd/system/gatectl.service.d/.
+            Assert.Contains("AF_INET", await Machine.PropertyAsync("gatectl", "RestrictAddressFamilies"), StringComparison.Ordinal);
+
+            var start = await Machine.RunAsync(["systemctl", "start", "gatectl.service"]);
+
+            Assert.True(start.ExitCode == 0, $"systemctl start gatectl failed: {start.StandardError}\n{await Machine.JournalAsync("gatectl")}");
+            await fixture.WaitAsync(async () => (await fixture.FdbAsync("gsds0")).Contains($"{Flood} dst 203.0.113.132 self permanent", StringComparison.Ordinal),
+                "the API's endpoints on the gate");
+            Assert.Contains($"{Flood} dst 203.0.113.4 self permanent", await fixture.FdbAsync("gsds0"), StringComparison.Ordinal);
+            Assert.True(api.Count("GET", "/gate/peers") >= 1);
+            Assert.DoesNotContain(FakeSoracomApi.AuthKeySecret, await Machine.JournalAsync("gatectl"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Machine.RunAsync(["rm", "-f", "/etc/gatectl/soracom.json"]);
+        }
+    }
+
+    [Fact]
+    public async Task The_timer_is_enabled_and_its_service_converges_the_gate_with_result_success()
+    {
+        await fixture.WriteStateAsync(State("gsdt0", guard: false, "198.51.100.4", "198.51.100.132"));
+        await Machine.RunCheckedAsync("systemctl", "enable", "gatectl-reconcile.timer");
+        try
+        {
+            Assert.Equal("enabled", (await Machine.RunCheckedAsync("systemctl", "is-enabled", "gatectl-reconcile.timer")).Trim());
+
+            // Trigger the timer's service now rather than wait for OnBootSec (Type=oneshot: start returns when it is done).
+            await Machine.RunCheckedAsync("systemctl", "start", "gatectl-reconcile.service");
+
+            Assert.Equal("success", await Machine.PropertyAsync("gatectl-reconcile.service", "Result"));
+            Assert.Equal("0", await Machine.PropertyAsync("gatectl-reconcile.service", "ExecMainStatus"));
+            var fdb = await fixture.FdbAsync("gsdt0");
+            Assert.Contains($"{Flood} dst 198.51.100.4 self permanent", fdb, StringComparison.Ordinal);
+            Assert.Contains($"{Flood} dst 198.51.100.132 self permanent", fdb, StringComparison.Ordinal);
+            Assert.Contains("verified in sync", await Machine.JournalAsync("gatectl-reconcile.service"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Machine.RunAsync(["systemctl", "disable", "--now", "gatectl-reconcile.timer"]);
+        }
+    }
+
+    [Fact]
+    public async Task Networkd_fed_the_rendered_files_makes_the_same_device_address_and_flood_list_as_apply()
+    {
+        await fixture.WriteStateAsync(State("gsdd0", guard: false, "198.51.100.4", "198.51.100.132"));
+        await Machine.RunCheckedAsync("gatectl", "apply", GatectlMachine.StatePath);
+        var applied = await DescribeAsync("gsdd0") ?? throw new InvalidOperationException("apply made no gsdd0");
+        await Machine.RunCheckedAsync("gatectl", "delete", GatectlMachine.StatePath);
+        await Machine.RunCheckedAsync("mkdir", "-p", "/run/gct-networkd");
+        await Machine.RunCheckedAsync("gatectl", "render", GatectlMachine.StatePath, "--format", "networkd", "--out", "/run/gct-networkd");
+        try
+        {
+            // The host's own .network for the underlay, and gatectl's files beside it: the drop-in where its comment says.
+            await Machine.WriteFileAsync("/etc/systemd/network/10-u0.network", $"""
+                [Match]
+                Name={GatectlMachine.Underlay}
+
+                [Network]
+                Address={GatectlMachine.Local}/24
+                LinkLocalAddressing=no
+                """);
+            foreach (var file in new[] { "50-gatectl-gsdd0.netdev", "50-gatectl-gsdd0.network", "50-gatectl-gsdd0.link" })
+            {
+                await Machine.RunCheckedAsync("install", "-m", "0644", "/run/gct-networkd/" + file, "/etc/systemd/network/" + file);
+            }
+
+            await Machine.RunCheckedAsync("install", "-D", "-m", "0644", "/run/gct-networkd/underlay-u0.network.d/50-gatectl-gsdd0.conf",
+                "/etc/systemd/network/10-u0.network.d/50-gatectl-gsdd0.conf");
+
+            // networkd configures the underlay it is given: an address put there before it starts (here by the fixture's
+            // `ip address add`) makes systemd 252's networkd fail the link on kernel 6.18 ("Failed to configure address:
+            // Numerical result out of range") and so never attach the VXLAN. On a networkd host nothing else sets it.
+            await Machine.RunCheckedAsync("ip", "address", "flush", "dev", GatectlMachine.Underlay);
+            await Machine.RunCheckedAsync("systemctl", "start", "systemd-networkd.service");
+
+            DeviceDescription? made = null;
+            await fixture.WaitAsync(async () => (made = await DescribeAsync("gsdd0")) == applied with { Alias = made?.Alias }, "networkd's device to match apply's", "systemd-networkd");
+            var networkctl = await Machine.RunCheckedAsync("networkctl", "list", "--no-legend");
+            Assert.Contains("gsdd0", networkctl, StringComparison.Ordinal);
+            Assert.DoesNotContain("failed", networkctl, StringComparison.Ordinal);
+
+            // udev applies .link files, and a container runs no udev: the alias (gatectl's ownership mark) is the one difference.
+            Assert.Equal("gatectl:lab", applied.Alias);
+            TestContext.Current.SendDiagnosticMessage($"networkd device alias in the machine: '{made!.Alias}' (udev applies .link files; no udev in a container)");
+        }
+        finally
+        {
+            await Machine.RunAsync(["systemctl", "stop", "systemd-networkd.service", "systemd-networkd.socket"]);
+            await Machine.RunAsync(["rm", "-rf", "/etc/systemd/network/10-u0.network", "/etc/systemd/network/10-u0.network.d",
+                "/etc/systemd/network/50-gatectl-gsdd0.netdev", "/etc/systemd/network/50-gatectl-gsdd0.network", "/etc/systemd/network/50-gatectl-gsdd0.link", "/run/gct-networkd"]);
+            await Machine.RunAsync(["ip", "link", "del", "gsdd0"]);
+            await Machine.RunAsync(["ip", "address", "replace", GatectlMachine.Local + "/24", "dev", GatectlMachine.Underlay]);
+        }
+    }
+
+    /// <summary>What apply and networkd must agree on: the VXLAN attributes, the addresses and the flood list.</summary>
+    private sealed record DeviceDescription(string Vxlan, int Mtu, string Addresses, string FloodList, string? Alias);
+
+    private async Task<DeviceDescription?> DescribeAsync(string device)
+    {
+        var link = await Machine.RunAsync(["ip", "-d", "-j", "link", "show", "dev", device]);
+        var address = await Machine.RunAsync(["ip", "-j", "-4", "address", "show", "dev", device]);
+        if (link.ExitCode != 0 || address.ExitCode != 0)
+        {
+            return null;
+        }
+
+        var l = System.Text.Json.Nodes.JsonNode.Parse(link.StandardOutput)![0]!;
+        var data = l["linkinfo"]!["info_data"]!;
+        var vxlan = string.Join(' ',
+            $"kind={l["linkinfo"]!["info_kind"]}", $"id={data["id"]}", $"local={data["local"]}", $"link={data["link"]}", $"port={data["port"]}",
+            $"range={data["port_range"]?["low"]}-{data["port_range"]?["high"]}", $"learning={data["learning"]}", $"up={l["flags"]!.AsArray().Any(f => (string?)f == "UP")}");
+        var addressList = System.Text.Json.Nodes.JsonNode.Parse(address.StandardOutput)!.AsArray();
+        var addresses = string.Join(",", addressList.Count == 0 ? Enumerable.Empty<string>() : addressList[0]!["addr_info"]!.AsArray()
+            .Select(a => $"{a!["local"]}/{a["prefixlen"]} metric {a["metric"]}").Order(StringComparer.Ordinal));
+        var flood = string.Join(',', (await fixture.FdbAsync(device)).Split('\n')
+            .Where(e => e.StartsWith(Flood, StringComparison.Ordinal) && e.Contains("permanent", StringComparison.Ordinal))
+            .Select(e => e.Trim()).Order(StringComparer.Ordinal));
+        return new DeviceDescription(vxlan, (int)l["mtu"]!, addresses, flood, (string?)l["ifalias"]);
+    }
+
+    [Fact]
+    public async Task Start_up_time_and_memory_of_the_daemon_under_systemd_are_measured()
+    {
+        await fixture.WriteStateAsync(State("gsdm0", guard: false, "198.51.100.4", "198.51.100.132"));
+
+        var clock = Stopwatch.StartNew();
+        await Machine.RunCheckedAsync("systemctl", "start", "gatectl.service");
+        var toReady = clock.Elapsed;
+
+        // Settled for 15 s (not the full minute: the suite's time budget): resident set now and its peak.
+        await Task.Delay(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        var pid = await Machine.PropertyAsync("gatectl", "MainPID");
+        var proc = await Machine.ReadFileAsync($"/proc/{pid}/status");
+        var rss = Kib(proc, "VmRSS:");
+        var peak = Kib(proc, "VmHWM:");
+        var memoryCurrent = await Machine.PropertyAsync("gatectl", "MemoryCurrent");
+
+        Assert.True(rss > 0 && peak >= rss, proc);
+        Assert.Equal("active", await Machine.PropertyAsync("gatectl", "ActiveState"));
+        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+            $"gatectl.service: systemctl start to READY {toReady.TotalMilliseconds:F0} ms; after 15 s VmRSS {rss / 1024.0:F1} MiB, VmHWM {peak / 1024.0:F1} MiB; MemoryCurrent={memoryCurrent}; machine boot {Machine.BootTime.TotalSeconds:F1} s"));
+    }
+
+    private static long Kib(string procStatus, string field)
+    {
+        var line = procStatus.Split('\n').First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+}
