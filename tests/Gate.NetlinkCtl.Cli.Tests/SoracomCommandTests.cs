@@ -86,8 +86,8 @@ public sealed class SoracomCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
-        Assert.Equal("gatectl: soracom: SORACOM API: POST /v1/auth: HTTP 401 Unauthorized: the credentials were refused; "
-            + "check the auth key (authKeyId, authKey) and that its permissions allow Gate peers of this VPG\n", stderr);
+        Assert.Equal("gatectl: soracom: SORACOM API: POST /v1/auth: HTTP 401 Unauthorized (AUM0004: Invalid authKeyId or authKey): the credentials were refused; "
+            + "check the auth key (authKeyId, authKey) in the credentials file or environment\n", stderr);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class SoracomCommandTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         Assert.StartsWith($"soracom: soracom: endpoints from cache, ", stdout, StringComparison.Ordinal);
-        Assert.Contains($"old ({_api.VpgId}: 2 endpoints, 0 peers; API error: SORACOM API: GET /v1/virtual_private_gateways/{_api.VpgId}/gate/peers: HTTP 500 Internal Server Error)", stdout, StringComparison.Ordinal);
+        Assert.Contains($"old ({_api.VpgId}: 2 endpoints, 0 peers; API error: SORACOM API: GET /v1/virtual_private_gateways/{_api.VpgId}/gate/peers: HTTP 500 Internal Server Error (ERR0001: internal error): a fault at SORACOM", stdout, StringComparison.Ordinal);
         Assert.Contains("  soracom (gate0): in-sync", stdout, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(json.Stdout);
         var source = document.RootElement.GetProperty("sources")[0];
