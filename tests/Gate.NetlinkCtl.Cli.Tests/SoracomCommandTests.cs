@@ -86,8 +86,8 @@ public sealed class SoracomCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
-        Assert.Equal("gatectl: soracom: SORACOM API: POST /v1/auth: HTTP 401 Unauthorized: the credentials were refused; "
-            + "check the auth key (authKeyId, authKey) and that its permissions allow Gate peers of this VPG\n", stderr);
+        Assert.Equal("gatectl: soracom: SORACOM API: POST /v1/auth: HTTP 401 Unauthorized (AUM0004: Invalid authKeyId or authKey): the credentials were refused; "
+            + "check the auth key (authKeyId, authKey) in the credentials file or environment\n", stderr);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class SoracomCommandTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         Assert.StartsWith($"soracom: soracom: endpoints from cache, ", stdout, StringComparison.Ordinal);
-        Assert.Contains($"old ({_api.VpgId}: 2 endpoints, 0 peers; API error: SORACOM API: GET /v1/virtual_private_gateways/{_api.VpgId}/gate/peers: HTTP 500 Internal Server Error)", stdout, StringComparison.Ordinal);
+        Assert.Contains($"old ({_api.VpgId}: 2 endpoints, 0 peers; API error: SORACOM API: GET /v1/virtual_private_gateways/{_api.VpgId}/gate/peers: HTTP 500 Internal Server Error (ERR0001: internal error): a fault at SORACOM", stdout, StringComparison.Ordinal);
         Assert.Contains("  soracom (gate0): in-sync", stdout, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(json.Stdout);
         var source = document.RootElement.GetProperty("sources")[0];
@@ -151,6 +151,56 @@ public sealed class SoracomCommandTests : IAsyncLifetime
         {
             Assert.All(outputs, o => Assert.DoesNotContain(secret, o, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void One_shot_commands_log_in_once_and_reuse_the_session_kept_in_the_state_directory()
+    {
+        Assert.Equal(0, Run("soracom", "register", StateFile).Exit);
+        Assert.Equal(0, Run("soracom", "register", StateFile).Exit);
+        Assert.Equal(0, Run("soracom", "unregister", StateFile).Exit);
+
+        Assert.Equal(1, _api.Logins);
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(_directory, "state", "soracom"), "session-*.json"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(kept));
+    }
+
+    [Fact]
+    public async Task Apply_with_register_registers_this_host_and_delete_unregisters_it()
+    {
+        _ns = await NamespaceWithUnderlayAsync();
+        await File.WriteAllTextAsync(StateFile, State + "\n      register: true\n", TestContext.Current.CancellationToken);
+
+        var first = Run("apply", StateFile, "--netns", _ns.Name);
+        var second = Run("apply", StateFile, "--netns", _ns.Name);
+        var delete = Run("delete", StateFile, "--netns", _ns.Name);
+
+        Assert.Equal(0, first.Exit);
+        Assert.Contains($"soracom: soracom: registered this host (192.0.2.10, inner 198.18.0.10) as a Gate Peer of {_api.VpgId}", first.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, second.Exit);
+        Assert.DoesNotContain("registered", second.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, delete.Exit);
+        Assert.Contains($"soracom: soracom: unregistered this host (192.0.2.10) from the Gate peers of {_api.VpgId}", delete.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, _api.Count("POST", "/gate/peers"));
+        Assert.DoesNotContain(_api.Peers, p => p.Outer == "192.0.2.10");
+    }
+
+    [Fact]
+    public async Task Plan_and_apply_refuse_a_vni_the_VPG_does_not_use_and_say_the_fix()
+    {
+        _ns = await NamespaceWithUnderlayAsync();
+        _api.GateVxlanId = 20;
+        // Written out, the vni is checked against the VPG (left out, it would be the VPG's own).
+        await File.WriteAllTextAsync(StateFile, State.Replace("    interface: gate0\n", "    interface: gate0\n    vni: 10\n", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var plan = Run("plan", StateFile, "--netns", _ns.Name);
+        var apply = Run("apply", StateFile, "--netns", _ns.Name);
+
+        Assert.Equal(1, plan.Exit);
+        Assert.Contains("vni 10 differs from the VPG's gateVxlanId 20", plan.Stdout + plan.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, apply.Exit);
+        Assert.Contains("nothing was changed: gate soracom: vni 10 differs from the VPG's gateVxlanId 20 (vpg-test01), so the VPG would drop this host's frames; set vni: 20, or leave vni out to take it from the VPG", apply.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("gate0", await _ns.IpAsync("-br", "link"), StringComparison.Ordinal);
     }
 
     private static async Task<TestNamespace> NamespaceWithUnderlayAsync()

@@ -44,7 +44,8 @@ public static class ApplyCommand
                     EndpointSources.Print(result.Sources, stdout);
                 }
 
-                return EndpointSources.Held(result.Sources, Print(result, context, format, "apply", stdout, stderr), stderr);
+                var exitCode = EndpointSources.Held(result.Sources, Print(result, context, format, "apply", stdout, stderr), stderr);
+                return EndpointSources.Registrations(result.Registrations, exitCode, format, stdout, stderr);
             });
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gate.NetlinkCtl.Cli.Output;
 using Gate.NetlinkCtl.Reconcile;
 
 namespace Gate.NetlinkCtl.Cli.Commands;
@@ -29,7 +30,8 @@ public static class DeleteCommand
                 }
 
                 ApplyResult result = await ReconcileRunner.CreateReconciler().DeleteAsync(state, context, cancellationToken).ConfigureAwait(false);
-                return ApplyCommand.Print(result, context, parse.GetValue(output), "delete", stdout, stderr);
+                var exitCode = ApplyCommand.Print(result, context, parse.GetValue(output), "delete", stdout, stderr);
+                return EndpointSources.Registrations(result.Registrations, exitCode, parse.GetValue(output), stdout, stderr);
             });
         });
         return command;

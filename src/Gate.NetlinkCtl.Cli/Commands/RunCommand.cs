@@ -43,7 +43,8 @@ public static class RunCommand
     public static async Task<int> RunAsync(DaemonOptions options, ReconcileContext context, TextWriter stderr, CancellationToken cancellationToken)
     {
         // The same reconciler as `gatectl apply`, host features (extensions) included.
-        var pass = new GateReconcilerPass(ReconcileRunner.CreateReconciler(), context);
+        var reconciler = ReconcileRunner.CreateDaemonReconciler();
+        var pass = new GateReconcilerPass(reconciler, context);
         // The fast path for deleted flood entries; the pass turns it off when the backend is iproute2.
         using var floods = new RtnlFloodEntryWriter(options.Netns);
         using var host = DaemonHost.Build(options, pass, new RtnlEventFeed(options.Netns), floods);
@@ -60,6 +61,19 @@ public static class RunCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Ok;
+        }
+        finally
+        {
+            await LogoutAsync(reconciler, stderr).ConfigureAwait(false);
+        }
+    }
+
+    // Stopping revokes the daemon's API sessions (POST /auth/logout), each bounded by its gate's timeout.
+    private static async Task LogoutAsync(GateReconciler reconciler, TextWriter stderr)
+    {
+        foreach (var error in await reconciler.CloseAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            await stderr.WriteLineAsync($"gatectl: stopping: {error}").ConfigureAwait(false);
         }
     }
 }

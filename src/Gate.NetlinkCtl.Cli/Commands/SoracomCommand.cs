@@ -50,10 +50,12 @@ public static class SoracomCommand
             return ExitCodes.Error;
         }
 
+        // One-shot: the session is kept in the state directory (mode 0600) for the next command.
+        var source = new SoracomGatePeerSource(SessionStore.File);
         var results = new List<PeerRegistration>();
         foreach (var gate in gates)
         {
-            results.Add(await RunGateAsync(gate, register, cancellationToken).ConfigureAwait(false));
+            results.Add(await RunGateAsync(source, state.Host.StateDirectory, gate, register, cancellationToken).ConfigureAwait(false));
         }
 
         if (format == OutputFormat.Json)
@@ -79,7 +81,8 @@ public static class SoracomCommand
         return results.All(r => r.Error is null) ? ExitCodes.Ok : ExitCodes.Error;
     }
 
-    private static async Task<PeerRegistration> RunGateAsync(GateSpec gate, bool register, CancellationToken cancellationToken)
+    private static async Task<PeerRegistration> RunGateAsync(
+        SoracomGatePeerSource source, string stateDirectory, GateSpec gate, bool register, CancellationToken cancellationToken)
     {
         var soracom = gate.Soracom!;
         var inner = gate.Address.Address;
@@ -87,11 +90,8 @@ public static class SoracomCommand
             new(gate.Name, soracom.VpgId, gate.Local.ToString(), register ? inner.ToString() : null, result, error);
         try
         {
-            var key = CredentialsReader.Read(soracom.Credentials);
-            using var client = new SoracomApiClient(soracom.BaseUrl, soracom.Timeout);
-            var session = await client.AuthenticateAsync(key, cancellationToken).ConfigureAwait(false);
-            var peers = await client.ListGatePeersAsync(session, soracom.VpgId, cancellationToken).ConfigureAwait(false);
-            var mine = peers.FirstOrDefault(p => p.Outer.Equals(gate.Local));
+            var answer = await source.ReadAsync(soracom, stateDirectory, cancellationToken).ConfigureAwait(false);
+            var mine = answer.Peers.Peers.FirstOrDefault(p => p.Outer.Equals(gate.Local));
             if (mine is { OwnedByCustomer: false })
             {
                 return Result("failed", $"{gate.Local} is one of the VPG's own endpoints in {soracom.VpgId}, not a customer peer; check the gate's local address");
@@ -100,7 +100,7 @@ public static class SoracomCommand
             if (!register)
             {
                 return mine is null ? Result("not-registered")
-                    : await client.UnregisterGatePeerAsync(session, soracom.VpgId, gate.Local, cancellationToken).ConfigureAwait(false) ? Result("unregistered")
+                    : await source.UnregisterAsync(soracom, stateDirectory, gate.Local, cancellationToken).ConfigureAwait(false) ? Result("unregistered")
                     : Result("not-registered");
             }
 
@@ -111,7 +111,12 @@ public static class SoracomCommand
                         + "run 'gatectl soracom unregister' then 'register' to change it");
             }
 
-            await client.RegisterGatePeerAsync(session, soracom.VpgId, gate.Local, inner, cancellationToken).ConfigureAwait(false);
+            if (VpgChecks.Problems(gate, answer.Vpg).FirstOrDefault() is { } misfit)
+            {
+                return Result("failed", $"not registered: {misfit}");
+            }
+
+            await source.RegisterAsync(soracom, stateDirectory, gate.Local, inner, cancellationToken).ConfigureAwait(false);
             return Result("registered");
         }
         catch (SoracomApiException e)

@@ -30,6 +30,27 @@ public static class EndpointSources
         return held.Count > 0 ? ExitCodes.Error : exitCode;
     }
 
+    /// <summary>
+    /// Prints this host's registrations as a Gate Peer (made by apply, removed by delete): done ones on stdout in text
+    /// output, failed ones on stderr always; returns <see cref="ExitCodes.Error"/> when one failed, else <paramref name="exitCode"/>.
+    /// </summary>
+    public static int Registrations(IReadOnlyList<RegistrationOutcome> outcomes, int exitCode, OutputFormat format, TextWriter stdout, TextWriter stderr)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Error is not null)
+            {
+                stderr.WriteLine($"gatectl: soracom: {outcome.Describe()}");
+            }
+            else if (format == OutputFormat.Text)
+            {
+                stdout.WriteLine($"soracom: {outcome.Describe()}");
+            }
+        }
+
+        return outcomes.Any(o => o.Error is not null) ? ExitCodes.Error : exitCode;
+    }
+
     /// <summary>The sources as JSON entries.</summary>
     public static IReadOnlyList<SourceEntry> Entries(IReadOnlyList<EndpointResolution> sources)
     {

@@ -13,7 +13,9 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
     {
         var result = await reconciler.ApplyAsync(state, context, cancellationToken).ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow;
-        var warnings = result.Sources.Where(s => s.Origin == SoracomApi.EndpointOrigin.Cache).Select(s => $"gate {s.Gate}: {s.Describe(now)}").ToArray();
+        var warnings = result.Sources.Where(s => s.Origin == SoracomApi.EndpointOrigin.Cache || s.Notes.Count > 0).Select(s => $"gate {s.Gate}: {s.Describe(now)}")
+            .Concat(result.Registrations.Where(r => r.Error is not null).Select(r => $"gate {r.Describe()}"))
+            .ToArray();
         // A held gate (endpoints unknown) was left as it was: the pass failed for it, so the daemon retries with backoff.
         var held = result.Sources.Where(s => s.IsHeld).ToArray();
         var heldError = held.Length == 0 ? null
@@ -30,7 +32,9 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
             };
         }
 
-        var repairs = result.Executed.Select(s => new DriftRepair(s.Gate, s.Action, s.Describe())).ToArray();
+        var repairs = result.Executed.Select(s => new DriftRepair(s.Gate, s.Action, s.Describe()))
+            .Concat(result.Registrations.Where(r => r.Error is null).Select(r => new DriftRepair(r.Gate, "register", r.Describe())))
+            .ToArray();
         return new ReconcileOutcome(repairs, GatesOf(state, g => !held.Any(h => h.Gate == g.Name)), heldError)
         {
             Warnings = warnings,

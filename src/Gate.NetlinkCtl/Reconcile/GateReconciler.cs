@@ -35,7 +35,7 @@ public sealed class GateReconciler
         var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         desired = resolved;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
         return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [], Sources = sources };
     }
 
@@ -45,7 +45,7 @@ public sealed class GateReconciler
         var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         desired = resolved;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
         return DriftReport.Create(backend.Name, desired, observed, plan) with { Sources = sources };
     }
 
@@ -53,14 +53,32 @@ public sealed class GateReconciler
     /// <remarks>Gates whose SORACOM endpoints are unknown (API and cache failed) are left as they are; see <see cref="ApplyResult.Sources"/>.</remarks>
     public async Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        var result = await RunAsync(resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
-        return result with { Sources = sources, Desired = resolved };
+        var answer = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (resolved, sources) = answer;
+        var result = await RunAsync(resolved, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
+        // Registered once the gate is in place on the host, so the VPG sends to a host ready to receive.
+        var registrations = result.Succeeded
+            ? await _resolver.RegisterAsync(answer, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
+            : EquatableList<RegistrationOutcome>.Empty;
+        return result with { Sources = sources, Desired = resolved, Registrations = registrations };
     }
 
-    /// <summary>Removes exactly what gatectl made for the gates in <paramref name="desired"/>, whatever their <c>state</c> (<c>delete</c>).</summary>
-    public Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
-        RunAsync(AllAbsent(desired), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken);
+    /// <summary>
+    /// Removes exactly what gatectl made for the gates in <paramref name="desired"/>, whatever their <c>state</c> (<c>delete</c>),
+    /// then unregisters this host from the VPG of each gate with <c>register: true</c>.
+    /// </summary>
+    public async Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
+    {
+        var result = await RunAsync(AllAbsent(desired), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken).ConfigureAwait(false);
+        var registrations = result.Succeeded
+            ? await _resolver.UnregisterAsync(desired, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
+            : EquatableList<RegistrationOutcome>.Empty;
+        return result with { Registrations = registrations };
+    }
+
+    /// <summary>Ends what the reconciler holds outside the host: the SORACOM API sessions kept in memory are revoked (the daemon, when it stops).</summary>
+    public async Task<IReadOnlyList<string>> CloseAsync(CancellationToken cancellationToken = default) =>
+        await _resolver.CloseAsync(cancellationToken).ConfigureAwait(false) ?? [];
 
     /// <summary>gatectl's gates as they are in the kernel, in the state file's schema (<c>show</c>).</summary>
     public async Task<ShowResult> ShowAsync(ReconcileContext context, CancellationToken cancellationToken = default)
@@ -146,6 +164,15 @@ public sealed class GateReconciler
     {
         var observed = await backend.ObserveAsync(ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false);
         var plan = GatePlanner.Plan(desired, observed, rules.PruneOrphans, rules.AbsentReason);
+        // A gate that does not fit its VPG (VNI, device subnet, Gate closed) would be a silently dead tunnel: refuse it.
+        var misfits = rules.Sources
+            .SelectMany(s => s.Problems.Select(p => new PlanProblem(s.Gate, desired.Gates.FirstOrDefault(g => g.Name == s.Gate)?.Interface ?? "", p)))
+            .ToList();
+        if (misfits.Count > 0)
+        {
+            plan = plan with { Problems = plan.Problems.Concat(misfits).ToEquatableList() };
+        }
+
         // Host features are built from every gate's endpoints (the guard's allow list): with a gate's unknown, they stay as they are.
         if (_extensions.Count == 0 || desired.Held.Count > 0)
         {
@@ -177,6 +204,9 @@ public sealed class GateReconciler
     /// <summary>How apply and delete differ: delete never prunes other gates, and says why it deletes.</summary>
     private sealed record PlanRules(bool PruneOrphans, string AbsentReason)
     {
+        /// <summary>Where the gates' SORACOM endpoints came from; their problems stop the plan.</summary>
+        public EquatableList<EndpointResolution> Sources { get; init; } = EquatableList<EndpointResolution>.Empty;
+
         public static PlanRules Apply { get; } = new(PruneOrphans: true, AbsentReason: "state: absent");
     }
 }

@@ -41,6 +41,9 @@ public sealed record ApplyResult(
 
     /// <summary>The desired state this apply converged to, SORACOM endpoints joined (null for <c>delete</c>).</summary>
     public DesiredState? Desired { get; init; }
+
+    /// <summary>This host's registrations as a Gate Peer that apply made or delete removed (<c>soracom.register: true</c>).</summary>
+    public EquatableList<SoracomApi.RegistrationOutcome> Registrations { get; init; } = EquatableList<SoracomApi.RegistrationOutcome>.Empty;
 }
 
 /// <summary>Why an apply failed, and what was done about it.</summary>

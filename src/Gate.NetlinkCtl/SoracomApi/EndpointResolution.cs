@@ -12,11 +12,19 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <param name="Error">Why the API was not used (null when it was).</param>
 public sealed record EndpointResolution(string Gate, string VpgId, EndpointOrigin Origin, DateTimeOffset? FetchedAt, int Endpoints, int Peers, string? Error)
 {
+    /// <summary>What a person should know though the answer was used: entries of the list skipped (each named, with why).</summary>
+    public EquatableList<string> Notes { get; init; } = EquatableList<string>.Empty;
+
+    /// <summary>Why the gate cannot work with this VPG (VNI or device subnet differ, Gate closed): plan and apply refuse it, each with the fix.</summary>
+    public EquatableList<string> Problems { get; init; } = EquatableList<string>.Empty;
+
     /// <summary>True when the gate's endpoints could not be known at all: it is left as it is.</summary>
     public bool IsHeld => Origin == EndpointOrigin.None;
 
     /// <summary>One line for people: where the endpoints came from and, from the cache, how old they are and why.</summary>
-    public string Describe(DateTimeOffset now) => Origin switch
+    public string Describe(DateTimeOffset now) => DescribeOrigin(now) + string.Concat(Notes.Select(n => $"; {n}"));
+
+    private string DescribeOrigin(DateTimeOffset now) => Origin switch
     {
         EndpointOrigin.Api => $"endpoints from the SORACOM API ({VpgId}): {Count(Endpoints, "endpoint")}, {Count(Peers, "peer")}, fetched {Age(now)} ago{(Error is null ? "" : $"; {Error}")}",
         EndpointOrigin.Cache => $"endpoints from cache, {Age(now)} old ({VpgId}: {Count(Endpoints, "endpoint")}, {Count(Peers, "peer")}; API error: {Error})",
@@ -52,3 +60,23 @@ public enum EndpointOrigin
 /// <param name="State">The state to plan: literal lists joined with the answers; unresolved gates in <see cref="DesiredState.Held"/>.</param>
 /// <param name="Resolutions">One per gate with a <c>soracom</c> source.</param>
 public sealed record ResolvedState(DesiredState State, EquatableList<EndpointResolution> Resolutions);
+
+/// <summary>What happened to this host's registration as a Gate Peer of one gate's VPG.</summary>
+/// <param name="Gate">The gate.</param>
+/// <param name="VpgId">Its VPG.</param>
+/// <param name="Outer">This host's outer IP (the gate's local).</param>
+/// <param name="Inner">This host's inner IP (register only).</param>
+/// <param name="Result"><c>registered</c>, <c>unregistered</c>, <c>not-registered</c> or <c>failed</c>.</param>
+/// <param name="Error">Why it failed and what to do, or null.</param>
+public sealed record RegistrationOutcome(string Gate, string VpgId, string Outer, string? Inner, string Result, string? Error)
+{
+    /// <summary>One line for people.</summary>
+    public string Describe() => Error is not null
+        ? $"{Gate}: {(Inner is null ? "unregistering" : "registering")} {Outer} in {VpgId} failed: {Error}"
+        : Result switch
+        {
+            "registered" => $"{Gate}: registered this host ({Outer}, inner {Inner}) as a Gate Peer of {VpgId}",
+            "unregistered" => $"{Gate}: unregistered this host ({Outer}) from the Gate peers of {VpgId}",
+            _ => $"{Gate}: this host ({Outer}) was not registered in {VpgId}",
+        };
+}

@@ -27,14 +27,14 @@ public sealed class PeerCache(string stateDirectory)
                 return null;
             }
 
-            var peers = json.Peers.Select(p => p is null ? null : GatePeer.FromJson(p)).ToList();
+            var peers = json.Peers.Select(p => p is null ? null : GatePeer.FromJson(p, out _)).ToList();
             if (peers.Any(p => p is null))
             {
                 problem = $"cache {path} has an unreadable entry";
                 return null;
             }
 
-            return new CachedPeers(json.FetchedAt, peers.Select(p => p!).ToList());
+            return new CachedPeers(json.FetchedAt, peers.Select(p => p!).ToList()) { Vpg = json.Vpg is { } vpg ? VirtualPrivateGateway.FromJson(vpgId, vpg) : null };
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -53,8 +53,8 @@ public sealed class PeerCache(string stateDirectory)
     public void Write(string vpgId, CachedPeers answer)
     {
         var path = PathOf(vpgId);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var json = new CachedPeersJson(vpgId, answer.FetchedAt, [.. answer.Peers.Select(p => p.ToJson())]);
+        SessionKeeper.CreatePrivateDirectory(Path.GetDirectoryName(path)!);
+        var json = new CachedPeersJson(vpgId, answer.FetchedAt, [.. answer.Peers.Select(p => p.ToJson())], answer.Vpg?.ToJson());
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(json, SoracomJsonContext.Default.CachedPeersJson), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }
@@ -62,4 +62,8 @@ public sealed class PeerCache(string stateDirectory)
 /// <summary>A VPG's Gate peers and when the API gave them.</summary>
 /// <param name="FetchedAt">When the API answered.</param>
 /// <param name="Peers">The entries, endpoints and customers' peers.</param>
-public sealed record CachedPeers(DateTimeOffset FetchedAt, IReadOnlyList<GatePeer> Peers);
+public sealed record CachedPeers(DateTimeOffset FetchedAt, IReadOnlyList<GatePeer> Peers)
+{
+    /// <summary>The VPG's Gate settings fetched with the peers (null in a cache written before gatectl read them).</summary>
+    public VirtualPrivateGateway? Vpg { get; init; }
+}

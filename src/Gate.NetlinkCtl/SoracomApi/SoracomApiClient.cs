@@ -11,19 +11,30 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <param name="Token">The token <c>POST /v1/auth</c> returned.</param>
 public sealed record SoracomSession(string ApiKey, string Token)
 {
+    /// <summary>When the token ends (the login time plus the <c>tokenTimeoutSeconds</c> asked for).</summary>
+    public DateTimeOffset ExpiresAt { get; init; } = DateTimeOffset.MaxValue;
+
     /// <inheritdoc />
     public override string ToString() => "SoracomSession(hidden)";
 }
 
 /// <summary>
-/// The few SORACOM API calls gatectl makes: authenticate with an auth key, list, register and unregister a VPG's
-/// Gate peers. Every request is bounded by a timeout; a 429 is retried once after its Retry-After when that is short;
-/// every failure is a <see cref="SoracomApiException"/> whose message holds no secret.
+/// The few SORACOM API calls gatectl makes, each one the spec's operation: <c>auth</c>, <c>logout</c>,
+/// <c>getVirtualPrivateGateway</c>, <c>listGatePeers</c>, <c>registerGatePeer</c>, <c>unregisterGatePeer</c>. Every
+/// request is bounded by a timeout; every failure is a <see cref="SoracomApiException"/> that carries the HTTP status,
+/// the API's own code and message, and what to do, and never a secret. Register and unregister are retried on 429 and
+/// 5xx with bounded backoff (they change the VPG, and a person waits for them); reads fail at once and the cache covers.
 /// </summary>
 public sealed class SoracomApiClient : IDisposable
 {
     /// <summary>The longest Retry-After gatectl waits for before giving up on this attempt (the cache covers the rest).</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The token life gatectl asks for: the spec's default (24 h).</summary>
+    public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The waits before each retry of a register or unregister (429 or 5xx): bounded, about 7 s in all.</summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultChangeRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
     // A 429 without Retry-After gets one retry after this long.
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
@@ -31,65 +42,100 @@ public sealed class SoracomApiClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _baseUrl;
     private readonly TimeSpan _timeout;
+    private readonly IReadOnlyList<TimeSpan> _changeRetries;
 
-    /// <summary>Creates a client for <paramref name="baseUrl"/> (such as https://api.soracom.io).</summary>
-    /// <param name="baseUrl">The API's base URL; paths start with <c>/v1/</c> below it.</param>
+    /// <summary>Creates a client for <paramref name="baseUrl"/> (such as https://api.soracom.io or https://api.soracom.io/v1).</summary>
+    /// <param name="baseUrl">The API's base URL, with or without the spec's <c>/v1</c> (appended when missing).</param>
     /// <param name="timeout">How long one request may take, reply body included.</param>
-    /// <param name="handler">The HTTP handler (tests); null for the default one.</param>
-    public SoracomApiClient(Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null)
+    /// <param name="handler">The HTTP handler (tests); null for the default one (which honours HTTPS_PROXY).</param>
+    /// <param name="changeRetries">The waits before retries of register and unregister; null for <see cref="DefaultChangeRetries"/>.</param>
+    public SoracomApiClient(Uri baseUrl, TimeSpan timeout, HttpMessageHandler? handler = null, IReadOnlyList<TimeSpan>? changeRetries = null)
     {
-        _baseUrl = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+        _baseUrl = VersionedBase(baseUrl);
         _timeout = timeout;
+        _changeRetries = changeRetries ?? DefaultChangeRetries;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: true);
         _http.Timeout = Timeout.InfiniteTimeSpan; // each request has its own deadline, reply body included
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("gatectl", "0.1"));
     }
 
-    /// <summary><c>POST /v1/auth</c> with the auth key; returns the session for later calls.</summary>
-    public async Task<SoracomSession> AuthenticateAsync(AuthKey key, CancellationToken cancellationToken)
+    /// <summary>The base every path is relative to: <paramref name="baseUrl"/> ending in <c>/v1/</c> (the spec's servers include it).</summary>
+    public static Uri VersionedBase(Uri baseUrl)
     {
-        var body = JsonSerializer.Serialize(new AuthRequest(key.Id, key.Secret), SoracomJsonContext.Default.AuthRequest);
-        var reply = await SendAsync(HttpMethod.Post, "v1/auth", null, body, SoracomJsonContext.Default.AuthReply, cancellationToken).ConfigureAwait(false);
+        var text = baseUrl.AbsoluteUri.TrimEnd('/');
+        return new Uri(text.EndsWith("/v1", StringComparison.Ordinal) ? text + "/" : text + "/v1/");
+    }
+
+    /// <summary><c>POST /v1/auth</c> with the auth key, asking for a token that lives <paramref name="tokenLifetime"/> (24 h by default).</summary>
+    public async Task<SoracomSession> AuthenticateAsync(AuthKey key, CancellationToken cancellationToken, TimeSpan? tokenLifetime = null)
+    {
+        var life = tokenLifetime ?? DefaultTokenLifetime;
+        var loggedInAt = DateTimeOffset.UtcNow;
+        var body = JsonSerializer.Serialize(new AuthRequest(key.Id, key.Secret, (long)life.TotalSeconds), SoracomJsonContext.Default.AuthRequest);
+        var reply = await SendAsync(Operation.Auth, "auth", null, body, SoracomJsonContext.Default.AuthReply, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(reply?.ApiKey) || string.IsNullOrEmpty(reply.Token))
         {
-            throw new SoracomApiException(SoracomFailure.Malformed, "SORACOM API: POST /v1/auth: the reply has no apiKey or token; is the base URL the SORACOM API?");
+            throw new SoracomApiException(SoracomFailure.Malformed, $"SORACOM API: POST {_baseUrl.AbsolutePath}auth: the reply has no apiKey or token; is {_baseUrl} the SORACOM API?");
         }
 
-        return new SoracomSession(reply.ApiKey, reply.Token);
+        return new SoracomSession(reply.ApiKey, reply.Token) { ExpiresAt = loggedInAt + life };
     }
 
-    /// <summary><c>GET /v1/virtual_private_gateways/{vpgId}/gate/peers</c>: the VPG's endpoints and its customers' peers.</summary>
-    public async Task<IReadOnlyList<GatePeer>> ListGatePeersAsync(SoracomSession session, string vpgId, CancellationToken cancellationToken)
+    /// <summary><c>POST /v1/auth/logout</c>: revokes the API key and token.</summary>
+    public async Task LogoutAsync(SoracomSession session, CancellationToken cancellationToken) =>
+        await SendAsync(Operation.Logout, "auth/logout", session, null, SoracomJsonContext.Default.ApiErrorJson, cancellationToken, readBody: false).ConfigureAwait(false);
+
+    /// <summary><c>GET /v1/virtual_private_gateways/{vpgId}</c>: whether Gate is open, its VNI and device subnet.</summary>
+    public async Task<VirtualPrivateGateway> GetVirtualPrivateGatewayAsync(SoracomSession session, string vpgId, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(Operation.GetVpg, VpgPath(vpgId), session, null, SoracomJsonContext.Default.VirtualPrivateGatewayJson, cancellationToken).ConfigureAwait(false)
+            ?? throw new SoracomApiException(SoracomFailure.Malformed, $"SORACOM API: GET {_baseUrl.AbsolutePath}{VpgPath(vpgId)}: the reply is null; expected a VirtualPrivateGateway");
+        return VirtualPrivateGateway.FromJson(vpgId, reply);
+    }
+
+    /// <summary>
+    /// <c>GET /v1/virtual_private_gateways/{vpgId}/gate/peers</c>: the VPG's endpoints and its customers' peers. An entry
+    /// gatectl cannot use (the spec requires no field) is skipped and named in <see cref="GatePeerList.Skipped"/>.
+    /// </summary>
+    public async Task<GatePeerList> ListGatePeersAsync(SoracomSession session, string vpgId, CancellationToken cancellationToken)
     {
         var path = PeersPath(vpgId);
-        var reply = await SendAsync(HttpMethod.Get, path, session, null, SoracomJsonContext.Default.ListGatePeerJson, cancellationToken).ConfigureAwait(false)
-            ?? throw new SoracomApiException(SoracomFailure.Malformed, $"SORACOM API: GET /{path}: the reply is null; expected a list of Gate peers");
+        var reply = await SendAsync(Operation.ListPeers, path, session, null, SoracomJsonContext.Default.ListGatePeerJson, cancellationToken).ConfigureAwait(false)
+            ?? throw new SoracomApiException(SoracomFailure.Malformed, $"SORACOM API: GET {_baseUrl.AbsolutePath}{path}: the reply is null; expected a list of Gate peers");
         var peers = new List<GatePeer>(reply.Count);
-        foreach (var entry in reply)
+        var skipped = new List<string>();
+        for (var i = 0; i < reply.Count; i++)
         {
-            // One unreadable entry makes the whole answer suspect: better the cache than a partial flood list.
-            peers.Add(entry is null ? throw Unreadable(path) : GatePeer.FromJson(entry) ?? throw Unreadable(path));
+            if (reply[i] is not { } entry)
+            {
+                skipped.Add($"entry {i + 1}: skipped, it is null");
+            }
+            else if (GatePeer.FromJson(entry, out var why) is { } peer)
+            {
+                peers.Add(peer);
+            }
+            else
+            {
+                skipped.Add($"entry {i + 1} (outerIpAddress {entry.OuterIpAddress ?? "absent"}, ownedByCustomer {(entry.OwnedByCustomer is { } o ? o ? "true" : "false" : "absent")}): skipped, {why}");
+            }
         }
 
-        return peers;
-
-        static SoracomApiException Unreadable(string path) => new(SoracomFailure.Malformed,
-            $"SORACOM API: GET /{path}: an entry lacks an IPv4 outerIpAddress or ownedByCustomer; the answer is not used");
+        return new GatePeerList(peers, skipped);
     }
 
-    /// <summary><c>POST .../gate/peers</c>: registers this host's outer (and inner) IP as a Gate Peer of the VPG.</summary>
+    /// <summary><c>POST .../gate/peers</c>: registers this host's outer (and inner) IP as a Gate Peer of the VPG; 429 and 5xx are retried.</summary>
     public async Task RegisterGatePeerAsync(SoracomSession session, string vpgId, IPAddress outer, IPAddress? inner, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.Serialize(new RegisterPeerRequest(outer.ToString(), inner?.ToString()), SoracomJsonContext.Default.RegisterPeerRequest);
-        await SendAsync(HttpMethod.Post, PeersPath(vpgId), session, body, SoracomJsonContext.Default.GatePeerJson, cancellationToken, readBody: false).ConfigureAwait(false);
+        await SendAsync(Operation.Register, PeersPath(vpgId), session, body, SoracomJsonContext.Default.GatePeerJson, cancellationToken, readBody: false).ConfigureAwait(false);
     }
 
-    /// <summary><c>DELETE .../gate/peers/{outer}</c>: removes the Gate Peer; false when it was not registered (404).</summary>
+    /// <summary><c>DELETE .../gate/peers/{outer}</c>: removes the Gate Peer; false when it was not registered (404); 429 and 5xx are retried.</summary>
     public async Task<bool> UnregisterGatePeerAsync(SoracomSession session, string vpgId, IPAddress outer, CancellationToken cancellationToken)
     {
         try
         {
-            await SendAsync(HttpMethod.Delete, $"{PeersPath(vpgId)}/{outer}", session, null, SoracomJsonContext.Default.GatePeerJson, cancellationToken, readBody: false).ConfigureAwait(false);
+            await SendAsync(Operation.Unregister, $"{PeersPath(vpgId)}/{outer}", session, null, SoracomJsonContext.Default.GatePeerJson, cancellationToken, readBody: false).ConfigureAwait(false);
             return true;
         }
         catch (SoracomApiException e) when (e.Failure == SoracomFailure.NotFound)
@@ -101,12 +147,15 @@ public sealed class SoracomApiClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private static string PeersPath(string vpgId) => $"v1/virtual_private_gateways/{Uri.EscapeDataString(vpgId)}/gate/peers";
+    private static string VpgPath(string vpgId) => $"virtual_private_gateways/{Uri.EscapeDataString(vpgId)}";
+
+    private static string PeersPath(string vpgId) => $"{VpgPath(vpgId)}/gate/peers";
 
     private async Task<T?> SendAsync<T>(
-        HttpMethod method, string path, SoracomSession? session, string? body, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool readBody = true)
+        Operation operation, string path, SoracomSession? session, string? body, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool readBody = true)
     {
-        var what = $"{method} /{path}";
+        var method = operation.Method;
+        var what = $"{method} {_baseUrl.AbsolutePath}{path}";
         for (var attempt = 0; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, new Uri(_baseUrl, path));
@@ -126,19 +175,19 @@ public sealed class SoracomApiClient : IDisposable
             try
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt == 0 && RetryAfter(response) is { } wait && wait <= MaxRetryAfter)
+                if (RetryWait(operation, response, attempt) is { } wait)
                 {
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                ThrowUnlessSuccess(response, what);
+                var text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                ThrowUnlessSuccess(operation, response, text, what, attempt);
                 if (!readBody)
                 {
                     return default;
                 }
 
-                var text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
                 try
                 {
                     return JsonSerializer.Deserialize(text, type);
@@ -147,19 +196,34 @@ public sealed class SoracomApiClient : IDisposable
                 {
                     // The parser's own message locates the problem; the reply itself is not quoted.
                     throw new SoracomApiException(SoracomFailure.Malformed,
-                        $"SORACOM API: {what}: the reply is not the JSON the API documents (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+                        $"SORACOM API: {what}: the reply is not the JSON the API documents (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})")
+                    { Status = (int)response.StatusCode };
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new SoracomApiException(SoracomFailure.Timeout,
-                    $"SORACOM API: {what}: no complete reply within {_timeout.TotalSeconds:0.#} s (soracom.timeout)");
+                    $"SORACOM API: {what}: no complete reply within {_timeout.TotalSeconds:0.#} s (soracom.timeout); check the network path to {_baseUrl.GetLeftPart(UriPartial.Authority)} (a proxy needs HTTPS_PROXY)");
             }
             catch (HttpRequestException e)
             {
-                throw new SoracomApiException(SoracomFailure.Network, $"SORACOM API: {what}: cannot reach {_baseUrl.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
+                throw new SoracomApiException(SoracomFailure.Network,
+                    $"SORACOM API: {what}: cannot reach {_baseUrl.GetLeftPart(UriPartial.Authority)}: {e.Message}; check DNS, the route and HTTPS_PROXY", e);
             }
         }
+    }
+
+    // Changes (register, unregister) retry 429 and 5xx on a bounded schedule; reads retry a 429 once when it asks for little.
+    private TimeSpan? RetryWait(Operation operation, HttpResponseMessage response, int attempt)
+    {
+        var code = (int)response.StatusCode;
+        if (operation.RetriesFailures && (code == 429 || code >= 500) && attempt < _changeRetries.Count)
+        {
+            var backoff = _changeRetries[attempt];
+            return code == 429 && RetryAfter(response) is { } asked && asked <= MaxRetryAfter && asked > backoff ? asked : backoff;
+        }
+
+        return !operation.RetriesFailures && code == 429 && attempt == 0 && RetryAfter(response) is { } wait && wait <= MaxRetryAfter ? wait : null;
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -179,7 +243,7 @@ public sealed class SoracomApiClient : IDisposable
         return DefaultRetryAfter;
     }
 
-    private static void ThrowUnlessSuccess(HttpResponseMessage response, string what)
+    private static void ThrowUnlessSuccess(Operation operation, HttpResponseMessage response, string body, string what, int attempt)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -187,16 +251,53 @@ public sealed class SoracomApiClient : IDisposable
         }
 
         var code = (int)response.StatusCode;
-        var status = $"HTTP {code} {response.ReasonPhrase}".TrimEnd();
-        throw response.StatusCode switch
+        var api = ApiError(body);
+        var status = $"HTTP {code} {response.ReasonPhrase}".TrimEnd() + (api is null ? "" : $" ({api.Value.Code}: {api.Value.Message})");
+        var tries = attempt > 0 ? $" after {attempt + 1} attempts" : "";
+        var (failure, advice) = response.StatusCode switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SoracomApiException(SoracomFailure.Credentials,
-                $"SORACOM API: {what}: {status}: the credentials were refused; check the auth key (authKeyId, authKey) and that its permissions allow Gate peers of this VPG"),
-            HttpStatusCode.NotFound => new SoracomApiException(SoracomFailure.NotFound,
-                $"SORACOM API: {what}: {status}: no such VPG or peer for these credentials; check soracom.vpgId and soracom.coverage"),
-            HttpStatusCode.TooManyRequests => new SoracomApiException(SoracomFailure.RateLimited,
-                $"SORACOM API: {what}: {status}: rate limited{(RetryAfter(response) is { } wait ? $", retry after {wait.TotalSeconds:0} s" : "")}"),
-            _ => new SoracomApiException(SoracomFailure.Status, $"SORACOM API: {what}: {status}"),
+            HttpStatusCode.Unauthorized when operation == Operation.Auth => (SoracomFailure.Credentials,
+                "the credentials were refused; check the auth key (authKeyId, authKey) in the credentials file or environment"),
+            HttpStatusCode.Unauthorized => (SoracomFailure.Credentials,
+                "the credentials were refused (the API key or token was not accepted); check the auth key and that the SAM user still exists"),
+            HttpStatusCode.Forbidden => (SoracomFailure.Permission,
+                $"the SAM user lacks the permission {operation.Permission}; allow it in the user's permissions (docs/soracom-api.md has a least-privilege policy per mode)"),
+            HttpStatusCode.BadRequest => (SoracomFailure.BadRequest, $"the API refused the request; {operation.BadRequestAdvice}"),
+            HttpStatusCode.NotFound => (SoracomFailure.NotFound,
+                "no such VPG or peer for these credentials; check soracom.vpgId and soracom.coverage (a VPG lives in one coverage's API)"),
+            HttpStatusCode.TooManyRequests => (SoracomFailure.RateLimited,
+                $"rate limited{tries}{(RetryAfter(response) is { } wait ? $", retry after {wait.TotalSeconds:0} s" : "")}; lengthen soracom.refreshInterval if it persists"),
+            _ when code >= 500 => (SoracomFailure.Status, $"a fault at SORACOM{tries}; try again later (the daemon retries by itself and uses the cached answer meanwhile)"),
+            _ => (SoracomFailure.Status, "an answer the spec does not document; check soracom.apiUrl"),
         };
+        throw new SoracomApiException(failure, $"SORACOM API: {what}: {status}: {advice}") { Status = code, ApiCode = api?.Code };
+    }
+
+    private static (string Code, string Message)? ApiError(string body)
+    {
+        try
+        {
+            var error = JsonSerializer.Deserialize(body, SoracomJsonContext.Default.ApiErrorJson);
+            return error?.Code is { } code ? (code, error.Message ?? "") : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The spec's operations gatectl calls, with what a person needs when one fails.</summary>
+    private sealed record Operation(HttpMethod Method, string Id, bool RetriesFailures, string BadRequestAdvice)
+    {
+        public static readonly Operation Auth = new(HttpMethod.Post, "auth", false, "check the auth key");
+        public static readonly Operation Logout = new(HttpMethod.Post, "logout", false, "nothing to do: the token ends by itself");
+        public static readonly Operation GetVpg = new(HttpMethod.Get, "getVirtualPrivateGateway", false, "check soracom.vpgId");
+        public static readonly Operation ListPeers = new(HttpMethod.Get, "listGatePeers", false, "check soracom.vpgId and that Gate is open on the VPG");
+        public static readonly Operation Register = new(HttpMethod.Post, "registerGatePeer", true,
+            "check the gate's local (the outer IP) and address (the inner IP, inside the VPG's device subnet), and that Gate is open");
+        public static readonly Operation Unregister = new(HttpMethod.Delete, "unregisterGatePeer", true, "check the gate's local (the outer IP)");
+
+        /// <summary>The SAM permission the operation needs.</summary>
+        public string Permission => Id is "auth" or "logout" ? $"for {Id} (none is needed for auth)" : $"VirtualPrivateGateway:{Id}";
     }
 }

@@ -29,13 +29,25 @@ public sealed class SoracomApiException : Exception
 
     /// <summary>What kind of failure it was.</summary>
     public SoracomFailure Failure { get; }
+
+    /// <summary>The HTTP status the API answered, or null when there was no answer.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>The API's own error code (<c>code</c> of its <c>APICallErrorMessage</c>), when it sent one.</summary>
+    public string? ApiCode { get; init; }
 }
 
 /// <summary>The kinds of API failure a person acts on differently.</summary>
 public enum SoracomFailure
 {
-    /// <summary>The credentials are missing, unreadable, too widely readable, or the API refused them (401/403).</summary>
+    /// <summary>The credentials are missing, unreadable, too widely readable, or the API refused them (401).</summary>
     Credentials,
+
+    /// <summary>The SAM user lacks the permission for the operation (403).</summary>
+    Permission,
+
+    /// <summary>The API refused the request as invalid (400).</summary>
+    BadRequest,
 
     /// <summary>The API asked to slow down (429) for longer than gatectl waits.</summary>
     RateLimited,

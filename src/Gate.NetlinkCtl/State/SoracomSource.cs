@@ -18,6 +18,21 @@ public sealed record SoracomSource(string VpgId, SoracomCoverage Coverage, Sorac
     /// <summary>How long an answer is used before the API is asked again (the daemon reconciles more often than that).</summary>
     public TimeSpan RefreshInterval { get; init; } = DefaultRefreshInterval;
 
+    /// <summary>Whether <c>apply</c> and the daemon register this host (local as outer IP, address as inner IP) when the VPG does not list it, and <c>delete</c> unregisters it.</summary>
+    public bool Register { get; init; }
+
+    /// <summary>True when the state file leaves <c>vni</c> out: it is the VPG's <c>gateVxlanId</c>.</summary>
+    public bool VniFromVpg { get; init; }
+
+    /// <summary>True when the state file leaves <c>deviceSubnet</c> out: it is the VPG's <c>deviceSubnetCidrRange</c>.</summary>
+    public bool DeviceSubnetFromVpg { get; init; }
+
+    /// <summary>The token life gatectl asks for at login (<c>tokenTimeoutSeconds</c>); the session is kept until shortly before it ends.</summary>
+    public TimeSpan TokenLifetime { get; init; } = DefaultTokenLifetime;
+
+    /// <summary>The default of <see cref="TokenLifetime"/>: the API's own default, 24 h.</summary>
+    public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(24);
+
     /// <summary>The default of <see cref="Timeout"/>.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 

@@ -18,7 +18,7 @@ public static class StateLoader
         ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom"];
     private static readonly string[] PeerKeys = ["outer", "inner", "name"];
     private static readonly string[] RouteKeys = ["to", "via"];
-    private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval"];
+    private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
     private static readonly string[] CredentialKeys = ["file", "env"];
 
     private const string SecretRefused =
@@ -244,6 +244,8 @@ public static class StateLoader
         var soracom = fields.Node("soracom") is { } soracomNode && !YamlFields.IsNull(soracomNode)
             ? ReadSoracom(soracomNode, fields.PathOf("soracom"), context)
             : null;
+        // Left out of a gate with a SORACOM source, the VNI and device subnet are the VPG's own (checked against it otherwise).
+        soracom = soracom is null ? null : soracom with { VniFromVpg = fields.Node("vni") is null, DeviceSubnetFromVpg = fields.Node("deviceSubnet") is null };
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -296,6 +298,7 @@ public static class StateLoader
         var apiUrl = fields.OptionalText("apiUrl", "expected an absolute http or https URL");
         var timeout = fields.Optional("timeout", "expected a whole number with a unit s or m, such as 10s", Parsers.Duration);
         var refresh = fields.Optional("refreshInterval", "expected a whole number with a unit s, m or h, such as 1m", Parsers.Duration);
+        var register = fields.Optional("register", "expected true (register this host as a Gate Peer of the VPG) or false", Parsers.Boolean) ?? false;
         Uri? url = null;
         if (apiUrl is not null && !(Uri.TryCreate(apiUrl, UriKind.Absolute, out url) && url.Scheme is "http" or "https"))
         {
@@ -308,6 +311,7 @@ public static class StateLoader
             ApiUrl = url,
             Timeout = timeout ?? SoracomSource.DefaultTimeout,
             RefreshInterval = refresh ?? SoracomSource.DefaultRefreshInterval,
+            Register = register,
         };
     }
 

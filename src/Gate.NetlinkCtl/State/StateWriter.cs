@@ -60,18 +60,23 @@ public static class StateWriter
 
     private static YamlMappingNode ToNode(GateSpec gate)
     {
-        var node = new YamlMappingNode
+        // Taken from the VPG when the source says so: written back, they would stop following the VPG.
+        var node = new YamlMappingNode { { "name", Quoted(gate.Name) }, { "interface", Quoted(gate.Interface) } };
+        if (gate.Soracom is not { VniFromVpg: true })
         {
-            { "name", Quoted(gate.Name) },
-            { "interface", Quoted(gate.Interface) },
-            { "vni", gate.Vni.ToString() },
-            { "underlay", Quoted(gate.Underlay) },
-            { "local", gate.Local.ToString() },
-            { "port", gate.Port.ToString() },
-            { "sourcePorts", gate.SourcePorts.ToString() },
-            { "address", gate.Address.ToString() },
-            { "deviceSubnet", gate.DeviceSubnet.ToString() },
-        };
+            node.Add("vni", gate.Vni.ToString());
+        }
+
+        node.Add("underlay", Quoted(gate.Underlay));
+        node.Add("local", gate.Local.ToString());
+        node.Add("port", gate.Port.ToString());
+        node.Add("sourcePorts", gate.SourcePorts.ToString());
+        node.Add("address", gate.Address.ToString());
+        if (gate.Soracom is not { DeviceSubnetFromVpg: true })
+        {
+            node.Add("deviceSubnet", gate.DeviceSubnet.ToString());
+        }
+
         if (gate.Mtu is { } mtu)
         {
             node.Add("mtu", mtu.ToString());
@@ -116,6 +121,11 @@ public static class StateWriter
 
         node.Add("timeout", DurationText.Format(soracom.Timeout));
         node.Add("refreshInterval", DurationText.Format(soracom.RefreshInterval));
+        if (soracom.Register)
+        {
+            node.Add("register", "true");
+        }
+
         return node;
     }
 

@@ -85,6 +85,33 @@ public sealed class DaemonWithSoracomApiTests
         Assert.DoesNotContain(FakeSoracomApi.Token, d.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_daemon_keeps_its_token_logs_in_again_only_when_the_server_ends_it_and_logs_out_when_it_stops()
+    {
+        await using var api = NewApi();
+        // The server grants 3 s whatever gatectl asks (24 h): each end shows as a 401, answered by exactly one login.
+        api.TokenLifetime = TimeSpan.FromSeconds(3);
+        await using var d = await StartAsync(api);
+        await d.WaitUntilAsync(async () => (await FdbAsync(d)).Contains($"{Flood} dst 203.0.113.132 self permanent", StringComparison.Ordinal), "the API's endpoints");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken);
+
+        d.Signal(Signals.Terminate);
+        Assert.Equal(0, await d.WaitForExitAsync());
+
+        var requests = api.Requests;
+        var reads = api.Count("GET", "/gate/peers");
+        // A login right after a read: that read was refused (401), the token having ended at the server.
+        var refused = requests.Zip(requests.Skip(1)).Count(pair => pair.First.Method == "GET" && pair.Second.Path == "/v1/auth");
+        Assert.True(reads >= 6, $"{reads} reads of the peers in {clock.Elapsed.TotalSeconds:0.0} s at refreshInterval 1s");
+        Assert.True(api.Logins <= 2 + (int)(clock.Elapsed.TotalSeconds / 3), $"{api.Logins} logins for {reads} reads");
+        Assert.Equal(api.Logins - 1, refused);
+        var logout = Assert.Single(requests, r => r.Path == "/v1/auth/logout");
+        Assert.Same(logout, requests[^1]);
+        Assert.Equal($"{FakeSoracomApi.Token}-{api.Logins}", logout.Headers["X-Soracom-Token"]);
+        Assert.DoesNotContain(FakeSoracomApi.Token, d.Log, StringComparison.Ordinal);
+    }
+
     private static FakeSoracomApi NewApi()
     {
         var api = new FakeSoracomApi();
