@@ -69,6 +69,7 @@ public static class GatectlCli
         root.Subcommands.Add(Commands.ApplyCommand.Build());
         root.Subcommands.Add(Commands.DiffCommand.Build());
         root.Subcommands.Add(Commands.ShowCommand.Build());
+        root.Subcommands.Add(Commands.ImportCommand.Build());
         root.Subcommands.Add(Commands.DeleteCommand.Build());
         root.Subcommands.Add(Commands.RenderCommand.Build());
         root.Subcommands.Add(Commands.SoracomCommand.Build());

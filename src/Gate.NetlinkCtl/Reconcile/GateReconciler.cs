@@ -90,6 +90,18 @@ public sealed class GateReconciler
         return new ShowResult(backend.Name, state, skipped, observed);
     }
 
+    /// <summary>
+    /// Observes the named devices, whatever they are, with the underlays the VXLAN ones sit on (<c>import</c>); changes nothing.
+    /// </summary>
+    public async Task<ObservedHost> ObserveDevicesAsync(IReadOnlyList<string> interfaces, ReconcileContext context, CancellationToken cancellationToken = default)
+    {
+        await using var backend = await _backends.CreateAsync(context.Backend, context, cancellationToken).ConfigureAwait(false);
+        var names = interfaces.Distinct().ToEquatableList();
+        var devices = await backend.ObserveAsync(new ObserveRequest(names, EquatableList<string>.Empty), cancellationToken).ConfigureAwait(false);
+        var underlays = devices.Gates.Where(g => names.Contains(g.Interface)).Select(g => g.Device.Vxlan?.UnderlayName).OfType<string>().Distinct().ToEquatableList();
+        return await backend.ObserveAsync(new ObserveRequest(names, underlays), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
     {
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,9 @@ public sealed record GateSpec(
     /// <summary>Where endpoints and peers come from besides the literal lists, or null for the literal lists only.</summary>
     public SoracomSource? Soracom { get; init; }
 
+    /// <summary>Whether a VXLAN device with this gate's interface name that gatectl did not make may be taken over (<c>adopt</c>).</summary>
+    public GateAdoption Adoption { get; init; } = GateAdoption.Off;
+
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>
         Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();

@@ -9,6 +9,18 @@ public readonly record struct PortRange(ushort Low, ushort High)
     public static PortRange Default { get; } = new(4789, 4789);
 
     /// <summary>
+    /// No range: the kernel picks each flow's source port from its ephemeral range. What the vendor's setup script's
+    /// <c>srcport 4789 4789</c> gives (see <see cref="FromKernel"/>); written <c>any</c> in a state file.
+    /// </summary>
+    public static PortRange Any { get; } = new(0, 0);
+
+    /// <summary>The state file's word for <see cref="Any"/>.</summary>
+    public const string AnyText = "any";
+
+    /// <summary>True for <see cref="Any"/>.</summary>
+    public bool IsAny => this == Any;
+
+    /// <summary>
     /// The range as the kernel keeps it (IFLA_VXLAN_PORT_RANGE, <c>ip ... srcport MIN MAX</c>): half-open, so the
     /// last port is sent as one more. 0-0 (no range) stays 0 0; a range ending at 65535 cannot include it.
     /// </summary>
@@ -22,5 +34,5 @@ public readonly record struct PortRange(ushort Low, ushort High)
     public static PortRange FromKernel(ushort min, ushort max) => max > min ? new(min, (ushort)(max - 1)) : new(0, 0);
 
     /// <inheritdoc />
-    public override string ToString() => $"{Low}-{High}";
+    public override string ToString() => IsAny ? AnyText : $"{Low}-{High}";
 }

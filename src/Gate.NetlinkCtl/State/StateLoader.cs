@@ -15,7 +15,7 @@ public static class StateLoader
     private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     private static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate"];
     private static readonly string[] PeerKeys = ["outer", "inner", "name"];
     private static readonly string[] RouteKeys = ["to", "via"];
     private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
@@ -226,7 +226,7 @@ public static class StateLoader
         var underlay = fields.RequiredText("underlay", "expected the device that carries the tunnel, such as eth0");
         var local = fields.Required("local", "expected this peer's outer IPv4 address, such as 192.0.2.10", Parsers.Ipv4)?.Value;
         var port = Narrow<ushort>(fields, "port", 0, ushort.MaxValue, StateLimits.PortExpected, context) ?? GateSpec.DefaultPort;
-        var sourcePorts = fields.Optional("sourcePorts", "expected 'low-high' with ports 1..65535, such as 4789-4789", Parsers.PortRangeText) ?? PortRange.Default;
+        var sourcePorts = fields.Optional("sourcePorts", "expected 'low-high' with ports 1..65535, such as 4789-4789, or 'any'", Parsers.PortRangeText) ?? PortRange.Default;
         var address = fields.Required("address", "expected this peer's inner address with the device subnet's prefix, written a.b.c.d/n", Parsers.Ipv4WithPrefix);
         var deviceSubnet = fields.Optional("deviceSubnet", "expected the VPG's device subnet, written a.b.c.d/n", Parsers.Ipv4Network)?.Value;
         var mtu = Narrow<int>(fields, "mtu", int.MinValue, int.MaxValue, StateLimits.MtuExpected, context);
@@ -241,6 +241,14 @@ public static class StateLoader
             .Select(item => ReadRoute(item.Node, item.Path, context))
             .ToEquatableList();
         var state = fields.Optional("state", "expected present or absent", Parsers.Word(Presences, "gate state")) ?? GatePresence.Present;
+        var adopt = fields.Optional("adopt", "expected true or false", Parsers.Boolean) ?? false;
+        var adoptMayRecreate = fields.Optional("adoptMayRecreate", "expected true or false", Parsers.Boolean) ?? false;
+        if (adoptMayRecreate && !adopt)
+        {
+            context.Error(fields.PathOf("adoptMayRecreate"), fields.Node("adoptMayRecreate")!,
+                "adoptMayRecreate only applies to adoption; set adopt: true as well, or leave adoptMayRecreate out");
+        }
+
         var soracom = fields.Node("soracom") is { } soracomNode && !YamlFields.IsNull(soracomNode)
             ? ReadSoracom(soracomNode, fields.PathOf("soracom"), context)
             : null;
@@ -267,6 +275,7 @@ public static class StateLoader
             state)
         {
             Soracom = soracom,
+            Adoption = !adopt ? GateAdoption.Off : adoptMayRecreate ? GateAdoption.InPlaceOrRecreate : GateAdoption.InPlace,
         };
     }
 

@@ -95,6 +95,16 @@ public static class StateWriter
         }
 
         node.Add("state", gate.State == GatePresence.Present ? "present" : "absent");
+        if (gate.Adoption != GateAdoption.Off)
+        {
+            node.Add("adopt", "true");
+        }
+
+        if (gate.Adoption == GateAdoption.InPlaceOrRecreate)
+        {
+            node.Add("adoptMayRecreate", "true");
+        }
+
         if (gate.Soracom is { } soracom)
         {
             node.Add("soracom", ToNode(soracom));

@@ -267,6 +267,13 @@ internal static class Parsers
     private static bool ParsePortRangeText(string text, out PortRange value, out string problem)
     {
         value = default;
+        if (text == PortRange.AnyText)
+        {
+            value = PortRange.Any;
+            problem = string.Empty;
+            return true;
+        }
+
         problem = $"{StateText.Quote(text)} is not a port range";
         var dash = text.IndexOf('-', StringComparison.Ordinal);
         if (dash <= 0
@@ -279,6 +286,12 @@ internal static class Parsers
                 problem = $"{StateText.Quote(text)} has a port above 65535";
             }
 
+            return false;
+        }
+
+        if (low == 0 && high == 0)
+        {
+            problem = $"{StateText.Quote(text)} includes port 0; write '{PortRange.AnyText}' to let the kernel choose each source port";
             return false;
         }
 

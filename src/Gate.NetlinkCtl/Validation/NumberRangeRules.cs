@@ -32,9 +32,14 @@ internal sealed class NumberRangeRules : IStateRule
 
     private static void CheckSourcePorts(PortRange range, string path, RuleContext context)
     {
+        if (range.IsAny)
+        {
+            return;
+        }
+
         if (range.Low == 0 || range.High == 0)
         {
-            context.Report(path, $"{range} includes port 0; expected 'low-high' with ports 1..65535, such as 4789-4789");
+            context.Report(path, $"{range} includes port 0; expected 'low-high' with ports 1..65535, such as 4789-4789, or 'any'");
         }
         else if (range.Low > range.High)
         {

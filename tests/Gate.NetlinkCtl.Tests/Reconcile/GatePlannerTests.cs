@@ -182,7 +182,8 @@ public sealed class GatePlannerTests
 
         Assert.Empty(plan.Steps);
         Assert.Equal(
-            "interface gate0 exists and is not gatectl's (kind vxlan, alias 'made by hand'): choose another interface name or remove it",
+            "interface gate0 exists and is not gatectl's (kind vxlan, alias 'made by hand'): choose another interface name or remove it; "
+            + "or set adopt: true on the gate to take it over in place (docs/migration.md)",
             Assert.Single(plan.Problems).Message);
     }
 

@@ -18,7 +18,7 @@ internal enum Iproute2Tool
 internal sealed record BatchLine(Iproute2Tool Tool, IReadOnlyList<string> Words, int StepIndex)
 {
     /// <summary>The line as the batch reader parses it (words quoted when they hold blanks).</summary>
-    public string Text => string.Join(' ', Words.Select(w => w.Any(char.IsWhiteSpace) ? $"\"{w}\"" : w));
+    public string Text => string.Join(' ', Words.Select(w => w.Length == 0 || w.Any(char.IsWhiteSpace) ? $"\"{w}\"" : w));
 }
 
 /// <summary>Translates plan steps into iproute2 batch lines: the same changes the netlink backend makes.</summary>
@@ -41,6 +41,9 @@ internal static class Iproute2Commands
         RemoveFlood remove => [Bridge("fdb", "del", Ownership.FloodMac, "dev", remove.Interface, "dst", remove.Destination.ToString(), "self")],
         AddRoute add => [Ip(["route", "add", add.Destination.ToString(), .. Via(add.Gateway), "dev", add.Interface, "proto", Number(Ownership.RouteProtocol)])],
         RemoveRoute remove => [Ip(["route", "del", remove.Destination.ToString(), .. Via(remove.Gateway), "dev", remove.Interface, "proto", Number(Ownership.RouteProtocol)])],
+        AdoptDevice adopt => [Ip("link", "set", "dev", adopt.Interface, "alias", Ownership.AliasFor(adopt.Gate))],
+        SetAddressMetric metric => [Ip("address", "replace", metric.Address.ToString(), "dev", metric.Interface, "metric", Number(metric.Metric))],
+        ReleaseDevice release => [Ip("link", "set", "dev", release.Interface, "alias", release.Alias ?? string.Empty)],
         _ => throw new ArgumentException($"the iproute2 backend cannot execute {step.Action} ({step.Describe()})", nameof(step)),
     };
 

@@ -170,6 +170,16 @@ public sealed class NetlinkBackend : IGateBackend
             case RemoveRoute remove:
                 Client.RouteDelete(Route(remove.Interface, remove.Destination, remove.Gateway));
                 break;
+            case AdoptDevice adopt:
+                Client.LinkSetAlias(AdoptedIndex(adopt), Ownership.AliasFor(adopt.Gate));
+                break;
+            case SetAddressMetric metric:
+                // In place: the kernel adds the new prefix route before it deletes the old one (see SetAddressMetric).
+                Client.AddressReplace(Address(metric.Interface, metric.Address) with { Metric = metric.Metric });
+                break;
+            case ReleaseDevice release:
+                Client.LinkSetAlias(IndexOf(release.Interface), release.Alias ?? string.Empty);
+                break;
             default:
                 throw new ArgumentException($"the netlink backend cannot execute {step.Action} ({step.Describe()})", nameof(step));
         }
@@ -221,6 +231,15 @@ public sealed class NetlinkBackend : IGateBackend
     {
         var (min, max) = ports.ToKernel();
         return new VxlanPortRange(min, max);
+    }
+
+    // Adoption was planned for one device: one recreated since (another ifindex) was never compared, so it is not taken.
+    private int AdoptedIndex(AdoptDevice adopt)
+    {
+        var index = IndexOf(adopt.Interface);
+        return index == adopt.Index
+            ? index
+            : throw new NetlinkException($"device {adopt.Interface} was recreated since it was observed (ifindex {adopt.Index}, now {index}): run apply again to compare the new one");
     }
 
     private int IndexOf(string name) =>

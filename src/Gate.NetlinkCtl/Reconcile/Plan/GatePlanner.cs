@@ -18,7 +18,7 @@ public static class GatePlanner
     {
         var problems = new List<PlanProblem>();
         var deletions = new List<PlanStep>();
-        var targets = new List<(GateTarget Target, ObservedGate? Observed)>();
+        var targets = new List<(GateTarget Target, ObservedGate? Observed, bool Adopting)>();
         var namesInFile = desired.Gates.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
 
         foreach (var gate in desired.Gates)
@@ -41,9 +41,10 @@ public static class GatePlanner
                 continue;
             }
 
-            if (observed is not null && owner is null)
+            var adopting = observed is not null && owner is null;
+            if (adopting && (gate.Adoption == GateAdoption.Off || !observed!.Device.IsVxlan))
             {
-                problems.Add(new PlanProblem(gate.Name, gate.Interface, NotGatectlsMessage(observed.Device)));
+                problems.Add(new PlanProblem(gate.Name, gate.Interface, NotGatectlsMessage(observed!.Device, gate.Adoption)));
                 continue;
             }
 
@@ -71,7 +72,14 @@ public static class GatePlanner
                 continue;
             }
 
-            targets.Add((GateTarget.FromSpec(gate, underlay), observed));
+            var target = GateTarget.FromSpec(gate, underlay);
+            if (adopting && gate.Adoption == GateAdoption.InPlace && FixedAttributeChanges(target, observed!) is { } changes)
+            {
+                problems.Add(new PlanProblem(gate.Name, gate.Interface, AdoptionMismatchMessage(gate.Interface, changes)));
+                continue;
+            }
+
+            targets.Add((target, observed, adopting));
         }
 
         if (pruneOrphans)
@@ -92,7 +100,7 @@ public static class GatePlanner
             }
         }
 
-        var steps = deletions.Concat(targets.SelectMany(t => PlanGate(t.Target, t.Observed))).ToList();
+        var steps = deletions.Concat(targets.SelectMany(t => t.Adopting ? PlanAdoption(t.Target, t.Observed!) : PlanGate(t.Target, t.Observed))).ToList();
         problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
         problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
         return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList());
@@ -128,10 +136,18 @@ public static class GatePlanner
     {
         var targets = checkpoint.Gates.Where(g => g.IsGatectls && g.Device.IsVxlan).Select(GateTarget.FromObserved).ToList();
         var restored = targets.Select(t => t.Interface).ToHashSet(StringComparer.Ordinal);
+        // A device adopted by this apply is the same device (same ifindex) it was before: it is given back, never deleted.
+        var adopted = current.Gates
+            .Where(g => g.IsGatectls && !restored.Contains(g.Interface)
+                && checkpoint.Find(g.Interface) is { IsGatectls: false } before && before.Device.IsVxlan && before.Device.Index == g.Device.Index)
+            .ToList();
+        var released = adopted.Select(g => g.Interface).ToHashSet(StringComparer.Ordinal);
         var deletions = current.Gates
-            .Where(g => g.IsGatectls && !restored.Contains(g.Interface))
+            .Where(g => g.IsGatectls && !restored.Contains(g.Interface) && !released.Contains(g.Interface))
             .Select(g => (PlanStep)new DeleteDevice(g.Device.OwnerGate!, g.Interface, "it did not exist before this apply"));
-        var steps = deletions.Concat(targets.SelectMany(t => PlanGate(t, current.Find(t.Interface))));
+        var steps = deletions
+            .Concat(targets.SelectMany(t => PlanGate(t, current.Find(t.Interface))))
+            .Concat(adopted.SelectMany(g => PlanRelease(checkpoint.Find(g.Interface)!, g)));
         return new ReconcilePlan(steps.ToEquatableList(), EquatableList<PlanProblem>.Empty);
     }
 
@@ -197,8 +213,72 @@ public static class GatePlanner
         return steps;
     }
 
+    /// <summary>
+    /// The steps that take over a foreign VXLAN device whose fixed attributes match (<c>adopt: true</c>), without a packet
+    /// lost: its alias is set, the address the gate wants gets gatectl's metric in place, and from then on it is planned
+    /// as gatectl's own: flood entries the state wants stay, permanent all-zero ones it does not want go (the only FDB
+    /// entries gatectl owns), every other foreign object on it (other FDB entries, addresses, routes) stays untouched.
+    /// A device whose fixed attributes differ is recreated by <see cref="PlanGate"/> instead (<c>adoptMayRecreate</c>).
+    /// </summary>
+    public static IReadOnlyList<PlanStep> PlanAdoption(GateTarget target, ObservedGate observed)
+    {
+        if (RecreateReason(target, observed) is not null)
+        {
+            return PlanGate(target, observed);
+        }
+
+        var (gate, name) = (target.Gate, target.Interface);
+        var marked = observed.Addresses.Where(a => !a.IsOwned && target.Addresses.Contains(a.Address)).ToList();
+        var asOwned = observed with
+        {
+            Device = observed.Device with { Alias = Ownership.AliasFor(gate) },
+            Addresses = observed.Addresses.Select(a => marked.Contains(a) ? a with { Metric = Ownership.AddressMetric } : a).ToEquatableList(),
+        };
+        return [
+            new AdoptDevice(gate, name, observed.Device.Index, observed.Device.Alias),
+            .. marked.Select(a => new SetAddressMetric(gate, name, a.Address, Ownership.AddressMetric, a.Metric)),
+            .. PlanGate(target, asOwned),
+        ];
+    }
+
+    /// <summary>Gives back a device this apply adopted: what it had before (flood entries, MTU, state), then its metrics and alias.</summary>
+    private static IEnumerable<PlanStep> PlanRelease(ObservedGate before, ObservedGate current)
+    {
+        var owner = current.Device.OwnerGate!;
+        var nowMarked = current.OwnedAddresses.ToHashSet();
+        var unmark = before.Addresses.Where(a => !a.IsOwned && nowMarked.Contains(a.Address)).ToList();
+        var beforeAsOwned = before with
+        {
+            Device = before.Device with { Alias = Ownership.AliasFor(owner) },
+            Addresses = before.Addresses.Select(a => unmark.Contains(a) ? a with { Metric = Ownership.AddressMetric } : a).ToEquatableList(),
+        };
+        return [
+            .. PlanGate(GateTarget.FromObserved(beforeAsOwned), current),
+            .. unmark.Select(a => new SetAddressMetric(owner, current.Interface, a.Address, a.Metric, Ownership.AddressMetric)),
+            new ReleaseDevice(owner, current.Interface, before.Device.Alias),
+        ];
+    }
+
     /// <summary>Why the device must be recreated (fixed attributes differ, or it belongs to a renamed gate), or null.</summary>
     public static string? RecreateReason(GateTarget target, ObservedGate observed)
+    {
+        var changes = FixedAttributeChanges(target, observed);
+        var owner = observed.Device.OwnerGate;
+        var renamed = owner is not null && owner != target.Gate ? $"it belongs to gate '{owner}', no longer in the state file" : null;
+        var foreign = owner is null ? "it is not gatectl's and adoptMayRecreate is set" : null;
+        return (changes, renamed) switch
+        {
+            (null, _) => renamed,
+            (_, null) => foreign is null ? changes : changes + "; " + foreign,
+            _ => changes + "; " + renamed,
+        };
+    }
+
+    /// <summary>
+    /// Which fixed attributes of the observed device differ from the target's (the ones the kernel cannot change in place,
+    /// plus learning, which gatectl also sets only at creation), as "VNI 10 -> 20, ... cannot change in place", or null.
+    /// </summary>
+    public static string? FixedAttributeChanges(GateTarget target, ObservedGate observed)
     {
         var vxlan = observed.Device.Vxlan;
         if (vxlan is null)
@@ -214,13 +294,7 @@ public static class GatePlanner
         Compare("port", vxlan.Port, want.Port);
         Compare("source ports", vxlan.SourcePorts, want.SourcePorts);
         Compare("learning", vxlan.Learning, want.Learning);
-        var owner = observed.Device.OwnerGate;
-        var renamed = owner is not null && owner != target.Gate ? $"it belongs to gate '{owner}', no longer in the state file" : null;
-        return changes.Count switch
-        {
-            0 => renamed,
-            _ => string.Join(", ", changes) + " cannot change in place" + (renamed is null ? "" : "; " + renamed),
-        };
+        return changes.Count == 0 ? null : string.Join(", ", changes) + " cannot change in place";
 
         void Compare<T>(string what, T have, T wanted)
         {
@@ -238,10 +312,17 @@ public static class GatePlanner
         _ => value.ToString() ?? "none",
     };
 
-    private static string NotGatectlsMessage(ObservedDevice device) =>
+    private static string NotGatectlsMessage(ObservedDevice device, GateAdoption adoption) =>
         $"interface {device.Name} exists and is not gatectl's (kind {(device.Kind.Length == 0 ? "unknown" : device.Kind)}"
         + (device.Alias is null ? "" : $", alias '{device.Alias}'")
-        + "): choose another interface name or remove it";
+        + "): choose another interface name or remove it"
+        + (!device.IsVxlan ? adoption == GateAdoption.Off ? "" : " (adopt takes over VXLAN devices only)"
+            : "; or set adopt: true on the gate to take it over in place (docs/migration.md)");
+
+    private static string AdoptionMismatchMessage(string name, string changes) =>
+        $"interface {name} is a vxlan device gatectl did not make, and adopting it would recreate it: {changes}, "
+        + "so its traffic would stop while it is deleted and created again. Make the state match the device "
+        + $"(gatectl import --interface {name} prints it as a state), or set adoptMayRecreate: true to accept the recreate";
 
     private static IEnumerable<PlanProblem> ForeignAddressConflicts(GateTarget target, ObservedGate? observed)
     {

@@ -151,3 +151,52 @@ public sealed record RemoveRoute(string Gate, string Interface, IPNetwork Destin
     public override string Describe() =>
         $"remove route {Destination}{(Gateway is null ? "" : $" via {Gateway}")} dev {Interface} proto {Ownership.RouteProtocol}";
 }
+
+/// <summary>
+/// Takes over, in place, a VXLAN device gatectl did not make (<c>adopt: true</c>) by writing gatectl's alias into it;
+/// the device, its ifindex and its traffic stay as they are.
+/// </summary>
+/// <param name="Gate">The adopting gate.</param>
+/// <param name="Interface">The device.</param>
+/// <param name="Index">Its ifindex when observed: a backend that can check refuses a device recreated meanwhile.</param>
+/// <param name="PreviousAlias">The alias it had (null for none), for the record and for rollback.</param>
+public sealed record AdoptDevice(string Gate, string Interface, int Index, string? PreviousAlias) : PlanStep(Gate, Interface)
+{
+    /// <inheritdoc />
+    public override string Action => "adopt-device";
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"adopt {Interface} in place (ifindex {Index}{(PreviousAlias is null ? "" : $", alias '{PreviousAlias}'")}): set alias {Ownership.AliasFor(Gate)}";
+}
+
+/// <summary>
+/// Changes an existing address's prefix-route metric in place (<c>ip addr replace ... metric M</c>): how an adopted
+/// address becomes gatectl's (0 -> 147), and how a rollback gives it back.
+/// </summary>
+/// <remarks>
+/// The kernel refuses the same IPv4 address twice on a device whatever the metric ("Address already assigned"), so
+/// "add the marked copy, then delete the unmarked one" cannot be done. A replace keeps the address itself and lets the
+/// kernel move its prefix route: it inserts the route with the new metric before it deletes the old one
+/// (<c>fib_modify_prefix_metric</c>), so the subnet is routed at every instant.
+/// </remarks>
+public sealed record SetAddressMetric(string Gate, string Interface, InterfaceAddress Address, uint Metric, uint Current) : PlanStep(Gate, Interface)
+{
+    /// <inheritdoc />
+    public override string Action => "set-address-metric";
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"set metric of address {Address} on {Interface} to {Metric} in place (now {Current}; the address stays, its prefix route is replaced)";
+}
+
+/// <summary>Gives an adopted device back (rollback of an adoption): its alias returns to what it was.</summary>
+public sealed record ReleaseDevice(string Gate, string Interface, string? Alias) : PlanStep(Gate, Interface)
+{
+    /// <inheritdoc />
+    public override string Action => "release-device";
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"release {Interface}: {(Alias is null ? "clear its alias" : $"set its alias back to '{Alias}'")}";
+}
