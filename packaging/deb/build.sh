@@ -91,7 +91,7 @@ chmod 0644 "$root/DEBIAN/md5sums"
 cp "$here/control" "$work/debian/control"
 (
   cd "$work"
-  dpkg-shlibdeps -Tdebian/gatectl.substvars -e debian/gatectl/usr/bin/gatectl
+  dpkg-shlibdeps -Tdebian/gatectl.substvars debian/gatectl/usr/bin/gatectl
   dpkg-gencontrol -pgatectl -v"$version" -Tdebian/gatectl.substvars -Pdebian/gatectl
 )
 
