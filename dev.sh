@@ -2,12 +2,14 @@
 # gatectl's developer entry point: the README's two commands.
 #   sudo ./dev.sh demo   install what is missing, build gatectl, run the namespace demo
 #   sudo ./dev.sh test   install what is missing, build, run every test, print the totals
-# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), clean-netns.
+# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), package (Debian package in dist/,
+# docs/packaging.md), clean-netns.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary.
-DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint strace systemd-container)
+# Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary; dpkg-dev builds
+# the Debian package, lintian checks it, bash-completion runs its completion script in the tests.
+DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint strace systemd-container dpkg-dev lintian bash-completion)
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
@@ -43,6 +45,20 @@ publish() {
   # Native AOT (PublishAot in the project): one self-contained ELF, out/gatectl, the binary the README installs.
   rm -rf out
   dotnet publish src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj -c Release -r linux-x64 -nologo -v quiet -o out
+}
+
+package() {
+  # dist/gatectl_<version>_amd64.deb from out/gatectl; the version is the CLI project's <Version>, which the binary
+  # must report (a stale out/ is refused).
+  local version built
+  version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj)
+  built=$(./out/gatectl version)
+  if [ "$built" != "gatectl $version" ]; then
+    echo "gatectl dev: out/gatectl reports '$built', the project is $version: run ./dev.sh publish" >&2
+    exit 1
+  fi
+  rm -rf dist
+  packaging/deb/build.sh out/gatectl "$version" dist
 }
 
 totals() {
@@ -85,8 +101,9 @@ case "${1:-}" in
   deps) deps ;;
   build) deps; build ;;
   publish) deps; publish ;;
+  package) deps; publish; package ;;
   clean-netns) clean_netns ;;
   test) need_root test; deps; build; publish; run_tests ;;   # the CLI tests also run the native binary
   demo) need_root demo; deps; publish; shift; exec ./out/gatectl demo "$@" ;;
-  *) echo "usage: $0 demo|test|deps|build|publish|clean-netns" >&2; exit 64 ;;
+  *) echo "usage: $0 demo|test|deps|build|publish|package|clean-netns" >&2; exit 64 ;;
 esac
