@@ -47,6 +47,9 @@ public sealed record GateSpec(
     /// <summary>Where endpoints and peers come from besides the literal lists, or null for the literal lists only.</summary>
     public SoracomSource? Soracom { get; init; }
 
+    /// <summary>The gate's VRRP pair (a virtual inner address held by keepalived), or null for a single peer.</summary>
+    public HaSpec? Ha { get; init; }
+
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>
         Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();

@@ -15,7 +15,7 @@ public static class StateLoader
     private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     private static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "ha"];
     private static readonly string[] PeerKeys = ["outer", "inner", "name"];
     private static readonly string[] RouteKeys = ["to", "via"];
     private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval"];
@@ -244,6 +244,9 @@ public static class StateLoader
         var soracom = fields.Node("soracom") is { } soracomNode && !YamlFields.IsNull(soracomNode)
             ? ReadSoracom(soracomNode, fields.PathOf("soracom"), context)
             : null;
+        var ha = fields.Node("ha") is { } haNode && !YamlFields.IsNull(haNode)
+            ? HaYaml.Read(haNode, fields.PathOf("ha"), context)
+            : null;
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -265,6 +268,7 @@ public static class StateLoader
             state)
         {
             Soracom = soracom,
+            Ha = ha,
         };
     }
 
