@@ -2,7 +2,8 @@
 # gatectl's developer entry point: the README's two commands.
 #   sudo ./dev.sh demo   install what is missing, build gatectl, run the namespace demo
 #   sudo ./dev.sh test   install what is missing, build, run every test, print the totals
-# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), clean-netns.
+# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), clean-netns,
+#   role (the Ansible role as an archive ansible-galaxy installs: dist/gatectl-role-VERSION.tar.gz).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -43,6 +44,21 @@ publish() {
   # Native AOT (PublishAot in the project): one self-contained ELF, out/gatectl, the binary the README installs.
   rm -rf out
   dotnet publish src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj -c Release -r linux-x64 -nologo -v quiet -o out
+}
+
+version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj; }
+
+role() {
+  # The role ships its own copies of the units (files/systemd); they must be the repository's, byte for byte.
+  if ! diff -r systemd ansible/roles/gatectl/files/systemd >/dev/null; then
+    echo "gatectl dev: ansible/roles/gatectl/files/systemd differs from systemd/: cp -a systemd/. ansible/roles/gatectl/files/systemd/" >&2
+    exit 1
+  fi
+  mkdir -p dist
+  local archive="dist/gatectl-role-$(version).tar.gz"
+  # Reproducible: sorted names, fixed times and owners, no gzip timestamp.
+  tar -C ansible/roles --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - gatectl | gzip -n -9 >"$archive"
+  echo "$archive"
 }
 
 totals() {
@@ -86,7 +102,8 @@ case "${1:-}" in
   build) deps; build ;;
   publish) deps; publish ;;
   clean-netns) clean_netns ;;
+  role) role ;;
   test) need_root test; deps; build; publish; run_tests ;;   # the CLI tests also run the native binary
   demo) need_root demo; deps; publish; shift; exec ./out/gatectl demo "$@" ;;
-  *) echo "usage: $0 demo|test|deps|build|publish|clean-netns" >&2; exit 64 ;;
+  *) echo "usage: $0 demo|test|deps|build|publish|clean-netns|role" >&2; exit 64 ;;
 esac
