@@ -3,7 +3,8 @@
 #   sudo ./dev.sh demo   install what is missing, build gatectl, run the namespace demo
 #   sudo ./dev.sh test   install what is missing, build, run every test, print the totals
 # Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), package (Debian package in dist/,
-# docs/packaging.md), clean-netns.
+# docs/packaging.md), role (the Ansible role as an archive ansible-galaxy installs: dist/gatectl-role-VERSION.tar.gz),
+# clean-netns.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,18 +48,33 @@ publish() {
   dotnet publish src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj -c Release -r linux-x64 -nologo -v quiet -o out
 }
 
+version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj; }
+
 package() {
   # dist/gatectl_<version>_amd64.deb from out/gatectl; the version is the CLI project's <Version>, which the binary
   # must report (a stale out/ is refused).
   local version built
-  version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj)
+  version=$(version)
   built=$(./out/gatectl version)
   if [ "$built" != "gatectl $version" ]; then
     echo "gatectl dev: out/gatectl reports '$built', the project is $version: run ./dev.sh publish" >&2
     exit 1
   fi
-  rm -rf dist
+  rm -f dist/gatectl_*.deb
   packaging/deb/build.sh out/gatectl "$version" dist
+}
+
+role() {
+  # The role ships its own copies of the units (files/systemd); they must be the repository's, byte for byte.
+  if ! diff -r systemd ansible/roles/gatectl/files/systemd >/dev/null; then
+    echo "gatectl dev: ansible/roles/gatectl/files/systemd differs from systemd/: cp -a systemd/. ansible/roles/gatectl/files/systemd/" >&2
+    exit 1
+  fi
+  mkdir -p dist
+  local archive="dist/gatectl-role-$(version).tar.gz"
+  # Reproducible: sorted names, fixed times and owners, no gzip timestamp.
+  tar -C ansible/roles --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - gatectl | gzip -n -9 >"$archive"
+  echo "$archive"
 }
 
 totals() {
@@ -103,7 +119,8 @@ case "${1:-}" in
   publish) deps; publish ;;
   package) deps; publish; package ;;
   clean-netns) clean_netns ;;
+  role) role ;;
   test) need_root test; deps; build; publish; run_tests ;;   # the CLI tests also run the native binary
   demo) need_root demo; deps; publish; shift; exec ./out/gatectl demo "$@" ;;
-  *) echo "usage: $0 demo|test|deps|build|publish|package|clean-netns" >&2; exit 64 ;;
+  *) echo "usage: $0 demo|test|deps|build|publish|package|role|clean-netns" >&2; exit 64 ;;
 esac

@@ -58,6 +58,11 @@ public static class DiffCommand
             stdout.WriteLine($"  host: {change}");
         }
 
+        foreach (var held in report.HeldByKeepalived)
+        {
+            stdout.WriteLine($"  {held}");
+        }
+
         if (report.Foreign.Count > 0)
         {
             stdout.WriteLine("  foreign (not gatectl's, left alone):");

@@ -71,6 +71,11 @@ public static class PlanCommand
             stdout.WriteLine($"  problem: {problem}");
         }
 
+        foreach (var risk in plan.FailoverRisks)
+        {
+            stdout.WriteLine($"  fail-over risk: {risk}");
+        }
+
         if (!plan.CanApply)
         {
             stdout.WriteLine("apply would refuse and change nothing until the problems are solved");

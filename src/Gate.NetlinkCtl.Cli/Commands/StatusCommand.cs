@@ -92,6 +92,11 @@ public static class StatusCommand
             o.WriteLine($"gate {gate.Gate} ({gate.Interface}): {(gate.InSync ? "in sync" : "OUT OF SYNC")}");
         }
 
+        foreach (var role in status.Ha)
+        {
+            o.WriteLine($"ha {role.Gate} ({role.Interface}): {(role.Master ? "master, holds" : "backup, does not hold")} {role.VirtualAddress}");
+        }
+
         o.WriteLine($"last success: {When(status.LastSuccessAt, now)}; failures in a row: {status.ConsecutiveFailures}{(status.NextRetryAt is { } retry ? $", next retry {When(retry, now)}" : "")}");
         o.WriteLine($"since start:  {status.Totals.Reconciles} reconciles, {status.Totals.Failures} failed, {status.Totals.Repairs} repairs");
     }

@@ -39,7 +39,11 @@ public sealed record PlanReport(string Backend, string? Netns, bool InSync, IRea
     {
         BackendChoices = result.BackendChoices,
         Sources = EndpointSources.Entries(result.Sources),
+        FailoverRisks = [.. result.Plan.FailoverRisks],
     };
+
+    /// <summary>Steps that would move a VRRP pair's virtual address to the other peer (apply runs them anyway).</summary>
+    public IReadOnlyList<string> FailoverRisks { get; init; } = [];
 
     /// <summary>Which backend <c>auto</c> chose and why (empty when the backend was named).</summary>
     public IReadOnlyList<string> BackendChoices { get; init; } = [];
@@ -102,7 +106,11 @@ public sealed record DiffReport(
         [.. report.Problems.Select(p => new ProblemEntry(p.Gate, p.Interface, p.Message))])
     {
         Sources = EndpointSources.Entries(report.Sources),
+        HeldByKeepalived = [.. report.HeldByKeepalived.Select(k => new KeepalivedEntry(k.Gate, k.Interface, k.Address.Address.ToString()))],
     };
+
+    /// <summary>VRRP virtual addresses on their gates: keepalived's, neither drift nor foreign.</summary>
+    public IReadOnlyList<KeepalivedEntry> HeldByKeepalived { get; init; } = [];
 
     /// <summary>Where SORACOM-sourced endpoints came from, with the answer's age (staleness) and the API's error.</summary>
     public IReadOnlyList<SourceEntry> Sources { get; init; } = [];
@@ -121,6 +129,12 @@ public sealed record DiffReport(
 /// <param name="Status"><c>in-sync</c>, <c>drifted</c>, <c>missing</c>, <c>absent</c>, <c>orphaned</c>, <c>conflict</c> or <c>held</c>.</param>
 /// <param name="Differences">What differs.</param>
 public sealed record GateEntry(string Gate, string Interface, string Status, IReadOnlyList<string> Differences);
+
+/// <summary>A virtual address held by keepalived, in <c>diff</c> JSON.</summary>
+/// <param name="Gate">The gate whose <c>ha.virtualAddress</c> it is.</param>
+/// <param name="Interface">The device it is on.</param>
+/// <param name="Address">The address with the prefix length the kernel holds.</param>
+public sealed record KeepalivedEntry(string Gate, string Interface, string Address);
 
 /// <summary>A foreign object in <c>diff</c> JSON.</summary>
 /// <param name="Interface">The device it is on (or is).</param>

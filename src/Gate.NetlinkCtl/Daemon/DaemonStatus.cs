@@ -28,7 +28,11 @@ public sealed record DaemonStatus(
     DateTimeOffset? LastSuccessAt,
     int ConsecutiveFailures,
     DateTimeOffset? NextRetryAt,
-    ReconcileTotals Totals);
+    ReconcileTotals Totals)
+{
+    /// <summary>Each VRRP pair's virtual address and whether this host held it at the latest reconcile (empty without <c>ha</c>).</summary>
+    public IReadOnlyList<HaRole> Ha { get; init; } = [];
+}
 
 /// <summary>The state file as the daemon sees it.</summary>
 /// <param name="Sha256">The SHA-256 of the content in force.</param>

@@ -29,6 +29,7 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
             return new ReconcileOutcome([], GatesOf(state, g => !pending.Contains(g.Name) && !held.Any(h => h.Gate == g.Name)), heldError is null ? error : $"{error}; {heldError}")
             {
                 Warnings = warnings,
+                Ha = HaRole.Of(state, result.Observed),
             };
         }
 
@@ -39,6 +40,7 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
         {
             Warnings = warnings,
             FloodRepairs = FloodRepairsOf(result, state),
+            Ha = HaRole.Of(state, result.Observed),
         };
     }
 

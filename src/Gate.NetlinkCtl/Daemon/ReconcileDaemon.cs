@@ -51,6 +51,7 @@ public sealed partial class ReconcileDaemon(
     private PosixSignalRegistration? _sighup;
     private Task _listener = Task.CompletedTask;
     private ReconcileRecord? _last;
+    private IReadOnlyList<HaRole> _ha = [];
     private ReconcileRecord? _lastRepair;
     private DateTimeOffset? _lastSuccessAt;
     private DateTimeOffset? _nextRetryAt;
@@ -189,6 +190,11 @@ public sealed partial class ReconcileDaemon(
             gates = outcome.Gates;
             error = outcome.Error;
             floodScope = outcome.FloodRepairs;
+            if (outcome.Ha is { } ha)
+            {
+                _ha = ha;
+                _metrics.RecordHa(ha);
+            }
             foreach (var warning in outcome.Warnings)
             {
                 LogPassWarning(warning);
@@ -479,7 +485,10 @@ public sealed partial class ReconcileDaemon(
         _lastSuccessAt,
         _consecutiveFailures,
         _nextRetryAt,
-        new ReconcileTotals(_reconciles, _failures, Interlocked.Read(ref _repairs)));
+        new ReconcileTotals(_reconciles, _failures, Interlocked.Read(ref _repairs)))
+    {
+        Ha = _ha,
+    };
 
     /// <summary>The trigger's name as written in the status file and logs (kebab case).</summary>
     public static string TriggerName(ReconcileTrigger trigger) => trigger switch

@@ -24,6 +24,9 @@ public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadO
     /// backend that does not program flood entries over rtnetlink).
     /// </summary>
     public FloodRepairScope? FloodRepairs { get; init; }
+
+    /// <summary>Whether this host holds each VRRP pair's virtual address, as the pass observed; null when it observed nothing.</summary>
+    public IReadOnlyList<HaRole>? Ha { get; init; }
 }
 
 /// <summary>One change the daemon applied to repair drift.</summary>

@@ -14,6 +14,9 @@ public enum RenderFormat
 
     /// <summary>gatectl's nftables table (the VXLAN guard).</summary>
     Nftables,
+
+    /// <summary>keepalived's configuration: one VRRP instance per gate with an <c>ha</c> block.</summary>
+    Keepalived,
 }
 
 /// <summary>The command-line names of <see cref="RenderFormat"/>, which are also the template folder names.</summary>
@@ -25,6 +28,7 @@ public static class RenderFormatNames
         (RenderFormat.NmKeyfile, "nm-keyfile"),
         (RenderFormat.Iproute2, "iproute2"),
         (RenderFormat.Nftables, "nftables"),
+        (RenderFormat.Keepalived, "keepalived"),
     ];
 
     /// <summary>Every name, in declaration order.</summary>

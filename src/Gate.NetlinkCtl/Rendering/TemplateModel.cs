@@ -84,7 +84,19 @@ public static class TemplateModel
         Set(g, "peers", peers);
         Set(g, "flood", Strings(gate.FloodDestinations.Select(d => d.ToString())));
         Set(g, "routes", routes);
+        Set(g, "ha", gate.Ha is { } ha ? ForHa(ha) : null);
         return g;
+    }
+
+    private static ScriptObject ForHa(HaSpec ha)
+    {
+        var h = new ScriptObject();
+        Set(h, "virtual_address", ha.VirtualAddress.ToString());
+        Set(h, "virtual_address_ip", ha.VirtualAddress.Address.ToString());
+        Set(h, "router_id", (int)ha.RouterId);
+        Set(h, "priority", (int)ha.Priority);
+        Set(h, "peers", Strings(ha.Peers.Select(p => p.ToString())));
+        return h;
     }
 
     private static ScriptObject ForHost(HostSettings host)

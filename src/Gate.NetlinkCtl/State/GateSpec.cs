@@ -49,6 +49,8 @@ public sealed record GateSpec(
 
     /// <summary>Whether a VXLAN device with this gate's interface name that gatectl did not make may be taken over (<c>adopt</c>).</summary>
     public GateAdoption Adoption { get; init; } = GateAdoption.Off;
+    /// <summary>The gate's VRRP pair (a virtual inner address held by keepalived), or null for a single peer.</summary>
+    public HaSpec? Ha { get; init; }
 
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>

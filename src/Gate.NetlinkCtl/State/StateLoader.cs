@@ -15,7 +15,7 @@ public static class StateLoader
     private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     private static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha"];
     private static readonly string[] PeerKeys = ["outer", "inner", "name"];
     private static readonly string[] RouteKeys = ["to", "via"];
     private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
@@ -254,6 +254,9 @@ public static class StateLoader
             : null;
         // Left out of a gate with a SORACOM source, the VNI and device subnet are the VPG's own (checked against it otherwise).
         soracom = soracom is null ? null : soracom with { VniFromVpg = fields.Node("vni") is null, DeviceSubnetFromVpg = fields.Node("deviceSubnet") is null };
+        var ha = fields.Node("ha") is { } haNode && !YamlFields.IsNull(haNode)
+            ? HaYaml.Read(haNode, fields.PathOf("ha"), context)
+            : null;
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -276,6 +279,7 @@ public static class StateLoader
         {
             Soracom = soracom,
             Adoption = !adopt ? GateAdoption.Off : adoptMayRecreate ? GateAdoption.InPlaceOrRecreate : GateAdoption.InPlace,
+            Ha = ha,
         };
     }
 

@@ -110,6 +110,11 @@ public static class StateWriter
             node.Add("soracom", ToNode(soracom));
         }
 
+        if (gate.Ha is { } ha)
+        {
+            node.Add("ha", HaYaml.Write(ha));
+        }
+
         return node;
     }
 

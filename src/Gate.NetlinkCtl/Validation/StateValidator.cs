@@ -19,6 +19,7 @@ public static class StateValidator
         new RouteRules(),
         new CrossGateRules(),
         new SoracomRules(),
+        new HaRules(),
     ];
 
     /// <summary>Every rule <paramref name="state"/> breaks, ordered by position; empty when it is valid.</summary>

@@ -61,6 +61,19 @@ public class PrometheusTextTests
     }
 
     [Fact]
+    public async Task An_ha_gate_exports_whether_this_host_holds_its_virtual_address()
+    {
+        var metrics = new ReconcileMetrics();
+        metrics.RecordHa([new HaRole("soracom", "vxgate0", "198.18.0.250", true), new HaRole("lab", "vxlab0", "198.18.100.250", false)]);
+
+        var families = await ParseAsync(metrics.Render());
+
+        Assert.Equal("gauge", families.Single(f => f.Name == "gatectl_ha_master").Type);
+        Assert.Equal(1, Value(families, "gatectl_ha_master", ("gate", "soracom"), ("interface", "vxgate0"), ("address", "198.18.0.250")));
+        Assert.Equal(0, Value(families, "gatectl_ha_master", ("gate", "lab"), ("interface", "vxlab0"), ("address", "198.18.100.250")));
+    }
+
+    [Fact]
     public async Task Label_values_with_quotes_backslashes_and_newlines_survive_the_round_trip()
     {
         const string awkward = "gate \"a\"\\b\nc";

@@ -28,6 +28,7 @@ public sealed class ReconcileMetrics
     private readonly Lock _lock = new();
     private readonly long[] _bucketCounts = new long[DurationBuckets.Count];
     private IReadOnlyList<GateSync> _gates = [];
+    private IReadOnlyList<HaRole> _ha = [];
     private double _durationSum;
     private long _durationCount;
     private double _lastDuration;
@@ -87,6 +88,13 @@ public sealed class ReconcileMetrics
         _repairs[repair.Kind] = _repairs.GetValueOrDefault(repair.Kind) + 1;
     }
 
+    /// <summary>Records whether this host holds each VRRP pair's virtual address.</summary>
+    public void RecordHa(IReadOnlyList<HaRole> roles)
+    {
+        using var held = _lock.EnterScope();
+        _ha = roles;
+    }
+
     /// <summary>Records whether the latest content of the state file was accepted.</summary>
     public void RecordStateFileValid(bool valid) => _stateFileValid = valid;
 
@@ -139,6 +147,15 @@ public sealed class ReconcileMetrics
         foreach (var gate in _gates)
         {
             w.Sample("gatectl_gate_in_sync", gate.InSync ? 1 : 0, Label("gate", gate.Gate), Label("interface", gate.Interface));
+        }
+
+        if (_ha.Count > 0)
+        {
+            w.Family("gatectl_ha_master", "gauge", "1 when this host holds the gate's VRRP virtual address (keepalived's master), else 0.");
+            foreach (var role in _ha)
+            {
+                w.Sample("gatectl_ha_master", role.Master ? 1 : 0, Label("gate", role.Gate), Label("interface", role.Interface), Label("address", role.VirtualAddress));
+            }
         }
 
         return w.ToString();

@@ -23,6 +23,9 @@ public sealed record DriftReport(
     /// <summary>Where each gate with a SORACOM source got its endpoints (API, cache and how old, or none).</summary>
     public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 
+    /// <summary>Virtual addresses of VRRP pairs on their gates: keepalived's, reported apart from drift and foreign objects.</summary>
+    public EquatableList<KeepalivedAddress> HeldByKeepalived { get; init; } = EquatableList<KeepalivedAddress>.Empty;
+
     /// <summary>Builds the report from a plan and the observation it was made from.</summary>
     public static DriftReport Create(string backend, DesiredState desired, ObservedHost host, ReconcilePlan plan)
     {
@@ -51,12 +54,17 @@ public sealed record DriftReport(
                 new EquatableList<string>([orphan.Describe()])));
         }
 
+        var keepalived = KeepalivedAddress.On(desired, host).ToEquatableList();
+        var keepalivedObjects = keepalived.Select(k => k.AsForeign()).ToHashSet();
         return new DriftReport(
             backend,
             gates.ToEquatableList(),
             plan.Steps.OfType<ExtensionStep>().Select(s => s.Describe()).ToEquatableList(),
-            host.ForeignObjects.ToEquatableList(),
-            plan.Problems);
+            host.ForeignObjects.Where(f => !keepalivedObjects.Contains(f)).ToEquatableList(),
+            plan.Problems)
+        {
+            HeldByKeepalived = keepalived,
+        };
     }
 }
 

@@ -8,6 +8,10 @@ public sealed record ForeignObject(string Interface, ForeignKind Kind, string De
 {
     /// <inheritdoc />
     public override string ToString() => $"{Interface}: {Description}";
+
+    /// <summary>An address without gatectl's metric on a gatectl device.</summary>
+    public static ForeignObject ForAddress(string interfaceName, ObservedAddress address) =>
+        new(interfaceName, ForeignKind.Address, $"address {address.Address} (metric {address.Metric})");
 }
 
 /// <summary>Sorts of foreign objects.</summary>

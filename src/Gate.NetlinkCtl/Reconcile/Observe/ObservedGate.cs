@@ -43,7 +43,7 @@ public sealed record ObservedGate(
 
             foreach (var address in Addresses.Where(a => !a.IsOwned))
             {
-                yield return new ForeignObject(Interface, ForeignKind.Address, $"address {address.Address} (metric {address.Metric})");
+                yield return ForeignObject.ForAddress(Interface, address);
             }
 
             foreach (var entry in Fdb.Where(f => !f.IsOwnedFlood))

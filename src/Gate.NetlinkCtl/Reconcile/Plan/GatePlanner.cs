@@ -103,7 +103,10 @@ public static class GatePlanner
         var steps = deletions.Concat(targets.SelectMany(t => t.Adopting ? PlanAdoption(t.Target, t.Observed!) : PlanGate(t.Target, t.Observed))).ToList();
         problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
         problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
-        return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList());
+        return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList())
+        {
+            FailoverRisks = Reconcile.Plan.FailoverRisks.Of(desired, steps).ToEquatableList(),
+        };
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public sealed record ReconcilePlan(EquatableList<PlanStep> Steps, EquatableList<
 
     /// <summary>True when apply may run the steps (no problems).</summary>
     public bool CanApply => Problems.Count == 0;
+
+    /// <summary>Steps that would move a VRRP pair's virtual address to the other peer (see <see cref="Reconcile.Plan.FailoverRisks"/>); apply runs them anyway.</summary>
+    public EquatableList<string> FailoverRisks { get; init; } = EquatableList<string>.Empty;
 }
 
 /// <summary>Why a gate cannot be reconciled, and what a person should do about it.</summary>
