@@ -315,7 +315,7 @@ public static class StateLoader
         Uri? url = null;
         if (apiUrl is not null && !(Uri.TryCreate(apiUrl, UriKind.Absolute, out url) && url.Scheme is "http" or "https"))
         {
-            context.Error(fields.PathOf("apiUrl"), fields.Node("apiUrl")!, $"'{apiUrl}' is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
+            context.Error(fields.PathOf("apiUrl"), fields.Node("apiUrl")!, $"{StateText.Quote(apiUrl)} is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
             url = null;
         }
 

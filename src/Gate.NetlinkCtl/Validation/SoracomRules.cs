@@ -14,7 +14,7 @@ internal sealed class SoracomRules : IStateRule
     {
         if (!state.Host.StateDirectory.StartsWith('/'))
         {
-            context.Report("host.stateDirectory", $"'{state.Host.StateDirectory}' is not an absolute path; expected a directory such as /var/lib/gatectl");
+            context.Report("host.stateDirectory", $"{StateText.Quote(state.Host.StateDirectory)} is not an absolute path; expected a directory such as /var/lib/gatectl");
         }
 
         for (var i = 0; i < state.Gates.Count; i++)
@@ -28,7 +28,7 @@ internal sealed class SoracomRules : IStateRule
             if (!IsVpgId(soracom.VpgId))
             {
                 context.Report(StatePath.Key(path, "vpgId"),
-                    $"'{soracom.VpgId}' is not a VPG id; expected letters, digits, '-' and '_' only (1..64), such as vpg-abcd1234");
+                    $"{StateText.Quote(soracom.VpgId)} is not a VPG id; expected letters, digits, '-' and '_' only (1..64), such as vpg-abcd1234");
             }
 
             CheckCredentials(soracom.Credentials, StatePath.Key(path, "credentials"), context);
@@ -56,7 +56,7 @@ internal sealed class SoracomRules : IStateRule
         }
         else if (credentials.File is { } file && !file.StartsWith('/'))
         {
-            context.Report(StatePath.Key(path, "file"), $"'{file}' is not an absolute path; expected a path such as /etc/gatectl/soracom.json");
+            context.Report(StatePath.Key(path, "file"), $"{StateText.Quote(file)} is not an absolute path; expected a path such as /etc/gatectl/soracom.json");
         }
     }
 
