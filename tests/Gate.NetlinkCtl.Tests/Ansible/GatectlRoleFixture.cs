@@ -210,7 +210,7 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
                       vni: 10
                       underlay: {{Underlay}}
                       # No endpoints: they come from the API (`credentials` default to the role's file).
-                      soracom: {vpgId: {{VpgId}}, coverage: jp, apiUrl: "{{SoracomApiUrl}}", timeout: 2s}
+                      soracom: {vpgId: {{VpgId}}, coverage: jp, apiUrl: "{{SoracomApiUrl}}", timeout: 2s, register: true}
                 {{RefusedVariables}}:
                   gatectl_mode: cron
                   gatectl_gates: [{name: testgate, interface: {{Interface}}, vni: ten, endpoint: {{Endpoints[0]}}}]

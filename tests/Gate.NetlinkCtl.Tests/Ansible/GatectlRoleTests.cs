@@ -238,6 +238,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         Assert.Equal(new SoracomCredentialsSource("/etc/gatectl/soracom.json", false), soracom.Credentials);
         Assert.Equal(new Uri(GatectlRoleFixture.SoracomApiUrl), soracom.ApiUrl);
         Assert.Equal(TimeSpan.FromSeconds(2), soracom.Timeout);
+        Assert.True(soracom.Register);
     }
 
     [Fact]
