@@ -302,6 +302,16 @@ public sealed class SystemdMachine : IAsyncDisposable
 
         if (Options.NetworkManager)
         {
+            // Enabled as the package enables it, also where its postinst could not (no systemd while it was installed).
+            var wants = Directory.CreateDirectory(Path.Combine(system, "multi-user.target.wants")).FullName;
+            var link = Path.Combine(wants, "NetworkManager.service");
+            if (!File.Exists(link) && new FileInfo(link).LinkTarget is null)
+            {
+                File.CreateSymbolicLink(link, "/lib/systemd/system/NetworkManager.service");
+            }
+
+            Directory.CreateDirectory(Path.Combine(root, "etc/NetworkManager/conf.d"));
+
             // NetworkManager's own defaults, but no DNS or hostname changes and no connectivity probes.
             File.WriteAllText(Path.Combine(root, "etc/NetworkManager/conf.d/90-gatectl-test.conf"), """
                 [main]

@@ -17,6 +17,17 @@ public sealed record DaemonOptions(string StatePath, string? Netns, string Statu
     /// <summary>A burst never delays its reconcile longer than this, even while requests keep coming.</summary>
     public TimeSpan MaxBurst { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The longest one full reconcile may take: then it is cancelled (an apply in flight rolls back), logged as failed and
+    /// retried on the backoff. Every dependency has a shorter bound of its own (D-Bus 10 s, a child process 30 s); this one
+    /// covers what they do not. Start-up (READY=1) waits for the first reconcile, so it stays well under systemd's
+    /// default start timeout of 90 s.
+    /// </summary>
+    public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a cancelled reconcile may take to roll back before the daemon stops waiting for it.</summary>
+    public TimeSpan CancelGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Delays between retries after failures.</summary>
     public Backoff Backoff { get; init; } = Backoff.Default;
 }

@@ -34,6 +34,9 @@ public sealed partial class ReconcileDaemon(
     // A fast-path append's own RTM_NEWNEIGH arrives within microseconds; one older than this is someone else's.
     private static readonly TimeSpan EchoWindow = TimeSpan.FromSeconds(1);
 
+    // How long a fast-path repair waits for a full pass in flight; passes take milliseconds unless a dependency hangs.
+    private static readonly TimeSpan FastPathWait = TimeSpan.FromSeconds(2);
+
     private readonly ReconcileRequests _triggers = new();
     private readonly ReconcileMetrics _metrics = new();
     private readonly GateEventFilter _filter = new();
@@ -46,6 +49,9 @@ public sealed partial class ReconcileDaemon(
     // The fast path's own appends whose RTM_NEWNEIGH is still to come (index, destination -> when); listener task only.
     private readonly Dictionary<(int Index, IPAddress Destination), long> _echoes = [];
     private FloodRepairScope? _floodScope;
+
+    // A pass cancelled at its bound that did not end within the grace: no new pass starts until it has.
+    private Task? _abandoned;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private StateFileWatcher? _watcher;
     private PosixSignalRegistration? _sighup;
@@ -183,9 +189,34 @@ public sealed partial class ReconcileDaemon(
         await _fastPath.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            // Never cancelled: a reconcile in flight finishes (or rolls back) before SIGTERM takes effect, so a
-            // stop never leaves a half-applied plan. Each step is bounded by the backend's own timeouts.
-            var outcome = await pass.RunAsync(state, CancellationToken.None).ConfigureAwait(false);
+            if (_abandoned is { IsCompleted: false })
+            {
+                throw new TimeoutException(
+                    $"the reconcile cancelled at its bound of {Span(options.ReconcileTimeout)} has still not ended, so no new one starts; " +
+                    "a dependency (NetworkManager, D-Bus, a child process) does not respond: check it, or restart gatectl");
+            }
+
+            // Not cancelled by SIGTERM: a reconcile in flight finishes (or rolls back) before a stop takes effect, so a
+            // stop never leaves a half-applied plan. Only its own bound cancels it, and the apply rolls back then.
+            using var bound = new CancellationTokenSource(options.ReconcileTimeout);
+            var running = pass.RunAsync(state, bound.Token);
+            ReconcileOutcome outcome;
+            try
+            {
+                outcome = await running.WaitAsync(options.ReconcileTimeout + options.CancelGrace).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (bound.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
+            {
+                if (!running.IsCompleted)
+                {
+                    _abandoned = running.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                }
+
+                throw new TimeoutException(
+                    $"the reconcile did not finish within its bound of {Span(options.ReconcileTimeout)} and was cancelled" +
+                    (running.IsCompleted ? " (an apply in flight rolled back)" : $", and had not ended {Span(options.CancelGrace)} later"), ex);
+            }
+
             repairs = outcome.Repairs;
             gates = outcome.Gates;
             error = outcome.Error;
@@ -395,7 +426,13 @@ public sealed partial class ReconcileDaemon(
             return;
         }
 
-        await _fastPath.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Not for ever: a full pass stuck on a dependency must not stop the listener (its own event has asked for the
+        // reconcile that repairs this entry anyway).
+        if (!await _fastPath.WaitAsync(FastPathWait, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         try
         {
             _floodScope = _floodScope?.After(change);
@@ -489,6 +526,9 @@ public sealed partial class ReconcileDaemon(
     {
         Ha = _ha,
     };
+
+    private static string Span(TimeSpan value) =>
+        value < TimeSpan.FromSeconds(1) ? $"{(long)value.TotalMilliseconds}ms" : DurationText.Format(value);
 
     /// <summary>The trigger's name as written in the status file and logs (kebab case).</summary>
     public static string TriggerName(ReconcileTrigger trigger) => trigger switch

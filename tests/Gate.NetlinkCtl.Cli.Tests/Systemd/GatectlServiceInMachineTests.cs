@@ -206,7 +206,7 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
 
             // udev applies .link files, and a container runs no udev: the alias (gatectl's ownership mark) is the one difference.
             Assert.Equal("gatectl:lab", applied.Alias);
-            TestContext.Current.SendDiagnosticMessage($"networkd device alias in the machine: '{made!.Alias}' (udev applies .link files; no udev in a container)");
+            TestContext.Current.TestOutputHelper?.WriteLine($"networkd device alias in the machine: '{made!.Alias}' (udev applies .link files; no udev in a container)");
         }
         finally
         {
@@ -263,7 +263,7 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
 
         Assert.True(rss > 0 && peak >= rss, proc);
         Assert.Equal("active", await Machine.PropertyAsync("gatectl", "ActiveState"));
-        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gatectl.service: systemctl start to READY {toReady.TotalMilliseconds:F0} ms; after 15 s VmRSS {rss / 1024.0:F1} MiB, VmHWM {peak / 1024.0:F1} MiB; MemoryCurrent={memoryCurrent}; machine boot {Machine.BootTime.TotalSeconds:F1} s"));
     }
 

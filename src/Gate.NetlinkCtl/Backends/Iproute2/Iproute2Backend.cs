@@ -14,10 +14,28 @@ namespace Gate.NetlinkCtl.Backends.Iproute2;
 /// </summary>
 public sealed partial class Iproute2Backend : IGateBackend
 {
+    /// <summary>How long one <c>ip</c> or <c>bridge</c> process may run before it is killed and the step fails.</summary>
+    public static readonly TimeSpan DefaultProcessTimeout = TimeSpan.FromSeconds(30);
+
     private readonly string? _netns;
+    private readonly TimeSpan _processTimeout;
+    private readonly string _ip;
+    private readonly string _bridge;
 
     /// <summary>Creates the backend for a named network namespace, or the current one when null.</summary>
-    public Iproute2Backend(string? netns = null) => _netns = netns;
+    public Iproute2Backend(string? netns = null)
+        : this(netns, DefaultProcessTimeout, "ip", "bridge")
+    {
+    }
+
+    /// <summary>Creates the backend with its own process bound and programs (tests: a program that hangs).</summary>
+    internal Iproute2Backend(string? netns, TimeSpan processTimeout, string ip, string bridge)
+    {
+        _netns = netns;
+        _processTimeout = processTimeout;
+        _ip = ip;
+        _bridge = bridge;
+    }
 
     /// <inheritdoc />
     public string Name => "iproute2";
@@ -55,7 +73,16 @@ public sealed partial class Iproute2Backend : IGateBackend
             while (next < batch.Count)
             {
                 var pending = batch.Skip(next).ToList();
-                var failure = await RunBatchAsync(pending, cancellationToken).ConfigureAwait(false);
+                (int Index, string Stderr)? failure;
+                try
+                {
+                    failure = await RunBatchAsync(pending, cancellationToken).ConfigureAwait(false);
+                }
+                catch (BackendException timedOut) when (timedOut.Step is null)
+                {
+                    throw new BackendException(Name, steps[pending[0].StepIndex], pending[0].StepIndex, timedOut.Reason, timedOut);
+                }
+
                 if (failure is null)
                 {
                     break;
@@ -84,11 +111,11 @@ public sealed partial class Iproute2Backend : IGateBackend
             script.Append(line.Text).Append('\n');
         }
 
-        var result = await Cli.Wrap(batch[0].Tool == Iproute2Tool.Ip ? "ip" : "bridge")
-            .WithArguments([.. NamespaceArguments, "-batch", "-"])
-            .WithStandardInputPipe(PipeSource.FromString(script.ToString()))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        var result = await ExecuteBoundedAsync(
+            Cli.Wrap(batch[0].Tool == Iproute2Tool.Ip ? _ip : _bridge)
+                .WithArguments([.. NamespaceArguments, "-batch", "-"])
+                .WithStandardInputPipe(PipeSource.FromString(script.ToString())),
+            cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0
             ? null
             : (Math.Clamp((FailedLine(result.StandardError) ?? 1) - 1, 0, batch.Count - 1), result.StandardError);
@@ -128,13 +155,37 @@ public sealed partial class Iproute2Backend : IGateBackend
 
     private async Task<string> RunAsync(string program, string[] args, CancellationToken cancellationToken)
     {
-        var result = await Cli.Wrap(program)
-            .WithArguments([.. NamespaceArguments, .. args])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        var result = await ExecuteBoundedAsync(
+            Cli.Wrap(program switch { "ip" => _ip, "bridge" => _bridge, _ => program }).WithArguments([.. NamespaceArguments, .. args]),
+            cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0
             ? (result.StandardOutput.Trim().Length == 0 ? "[]" : result.StandardOutput)
             : throw new BackendException(Name, null, 0, $"'{program} {string.Join(' ', [.. NamespaceArguments, .. args])}' failed: {Error(result.StandardError)}");
+    }
+
+    /// <summary>Runs <paramref name="command"/>, killed after the process bound; a timeout fails naming the command and its stderr so far.</summary>
+    private async Task<BufferedCommandResult> ExecuteBoundedAsync(Command command, CancellationToken cancellationToken)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_processTimeout);
+        try
+        {
+            var result = await command
+                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(limit.Token).ConfigureAwait(false);
+            return new BufferedCommandResult(result.ExitCode, result.StartTime, result.ExitTime, stdout.ToString(), stderr.ToString());
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var said = Error(stderr.ToString());
+            throw new BackendException(Name, null, 0,
+                $"'{command.TargetFilePath} {command.Arguments}' did not finish within {_processTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s and was killed " +
+                $"(stderr: {(said.Length == 0 ? "nothing" : said)}); check that iproute2 works on this host, or use backend netlink");
+        }
     }
 
     private static int? FailedLine(string stderr) =>
