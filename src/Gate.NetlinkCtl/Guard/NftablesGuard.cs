@@ -68,6 +68,7 @@ public sealed class NftablesGuard
     public Task ProgramAsync(GuardComparison comparison, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        RefuseOwned(comparison.Observed?.Table);
         var transaction = comparison.Transaction();
         Run("program", client =>
         {
@@ -83,8 +84,9 @@ public sealed class NftablesGuard
         cancellationToken.ThrowIfCancellationRequested();
         Run("delete", client =>
         {
-            if (client.ReadTable(GuardTable.Name) is not null)
+            if (client.ReadTable(GuardTable.Name) is { } table)
             {
+                RefuseOwned(table);
                 client.Commit(new NfTransaction().DeleteTable(GuardTable.Name));
             }
 
@@ -127,6 +129,19 @@ public sealed class NftablesGuard
 
         return Task.FromResult(new GuardComparison(GuardDrift.Compare(wanted, observed), wanted, observed is null ? null : new GuardSnapshot(observed)));
     }
+
+    // A table with NFT_TABLE_F_OWNER belongs to another program's netlink socket: the kernel refuses every change
+    // to it (EPERM) until that program exits, which "needs CAP_NET_ADMIN" would misexplain.
+    private void RefuseOwned(NfTableContents? table)
+    {
+        if (table is not null && (table.Flags & NfTableOwnerFlag) != 0)
+        {
+            throw new GuardException(
+                $"cannot change table {GuardTable.Display} in {Where}: another program created it with 'flags owner' and holds it (the kernel lets only that program change it); stop that program, or set host.guard: false");
+        }
+    }
+
+    private const uint NfTableOwnerFlag = 2; // NFT_TABLE_F_OWNER
 
     private T Run<T>(string verb, Func<NfTablesClient, T> action)
     {

@@ -1,3 +1,4 @@
+using CliWrap;
 using Gate.NetlinkCtl.Guard;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
@@ -54,6 +55,55 @@ public sealed class GuardReconcileTests
         Assert.Contains("table inet gatectl_guard is missing", Assert.Single(report.HostChanges), StringComparison.Ordinal);
         Assert.Null(repair.Failure);
         Assert.True((await Reconciler.DiffAsync(Guarded(), host.Context, Token)).InSync);
+    }
+
+    [Fact]
+    public async Task A_guard_that_cannot_be_programmed_fails_the_apply_rolls_the_gate_back_and_diff_says_so()
+    {
+        await using var host = await HostAsync();
+        var before = await KernelSnapshot.TakeAsync(host.Namespace);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var holder = HoldOwnedTableAsync(host.Namespace, stop.Token);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(async () => (await host.Namespace.ExecAsync("nft", "list", "tables")).Contains("gatectl_guard", StringComparison.Ordinal)), "nft should hold an owned table");
+
+            var result = await Reconciler.ApplyAsync(Guarded(), host.Context, Token);
+            var diff = await Reconciler.DiffAsync(Guarded(), host.Context, Token);
+
+            Assert.NotNull(result.Failure);
+            Assert.Contains("another program created it with 'flags owner'", result.Failure.Message, StringComparison.Ordinal);
+            Assert.Equal(before, await KernelSnapshot.TakeAsync(host.Namespace));
+            Assert.False(diff.InSync);
+            Assert.Contains("unexpected table flags 2", Assert.Single(diff.HostChanges), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await holder;
+        }
+    }
+
+    // nft -i keeps its netlink socket, and so its 'flags owner' table, until its input ends (here: until cancelled).
+    private static async Task HoldOwnedTableAsync(TestNamespace ns, CancellationToken token)
+    {
+        try
+        {
+            await CliWrap.Cli.Wrap("ip")
+                .WithArguments(["netns", "exec", ns.Name, "nft", "-i"])
+                .WithStandardInputPipe(PipeSource.Create(async (input, ct) =>
+                {
+                    await input.WriteAsync("add table inet gatectl_guard { flags owner; }\n"u8.ToArray(), ct);
+                    await input.FlushAsync(ct);
+                    await Task.Delay(Timeout.Infinite, ct);
+                }))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            // released on purpose
+        }
     }
 
     [Fact]
