@@ -55,6 +55,41 @@ public sealed class TestNamespace : IAsyncDisposable, IDisposable
         return result.StandardOutput;
     }
 
+    /// <summary>
+    /// Runs <paramref name="factory"/> on a thread of its own that has entered this namespace, and returns what it made:
+    /// a socket opened there stays in this namespace for its whole life (a listener for a process inside, for example).
+    /// </summary>
+    public T CreateInside<T>(Func<T> factory)
+    {
+        T? made = default;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using var handle = File.OpenHandle($"/run/netns/{Name}");
+                if (setns((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
+                {
+                    throw new InvalidOperationException($"setns into {Name} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+                }
+
+                made = factory();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        return failure is null ? made! : throw new InvalidOperationException($"creating inside namespace {Name} failed: {failure.Message}", failure);
+    }
+
+    private const int CloneNewNet = 0x40000000;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int setns(int fd, int nstype);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

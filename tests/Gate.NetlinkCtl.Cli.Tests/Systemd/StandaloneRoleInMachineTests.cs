@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using CliWrap.Buffered;
+using Gate.NetlinkCtl.TestSupport;
+
+namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
+
+/// <summary>
+/// The role as a fleet user adopts it: the archive <c>./dev.sh role</c> builds, installed by <c>ansible-galaxy</c> into an
+/// empty directory (nothing of this repository around it), run inside a real systemd machine with a local connection.
+/// Daemon mode, then timer mode, each twice (the second run changes nothing), then <c>gatectl_state: absent</c> twice.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed partial class StandaloneRoleInMachineTests
+{
+    private const string Underlay = "u0";
+    private const string Local = "192.0.2.10";
+    private const string Endpoint = "203.0.113.4";
+    private const string Gate = "gate0";
+    private static readonly TimeSpan PlaybookTimeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task The_role_installed_from_its_archive_runs_the_daemon_then_the_timer_then_removes_everything()
+    {
+        SystemdMachine.RequirePrograms();
+        Prerequisites.RequireCommand("ansible-galaxy", "ansible-core");
+        var binary = SourceTree.PathOf("out", "gatectl");
+        Prerequisites.Require(File.Exists(binary), $"needs the native binary {binary} (./dev.sh publish builds it)");
+        var archive = await BuildRoleArchiveAsync();
+
+        await using var machine = await SystemdMachine.BootAsync();
+        await machine.Namespace.IpAsync("link", "add", Underlay, "type", "veth", "peer", "name", Underlay + "p");
+        await machine.Namespace.IpAsync("address", "add", Local + "/24", "dev", Underlay);
+        await machine.Namespace.IpAsync("link", "set", Underlay, "up");
+        await machine.Namespace.IpAsync("link", "set", Underlay + "p", "up");
+
+        // The playbook directory is empty but for what ansible-galaxy installs into it, the binary and the playbook.
+        var project = machine.ShareDirectory;
+        var install = await CliWrap.Cli.Wrap("ansible-galaxy")
+            .WithArguments(["role", "install", "-p", Path.Combine(project, "roles"), archive + ",,gatectl"])
+            .WithEnvironmentVariables(new Dictionary<string, string?> { ["ANSIBLE_HOME"] = Path.Combine(project, ".ansible-home") })
+            .WithValidation(CliWrap.CommandResultValidation.None)
+            .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+        Assert.True(install.ExitCode == 0, $"ansible-galaxy exited {install.ExitCode}: {install.StandardOutput}{install.StandardError}");
+        Assert.True(File.Exists(Path.Combine(project, "roles", "gatectl", "files", "systemd", "gatectl.service")), install.StandardOutput);
+        File.Copy(binary, Path.Combine(project, "gatectl"));
+        await File.WriteAllTextAsync(Path.Combine(project, "site.yml"), Playbook(await Sha256Async(binary)), TestContext.Current.CancellationToken);
+
+        var daemon = await PlaybookAsync(machine, "daemon", "present");
+        Assert.Equal("active", await ActiveAsync(machine, "gatectl.service"));
+        Assert.Equal("enabled", await EnabledAsync(machine, "gatectl.service"));
+        await WaitForGateAsync(machine, present: true);
+        var daemonAgain = await PlaybookAsync(machine, "daemon", "present");
+
+        var timer = await PlaybookAsync(machine, "timer", "present");
+        Assert.Equal("inactive", await ActiveAsync(machine, "gatectl.service"));
+        Assert.Equal("disabled", await EnabledAsync(machine, "gatectl.service"));
+        Assert.Equal("active", await ActiveAsync(machine, "gatectl-reconcile.timer"));
+        Assert.Equal("enabled", await EnabledAsync(machine, "gatectl-reconcile.timer"));
+        await machine.RunCheckedAsync("bridge", "fdb", "del", "00:00:00:00:00:00", "dev", Gate, "dst", Endpoint, "self");
+        await machine.RunCheckedAsync("systemctl", "start", "gatectl-reconcile.service");
+        Assert.Equal("success", await machine.PropertyAsync("gatectl-reconcile.service", "Result"));
+        Assert.Contains($"dst {Endpoint}", await FdbAsync(machine), StringComparison.Ordinal);
+        var timerAgain = await PlaybookAsync(machine, "timer", "present");
+
+        var removal = await PlaybookAsync(machine, "timer", "absent");
+        var removalAgain = await PlaybookAsync(machine, "timer", "absent");
+
+        Assert.Equal((0, 0, 0), (Changed(daemonAgain), Changed(timerAgain), Changed(removalAgain)));
+        Assert.True(Changed(daemon) > 0 && Changed(timer) > 0 && Changed(removal) > 0,
+            $"the first run of each mode changed nothing?\n{daemon}\n{timer}\n{removal}");
+        await WaitForGateAsync(machine, present: false);
+        Assert.Equal("not-found", await machine.PropertyAsync("gatectl.service", "LoadState"));
+        Assert.Equal("not-found", await machine.PropertyAsync("gatectl-reconcile.timer", "LoadState"));
+        foreach (var path in new[] { "/usr/local/bin/gatectl", "/etc/gatectl", "/etc/systemd/system/gatectl.service.d", "/var/cache/gatectl" })
+        {
+            Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", path])).ExitCode);
+        }
+
+        // The underlay the host had is the host's: removal took only what gatectl made.
+        Assert.Contains($"{Local}/24", await machine.RunCheckedAsync("ip", "-o", "address", "show", "dev", Underlay), StringComparison.Ordinal);
+    }
+
+    private static string Playbook(string sha256) => $$"""
+        - name: A Gate Peer
+          hosts: localhost
+          connection: local
+          gather_facts: false
+          vars:
+            gatectl_binary_src: {{SystemdMachine.ShareMount}}/gatectl
+            gatectl_binary_sha256: {{sha256}}
+            gatectl_outer_ip: {{Local}}
+            gatectl_inner_address: 198.18.0.10/15
+            gatectl_host: {backend: netlink}
+            gatectl_gates:
+              - {name: soracom, interface: {{Gate}}, vni: 10, underlay: {{Underlay}}, endpoints: [{{Endpoint}}]}
+          roles:
+            - role: gatectl
+        """;
+
+    /// <summary>Runs the playbook inside the machine (local connection) and returns its output; fails the test when it fails.</summary>
+    private static async Task<string> PlaybookAsync(SystemdMachine machine, string mode, string state)
+    {
+        var result = await machine.RunAsync(
+            [
+                "env", "HOME=/root", "ANSIBLE_ROLES_PATH=" + SystemdMachine.ShareMount + "/roles", "ANSIBLE_NOCOLOR=1",
+                "ansible-playbook", "-i", "localhost,", SystemdMachine.ShareMount + "/site.yml",
+                "-e", $"gatectl_mode={mode}", "-e", $"gatectl_state={state}",
+            ],
+            PlaybookTimeout);
+        var output = result.StandardOutput + result.StandardError;
+        Assert.True(result.ExitCode == 0, $"ansible-playbook ({mode}, {state}) exited {result.ExitCode}:\n{output}");
+        return output;
+    }
+
+    /// <summary>The changed count of the play recap.</summary>
+    private static int Changed(string output)
+    {
+        var recap = RecapChanged().Match(output);
+        Assert.True(recap.Success, $"no play recap in:\n{output}");
+        return int.Parse(recap.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> ActiveAsync(SystemdMachine machine, string unit) =>
+        (await machine.RunAsync(["systemctl", "is-active", unit])).StandardOutput.Trim();
+
+    private static async Task<string> EnabledAsync(SystemdMachine machine, string unit) =>
+        (await machine.RunAsync(["systemctl", "is-enabled", unit])).StandardOutput.Trim();
+
+    private static async Task<string> FdbAsync(SystemdMachine machine)
+    {
+        var result = await machine.RunAsync(["bridge", "fdb", "show", "dev", Gate]);
+        return result.ExitCode == 0 ? result.StandardOutput : "";
+    }
+
+    private static async Task WaitForGateAsync(SystemdMachine machine, bool present)
+    {
+        var reached = await Poll.UntilAsync(async () => (await FdbAsync(machine)).Contains($"dst {Endpoint}", StringComparison.Ordinal) == present, TimeSpan.FromSeconds(20));
+        Assert.True(reached, $"gate {Gate} {(present ? "never came up" : "is still there")}; journal:\n{await machine.JournalAsync("gatectl")}");
+    }
+
+    /// <summary>Runs <c>./dev.sh role</c> and returns the archive it wrote.</summary>
+    private static async Task<string> BuildRoleArchiveAsync()
+    {
+        var result = await CliWrap.Cli.Wrap("bash")
+            .WithArguments([SourceTree.PathOf("dev.sh"), "role"])
+            .WithWorkingDirectory(SourceTree.Root)
+            .WithValidation(CliWrap.CommandResultValidation.None)
+            .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+        Assert.True(result.ExitCode == 0, $"./dev.sh role exited {result.ExitCode}: {result.StandardError}");
+        var archive = SourceTree.PathOf(result.StandardOutput.Trim());
+        Assert.Matches(@"dist/gatectl-role-\d+\.\d+\.\d+\.tar\.gz$", archive);
+        return archive;
+    }
+
+    private static async Task<string> Sha256Async(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
+    }
+
+    [GeneratedRegex(@"localhost\s+:\s+ok=\d+\s+changed=(\d+)")]
+    private static partial Regex RecapChanged();
+}
