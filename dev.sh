@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary.
-DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint systemd-container)
+DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint systemd-container keepalived)
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
