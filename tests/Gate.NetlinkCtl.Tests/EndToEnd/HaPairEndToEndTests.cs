@@ -36,14 +36,14 @@ public sealed class HaPairEndToEndTests(ITestOutputHelper output)
             var failBack = await back;
             await lab.WaitForHolderAsync(lab.A);
 
-            output.WriteLine($"fail-over {i + 1}: {failOver}; fail-back: {failBack}");
+            Report($"fail-over {i + 1}: {failOver}; fail-back: {failBack}");
             Assert.True(failOver.Gap < MaxGap, $"fail-over {i + 1}: {failOver}");
             Assert.True(failBack.Gap < MaxGap, $"fail-back {i + 1}: {failBack}");
             failOvers.Add(failOver.Gap);
             failBacks.Add(failBack.Gap);
         }
 
-        output.WriteLine($"median fail-over gap {Median(failOvers).TotalMilliseconds:F0} ms, median fail-back gap {Median(failBacks).TotalMilliseconds:F0} ms");
+        Report($"median fail-over gap {Median(failOvers).TotalMilliseconds:F0} ms, median fail-back gap {Median(failBacks).TotalMilliseconds:F0} ms");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class HaPairEndToEndTests(ITestOutputHelper output)
         await lab.WaitForHolderAsync(lab.A);
         var trace = await over;
 
-        output.WriteLine($"gate deleted, recreated by apply: {trace}");
+        Report($"gate deleted, recreated by apply: {trace}");
         Assert.True(trace.Gap < TimeSpan.FromSeconds(5), $"the master's gate deleted: {trace}");
         Assert.Contains(plan.Plan.Steps, s => s.Action == "create-device");
         Assert.True((await PingTrace.RunAsync(lab.Sim.Namespace, HaLab.Virtual.Address, 10)).Received == 10, "pings after fail-back");
@@ -79,7 +79,7 @@ public sealed class HaPairEndToEndTests(ITestOutputHelper output)
         var trace = await over;
 
         // A cannot tell B (its adverts would leave by the underlay), so B waits its master-down time: 3 adverts + skew.
-        output.WriteLine($"underlay down: {trace}");
+        Report($"underlay down: {trace}");
         Assert.True(trace.Gap < TimeSpan.FromSeconds(5), $"the master's underlay down: {trace}");
         Assert.True(trace.Replies[^1] - trace.Replies[0] > 4, $"pings did not resume through B: {trace}");
     }
@@ -101,7 +101,7 @@ public sealed class HaPairEndToEndTests(ITestOutputHelper output)
         var trace = await pings;
         var diff = await new GateReconciler().DiffAsync(lab.StateA, lab.Context(lab.A), TestContext.Current.CancellationToken);
 
-        output.WriteLine($"two applies on the master: {trace}");
+        Report($"two applies on the master: {trace}");
         Assert.Equal(["add-flood"], applied.Executed.Select(s => s.Action));
         Assert.Equal(["remove-flood"], back.Executed.Select(s => s.Action));
         Assert.Equal(trace.Sent, trace.Received);
@@ -109,6 +109,16 @@ public sealed class HaPairEndToEndTests(ITestOutputHelper output)
         Assert.True(diff.InSync);
         Assert.Empty(diff.Foreign);
         Assert.Equal("gate0: address 198.18.0.250/16 held by keepalived (virtual address of gate vpg-demo)", Assert.Single(diff.HeldByKeepalived).ToString());
+    }
+
+    // The figures go to the test's output and, when GATECTL_HA_FIGURES names a file, are appended there (docs/ha.md's table).
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("GATECTL_HA_FIGURES") is { Length: > 0 } file)
+        {
+            File.AppendAllText(file, $"{DateTimeOffset.UtcNow:O} {line}{Environment.NewLine}");
+        }
     }
 
     private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
