@@ -135,6 +135,28 @@ public sealed class VpgEmulator : IAsyncDisposable
         HostSettings.Default with { Backend = BackendKind.Netlink },
         new EquatableList<GateSpec>([PeerGate(name, device)]));
 
+    /// <summary>
+    /// Adds another Gate Peer host (a VRRP partner of <see cref="Peer"/>): a namespace <c>{prefix}{role}</c> with an underlay
+    /// routed to the VPG, registered with both endpoints as the first peer is (their flood lists hold its outer IP).
+    /// </summary>
+    /// <param name="role">Lower-case letters and digits naming the host (<c>peerb</c>).</param>
+    /// <param name="outer">Its outer address, in a TEST-NET block of its own.</param>
+    /// <param name="gateway">The underlay router's address on its link.</param>
+    /// <param name="inner">The inner address gatectl is to give it.</param>
+    public async Task<PeerHost> AddPeerAsync(string role, InterfaceAddress outer, IPAddress gateway, InterfaceAddress inner, CancellationToken cancellationToken = default)
+    {
+        var peer = new PeerHost(Prefix + role, "eth0", outer, inner);
+        await AddNamespaceAsync(peer.Namespace, cancellationToken);
+        await LinkAsync(peer.Namespace, peer.Underlay, "to-" + role, new InterfaceAddress(gateway, outer.PrefixLength), outer);
+        await ProcessRunner.IpAsync(peer.Namespace, "route", "add", "default", "via", gateway.ToString());
+        foreach (var endpoint in _endpoints)
+        {
+            await ProcessRunner.BridgeAsync(Vpg, "fdb", "append", "00:00:00:00:00:00", "dev", endpoint.VxlanDevice, "dst", outer.Address.ToString());
+        }
+
+        return peer;
+    }
+
     /// <summary>Cuts <paramref name="endpoint"/>'s underlay; if it was active, the VPG makes the other endpoint active.</summary>
     public async Task FailEndpointAsync(VpgEndpoint endpoint)
     {

@@ -9,6 +9,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// </summary>
 public static class FailoverRisks
 {
+    /// <remarks>keepalived 2.2.7 (Debian bookworm) leaves the instance of a recreated device in BACKUP until it is reloaded.</remarks>
     /// <summary>One warning per step of <paramref name="steps"/> that disturbs a gate with an <c>ha</c> block.</summary>
     public static IEnumerable<string> Of(DesiredState desired, IEnumerable<PlanStep> steps)
     {
@@ -22,7 +23,7 @@ public static class FailoverRisks
 
             var what = step switch
             {
-                RecreateDevice => $"recreating {step.Interface} removes the virtual address {gate.Ha!.VirtualAddress} with it",
+                RecreateDevice => $"recreating {step.Interface} removes the virtual address {gate.Ha!.VirtualAddress} with it (reload keepalived once it is back)",
                 DeleteDevice => $"deleting {step.Interface} removes the virtual address {gate.Ha!.VirtualAddress} with it",
                 RemoveAddress => $"removing gatectl's address from {step.Interface} makes the kernel drop the virtual address {gate.Ha!.VirtualAddress} (a secondary address) too",
                 SetUp { Up: false } => $"setting {step.Interface} down stops its VRRP adverts",
