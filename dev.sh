@@ -2,13 +2,15 @@
 # gatectl's developer entry point: the README's two commands.
 #   sudo ./dev.sh demo   install what is missing, build gatectl, run the namespace demo
 #   sudo ./dev.sh test   install what is missing, build, run every test, print the totals
-# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), clean-netns,
-#   role (the Ansible role as an archive ansible-galaxy installs: dist/gatectl-role-VERSION.tar.gz).
+# Other verbs: deps (install only), build, publish (native AOT binary out/gatectl), package (Debian package in dist/,
+# docs/packaging.md), role (the Ansible role as an archive ansible-galaxy installs: dist/gatectl-role-VERSION.tar.gz),
+# clean-netns.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary.
-DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint systemd-container)
+# Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary; dpkg-dev builds
+# the Debian package, lintian checks it, bash-completion runs its completion script in the tests.
+DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint strace systemd-container dpkg-dev lintian bash-completion)
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
@@ -47,6 +49,20 @@ publish() {
 }
 
 version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/Gate.NetlinkCtl.Cli/Gate.NetlinkCtl.Cli.csproj; }
+
+package() {
+  # dist/gatectl_<version>_amd64.deb from out/gatectl; the version is the CLI project's <Version>, which the binary
+  # must report (a stale out/ is refused).
+  local version built
+  version=$(version)
+  built=$(./out/gatectl version)
+  if [ "$built" != "gatectl $version" ]; then
+    echo "gatectl dev: out/gatectl reports '$built', the project is $version: run ./dev.sh publish" >&2
+    exit 1
+  fi
+  rm -f dist/gatectl_*.deb
+  packaging/deb/build.sh out/gatectl "$version" dist
+}
 
 role() {
   # The role ships its own copies of the units (files/systemd); they must be the repository's, byte for byte.
@@ -101,9 +117,10 @@ case "${1:-}" in
   deps) deps ;;
   build) deps; build ;;
   publish) deps; publish ;;
+  package) deps; publish; package ;;
   clean-netns) clean_netns ;;
   role) role ;;
   test) need_root test; deps; build; publish; run_tests ;;   # the CLI tests also run the native binary
   demo) need_root demo; deps; publish; shift; exec ./out/gatectl demo "$@" ;;
-  *) echo "usage: $0 demo|test|deps|build|publish|clean-netns|role" >&2; exit 64 ;;
+  *) echo "usage: $0 demo|test|deps|build|publish|package|role|clean-netns" >&2; exit 64 ;;
 esac

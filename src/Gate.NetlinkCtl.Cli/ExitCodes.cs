@@ -1,6 +1,6 @@
 namespace Gate.NetlinkCtl.Cli;
 
-/// <summary>Every exit code gatectl returns, in one place; the README's table mirrors this.</summary>
+/// <summary>Every exit code gatectl returns, in one place; the README's table and the man page's EXIT STATUS mirror it.</summary>
 public static class ExitCodes
 {
     /// <summary>Success; for <c>plan</c> and <c>diff</c>: in sync.</summary>
@@ -17,4 +17,17 @@ public static class ExitCodes
 
     /// <summary>The command line itself is wrong (unknown option, missing argument).</summary>
     public const int Usage = 64;
+
+    /// <summary>Each code with its name and meaning, for generated references (the man page); a test keeps it complete.</summary>
+    public static IReadOnlyList<ExitCodeMeaning> All { get; } =
+    [
+        new(Ok, nameof(Ok), "Success; for plan and diff: in sync."),
+        new(Error, nameof(Error), "An operation failed (kernel refused, backend unreachable, I/O error such as a missing file)."),
+        new(ChangesPending, nameof(ChangesPending), "plan or diff: changes or drift pending."),
+        new(InvalidState, nameof(InvalidState), "The state file is invalid; nothing on the host was changed."),
+        new(Usage, nameof(Usage), "The command line itself is wrong (unknown option, missing argument)."),
+    ];
 }
+
+/// <summary>One exit code as a reference documents it.</summary>
+public sealed record ExitCodeMeaning(int Code, string Name, string Meaning);

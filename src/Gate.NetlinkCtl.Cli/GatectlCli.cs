@@ -74,6 +74,8 @@ public static class GatectlCli
         root.Subcommands.Add(Commands.SoracomCommand.Build());
         root.Subcommands.Add(Commands.DemoCommand.Build());
         root.Subcommands.Add(Commands.VersionCommand.Build());
+        root.Subcommands.Add(Commands.ReferenceCommands.BuildMan());
+        root.Subcommands.Add(Commands.ReferenceCommands.BuildCompletion());
         return root;
     }
 }
