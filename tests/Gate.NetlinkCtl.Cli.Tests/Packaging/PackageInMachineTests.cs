@@ -51,7 +51,9 @@ public sealed partial class PackageInMachineTests
         File.Copy(await first, Path.Combine(machine.ShareDirectory, "first.deb"));
         File.Copy(await second, Path.Combine(machine.ShareDirectory, "second.deb"));
 
-        // Install: the units are known to systemd, neither is enabled or started.
+        // Install, and install again (postinst's upgrade path): the units are known to systemd, neither is enabled or
+        // started, and a stopped daemon is not started by a reinstall.
+        await DpkgAsync(machine, "-i", $"{SystemdMachine.ShareMount}/first.deb");
         await DpkgAsync(machine, "-i", $"{SystemdMachine.ShareMount}/first.deb");
         foreach (var unit in new[] { "gatectl.service", "gatectl-reconcile.timer" })
         {

@@ -8,7 +8,8 @@ namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
 /// <summary>
 /// The role as a fleet user adopts it: the archive <c>./dev.sh role</c> builds, installed by <c>ansible-galaxy</c> into an
 /// empty directory (nothing of this repository around it), run inside a real systemd machine with a local connection.
-/// Daemon mode, then timer mode, each twice (the second run changes nothing), then <c>gatectl_state: absent</c> twice.
+/// Daemon mode, then timer mode, each twice (the second run changes nothing), then <c>gatectl_state: absent</c> twice;
+/// then the same role installing gatectl's Debian package instead of the binary, twice, and removing it.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class StandaloneRoleInMachineTests
@@ -79,6 +80,30 @@ public sealed partial class StandaloneRoleInMachineTests
 
         // The underlay the host had is the host's: removal took only what gatectl made.
         Assert.Contains($"{Local}/24", await machine.RunCheckedAsync("ip", "-o", "address", "show", "dev", Underlay), StringComparison.Ordinal);
+
+        // From the package: the host image's policy-rc.d (a container image's) forbids service actions during apt;
+        // a real host has none. Removed inside the machine's overlay only.
+        await machine.RunCheckedAsync("rm", "-f", "/usr/sbin/policy-rc.d");
+        var deb = await Packaging.DebianPackages.BuildAsync();
+        File.Copy(deb, Path.Combine(project, "gatectl.deb"));
+        string[] fromPackage = ["gatectl_install_from=package", $"gatectl_package_src={SystemdMachine.ShareMount}/gatectl.deb", $"gatectl_package_sha256={await Sha256Async(deb)}"];
+        var package = await PlaybookAsync(machine, "daemon", "present", fromPackage);
+        Assert.Equal("install ok installed", (await machine.RunCheckedAsync("dpkg-query", "--show", "--showformat=${Status}", "gatectl")).Trim());
+        Assert.Equal("/lib/systemd/system/gatectl.service", await machine.PropertyAsync("gatectl.service", "FragmentPath"));
+        Assert.Equal("active", await ActiveAsync(machine, "gatectl.service"));
+        Assert.Equal("enabled", await EnabledAsync(machine, "gatectl.service"));
+        Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/etc/systemd/system/gatectl.service"])).ExitCode);
+        await WaitForGateAsync(machine, present: true);
+        var packageAgain = await PlaybookAsync(machine, "daemon", "present", fromPackage);
+        var packageRemoval = await PlaybookAsync(machine, "daemon", "absent", fromPackage);
+
+        Assert.True(Changed(package) > 0 && Changed(packageRemoval) > 0, $"the package install or its removal changed nothing?\n{package}\n{packageRemoval}");
+        Assert.Equal(0, Changed(packageAgain));
+        await WaitForGateAsync(machine, present: false);
+        var purged = await machine.RunAsync(["dpkg-query", "--show", "--showformat=${db:Status-Status}", "gatectl"]);
+        Assert.True(purged.ExitCode != 0 || purged.StandardOutput.Trim() == "not-installed", $"gatectl is still known to dpkg: {purged.StandardOutput}");
+        Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/usr/bin/gatectl"])).ExitCode);
+        Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/etc/gatectl"])).ExitCode);
     }
 
     private static string Playbook(string sha256) => $$"""
@@ -99,13 +124,14 @@ public sealed partial class StandaloneRoleInMachineTests
         """;
 
     /// <summary>Runs the playbook inside the machine (local connection) and returns its output; fails the test when it fails.</summary>
-    private static async Task<string> PlaybookAsync(SystemdMachine machine, string mode, string state)
+    private static async Task<string> PlaybookAsync(SystemdMachine machine, string mode, string state, IEnumerable<string>? extraVars = null)
     {
         var result = await machine.RunAsync(
             [
                 "env", "HOME=/root", "ANSIBLE_ROLES_PATH=" + SystemdMachine.ShareMount + "/roles", "ANSIBLE_NOCOLOR=1",
                 "ansible-playbook", "-i", "localhost,", SystemdMachine.ShareMount + "/site.yml",
                 "-e", $"gatectl_mode={mode}", "-e", $"gatectl_state={state}",
+                .. (extraVars ?? []).SelectMany(v => new[] { "-e", v }),
             ],
             PlaybookTimeout);
         var output = result.StandardOutput + result.StandardError;
