@@ -9,7 +9,8 @@ namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
 /// The role as a fleet user adopts it: the archive <c>./dev.sh role</c> builds, installed by <c>ansible-galaxy</c> into an
 /// empty directory (nothing of this repository around it), run inside a real systemd machine with a local connection.
 /// Daemon mode, then timer mode, each twice (the second run changes nothing), then <c>gatectl_state: absent</c> twice;
-/// then the same role installing gatectl's Debian package instead of the binary, twice, and removing it.
+/// then the same role installing gatectl's Debian package instead of the binary, twice, and removing it. The gate is one
+/// of an HA pair, so the role also runs keepalived (Debian's package) with the config gatectl renders.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class StandaloneRoleInMachineTests
@@ -18,6 +19,7 @@ public sealed partial class StandaloneRoleInMachineTests
     private const string Local = "192.0.2.10";
     private const string Endpoint = "203.0.113.4";
     private const string Gate = "gate0";
+    private const string VirtualAddress = "198.18.0.250";
     private static readonly TimeSpan PlaybookTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
@@ -51,6 +53,12 @@ public sealed partial class StandaloneRoleInMachineTests
         Assert.Equal("active", await ActiveAsync(machine, "gatectl.service"));
         Assert.Equal("enabled", await EnabledAsync(machine, "gatectl.service"));
         await WaitForGateAsync(machine, present: true);
+        // The gate has an ha block: keepalived runs the config gatectl rendered and, with no other peer answering,
+        // becomes master and puts the virtual address on the gate.
+        Assert.Equal("active", await ActiveAsync(machine, "keepalived.service"));
+        Assert.Contains("vrrp_instance gatectl_soracom", await machine.ReadFileAsync("/etc/keepalived/keepalived.conf"), StringComparison.Ordinal);
+        Assert.True(await Poll.UntilAsync(async () => (await machine.RunCheckedAsync("ip", "-o", "address", "show", "dev", Gate)).Contains(VirtualAddress + "/15", StringComparison.Ordinal), TimeSpan.FromSeconds(20)),
+            $"keepalived never put {VirtualAddress} on {Gate}; journal:\n{await machine.JournalAsync("keepalived")}");
         var daemonAgain = await PlaybookAsync(machine, "daemon", "present");
 
         var timer = await PlaybookAsync(machine, "timer", "present");
@@ -72,6 +80,8 @@ public sealed partial class StandaloneRoleInMachineTests
             $"the first run of each mode changed nothing?\n{daemon}\n{timer}\n{removal}");
         await WaitForGateAsync(machine, present: false);
         Assert.Equal("not-found", await machine.PropertyAsync("gatectl.service", "LoadState"));
+        Assert.Equal("inactive", await ActiveAsync(machine, "keepalived.service"));
+        Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/etc/keepalived/keepalived.conf"])).ExitCode);
         Assert.Equal("not-found", await machine.PropertyAsync("gatectl-reconcile.timer", "LoadState"));
         foreach (var path in new[] { "/usr/local/bin/gatectl", "/etc/gatectl", "/etc/systemd/system/gatectl.service.d", "/var/cache/gatectl" })
         {
@@ -118,7 +128,12 @@ public sealed partial class StandaloneRoleInMachineTests
             gatectl_inner_address: 198.18.0.10/15
             gatectl_host: {backend: netlink}
             gatectl_gates:
-              - {name: soracom, interface: {{Gate}}, vni: 10, underlay: {{Underlay}}, endpoints: [{{Endpoint}}]}
+              - name: soracom
+                interface: {{Gate}}
+                vni: 10
+                underlay: {{Underlay}}
+                endpoints: [{{Endpoint}}]
+                ha: {virtualAddress: {{VirtualAddress}}/15, routerId: 51, priority: 150, peers: [198.18.0.11]}
           roles:
             - role: gatectl
         """;
