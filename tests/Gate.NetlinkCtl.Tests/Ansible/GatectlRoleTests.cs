@@ -70,6 +70,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         Assert.Equal(IPAddress.Parse(GatectlRoleFixture.OuterIp), gate.Local);
         Assert.Equal(GatectlRoleFixture.InnerAddress, gate.Address.ToString());
         Assert.Equal(GatectlRoleFixture.Endpoints, gate.Endpoints.Select(e => e.ToString()));
+        Assert.Equal(GateAdoption.InPlace, gate.Adoption);
         var peer = Assert.Single(gate.Peers);
         Assert.Equal(new PeerSpec(IPAddress.Parse(GatectlRoleFixture.OtherOuterIp), IPAddress.Parse(GatectlRoleFixture.OtherInnerIp), GatectlRoleFixture.OtherHost), peer);
     }
