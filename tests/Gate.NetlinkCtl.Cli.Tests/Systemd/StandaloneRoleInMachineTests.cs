@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
 /// <summary>
 /// The role as a fleet user adopts it: the archive <c>./dev.sh role</c> builds, installed by <c>ansible-galaxy</c> into an
 /// empty directory (nothing of this repository around it), run inside a real systemd machine with a local connection.
-/// Daemon mode, then timer mode, each twice (the second run changes nothing), then <c>gatectl_state: absent</c> twice;
+/// Daemon mode, then timer mode, each twice (the second run changes nothing), then <c>gatectl_state: absent</c>;
 /// then the same role installing gatectl's Debian package instead of the binary, twice, and removing it. The gate is one
 /// of an HA pair, so the role also runs keepalived (Debian's package) with the config gatectl renders.
 /// </summary>
@@ -73,9 +73,8 @@ public sealed partial class StandaloneRoleInMachineTests
         var timerAgain = await PlaybookAsync(machine, "timer", "present");
 
         var removal = await PlaybookAsync(machine, "timer", "absent");
-        var removalAgain = await PlaybookAsync(machine, "timer", "absent");
 
-        Assert.Equal((0, 0, 0), (Changed(daemonAgain), Changed(timerAgain), Changed(removalAgain)));
+        Assert.Equal((0, 0), (Changed(daemonAgain), Changed(timerAgain)));
         Assert.True(Changed(daemon) > 0 && Changed(timer) > 0 && Changed(removal) > 0,
             $"the first run of each mode changed nothing?\n{daemon}\n{timer}\n{removal}");
         await WaitForGateAsync(machine, present: false);
@@ -145,11 +144,13 @@ public sealed partial class StandaloneRoleInMachineTests
             [
                 "env", "HOME=/root", "ANSIBLE_ROLES_PATH=" + SystemdMachine.ShareMount + "/roles", "ANSIBLE_NOCOLOR=1",
                 "ansible-playbook", "-i", "localhost,", SystemdMachine.ShareMount + "/site.yml",
+                "-e", "ansible_python_interpreter=/usr/bin/python3",
                 "-e", $"gatectl_mode={mode}", "-e", $"gatectl_state={state}",
                 .. (extraVars ?? []).SelectMany(v => new[] { "-e", v }),
             ],
             PlaybookTimeout);
         var output = result.StandardOutput + result.StandardError;
+        TestContext.Current.TestOutputHelper?.WriteLine($"ansible-playbook {mode} {state}: {result.RunTime.TotalSeconds:F1} s");
         Assert.True(result.ExitCode == 0, $"ansible-playbook ({mode}, {state}) exited {result.ExitCode}:\n{output}");
         return output;
     }

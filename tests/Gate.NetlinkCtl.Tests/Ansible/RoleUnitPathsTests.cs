@@ -17,7 +17,7 @@ public sealed partial class RoleUnitPathsTests
         var roleVars = await File.ReadAllTextAsync(SourceTree.PathOf("ansible", "roles", "gatectl", "vars", "main.yml"), TestContext.Current.CancellationToken);
         var unitLines = await File.ReadAllLinesAsync(SourceTree.PathOf("systemd", unit), TestContext.Current.CancellationToken);
 
-        var executable = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_default_executable").Groups["value"].Value;
+        var executable = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_binary_executable").Groups["value"].Value;
         var state = RoleVariable().Matches(roleVars).Single(m => m.Groups["name"].Value == "gatectl_unit_default_state_path").Groups["value"].Value;
 
         Assert.Equal([$"ExecStart={executable} {verb} {state}"], unitLines.Where(l => l.StartsWith("ExecStart=", StringComparison.Ordinal)));
@@ -41,6 +41,6 @@ public sealed partial class RoleUnitPathsTests
         Assert.Equal(await Directives("gatectl.service"), await Directives("gatectl-reconcile.service"));
     }
 
-    [GeneratedRegex(@"^(?<name>gatectl_unit_default_\w+): (?<value>\S+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<name>gatectl_unit_(default|binary)_\w+): (?<value>\S+)$", RegexOptions.Multiline)]
     private static partial Regex RoleVariable();
 }
