@@ -85,6 +85,8 @@ internal static class ErrnoNames
     public const int EEXIST = 17;
     public const int ENODEV = 19;
     public const int EINVAL = 22;
+    public const int EOPNOTSUPP = 95;
+    public const int EAFNOSUPPORT = 97;
     public const int ENOBUFS = 105;
     public const int EADDRNOTAVAIL = 99;
 
@@ -118,8 +120,8 @@ internal static class ErrnoNames
         61 => "ENODATA",
         90 => "EMSGSIZE",
         93 => "EPROTONOSUPPORT",
-        95 => "EOPNOTSUPP",
-        97 => "EAFNOSUPPORT",
+        EOPNOTSUPP => "EOPNOTSUPP",
+        EAFNOSUPPORT => "EAFNOSUPPORT",
         98 => "EADDRINUSE",
         EADDRNOTAVAIL => "EADDRNOTAVAIL",
         100 => "ENETDOWN",

@@ -342,7 +342,7 @@ internal sealed class NetlinkConnection : IDisposable
     }
 
     // Errors nfnetlink answers on BATCH_BEGIN before reading any request: no nf_tables (EOPNOTSUPP), no permission (EPERM).
-    private static bool IsBatchRefusal(int errno) => errno is ErrnoNames.EPERM or 95 or 97 or ErrnoNames.EINVAL;
+    private static bool IsBatchRefusal(int errno) => errno is ErrnoNames.EPERM or ErrnoNames.EOPNOTSUPP or ErrnoNames.EAFNOSUPPORT or ErrnoNames.EINVAL;
 
     private bool IsOurs(in NlMsgHeader header, uint sequence) => header.Sequence == sequence && header.PortId == _socket.PortId;
 

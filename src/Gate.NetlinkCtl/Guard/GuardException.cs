@@ -29,13 +29,14 @@ public sealed class GuardException : Exception
     internal static GuardException From(NetlinkException e, string verb, string where)
     {
         var what = $"cannot {verb} table {GuardTable.Display} in {where}";
-        return e.Errno switch
+        GuardException NoNfTablesSupport() =>
+            new($"{what}: the kernel has no nf_tables support (modprobe nf_tables), or set host.guard: false ({e.Message})", e) { NoNfTables = true };
+        return e.ErrnoName switch
         {
-            // EAFNOSUPPORT/EOPNOTSUPP/EPROTONOSUPPORT: no nf_tables (or no inet family); ENOENT on the table's own creation, likewise.
-            97 or 95 or 93 => new GuardException($"{what}: the kernel has no nf_tables support (modprobe nf_tables), or set host.guard: false ({e.Message})", e) { NoNfTables = true },
-            2 when e.Request?.StartsWith("NFT_MSG_NEWTABLE", StringComparison.Ordinal) == true =>
-                new GuardException($"{what}: the kernel has no nf_tables support (modprobe nf_tables), or set host.guard: false ({e.Message})", e) { NoNfTables = true },
-            1 or 13 => new GuardException($"{what}: gatectl needs CAP_NET_ADMIN in that network namespace (run it as root or give the service CAP_NET_ADMIN) ({e.Message})", e),
+            // No nf_tables (or no inet family); ENOENT on the table's own creation, likewise.
+            "EAFNOSUPPORT" or "EOPNOTSUPP" or "EPROTONOSUPPORT" => NoNfTablesSupport(),
+            "ENOENT" when e.Request?.StartsWith("NFT_MSG_NEWTABLE", StringComparison.Ordinal) == true => NoNfTablesSupport(),
+            "EPERM" or "EACCES" => new GuardException($"{what}: gatectl needs CAP_NET_ADMIN in that network namespace (run it as root or give the service CAP_NET_ADMIN) ({e.Message})", e),
             _ => new GuardException($"{what}: {e.Message}", e),
         };
     }
