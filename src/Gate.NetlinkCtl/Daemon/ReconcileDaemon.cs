@@ -372,14 +372,17 @@ public sealed partial class ReconcileDaemon(
                         continue;
                     }
 
-                    if (_filter.Touches(change))
-                    {
-                        _triggers.Request(ReconcileTrigger.KernelEvent);
-                    }
-
+                    // The fast path first, then the reconcile request: asked first, the reconcile's 20 ms quiet window
+                    // could run out before the listener reaches the repair (a loaded host), and the pass would take the
+                    // repair's place instead of following it.
                     if (floods is not null)
                     {
                         await RepairAtOnceAsync(change, floods, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (_filter.Touches(change))
+                    {
+                        _triggers.Request(ReconcileTrigger.KernelEvent);
                     }
                 }
             }
