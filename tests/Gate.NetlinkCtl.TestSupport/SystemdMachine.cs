@@ -378,19 +378,26 @@ public sealed class SystemdMachine : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        // systemctl answers once PID 1 opened its private socket; --wait then returns when the boot transaction is
-        // over: "running", or "degraded" if some unit failed.
-        while ((await RunAsync(["systemctl", "is-system-running"], deadline - DateTime.UtcNow)).StandardOutput.Trim().Length == 0)
+        // Early in the boot systemctl says "offline" (no /run/systemd/system yet) or cannot reach PID 1's private
+        // socket; --wait only works once it can. It then returns when the boot transaction is over: "running", or
+        // "degraded" if some unit failed.
+        BufferedCommandResult state;
+        while (true)
         {
+            state = await RunAsync(["systemctl", "is-system-running", "--wait"], deadline - DateTime.UtcNow);
+            if (!IsBeforeSystemctlAnswers(state))
+            {
+                break;
+            }
+
             if (DateTime.UtcNow > deadline || _nspawn.Task.IsCompleted)
             {
-                throw new InvalidOperationException($"the machine's systemd never answered systemctl:{Environment.NewLine}{Console}");
+                throw new InvalidOperationException($"the machine's systemd never answered systemctl ('{state.StandardOutput.Trim()}', {state.StandardError.Trim()}):{Environment.NewLine}{Console}");
             }
 
             await Task.Delay(50);
         }
 
-        var state = await RunAsync(["systemctl", "is-system-running", "--wait"], deadline - DateTime.UtcNow);
         var answer = state.StandardOutput.Trim();
         if (answer is not ("running" or "degraded"))
         {
@@ -398,6 +405,12 @@ public sealed class SystemdMachine : IAsyncDisposable
         }
 
         BootTime = clock.Elapsed;
+    }
+
+    private static bool IsBeforeSystemctlAnswers(BufferedCommandResult state)
+    {
+        var answer = state.StandardOutput.Trim();
+        return answer is "" or "offline" || state.StandardError.Contains("Failed to connect to bus", StringComparison.Ordinal);
     }
 
     private async Task PowerOffAsync()
