@@ -24,43 +24,43 @@ public sealed class RtnlBatch
     internal IReadOnlyList<int> Offsets => _offsets;
 
     /// <summary><c>bridge fdb add</c>: see <see cref="RtnlClient.FdbAdd"/>.</summary>
-    public RtnlBatch FdbAdd(FdbEntry entry) => Add(FdbRequest.Add(entry));
+    public RtnlBatch FdbAdd(FdbEntry entry) => Add(RtnlRequests.Fdb.Add(entry));
 
     /// <summary><c>bridge fdb append</c>: see <see cref="RtnlClient.FdbAppend"/>.</summary>
-    public RtnlBatch FdbAppend(FdbEntry entry) => Add(FdbRequest.Append(entry));
+    public RtnlBatch FdbAppend(FdbEntry entry) => Add(RtnlRequests.Fdb.Append(entry));
 
     /// <summary><c>bridge fdb replace</c>: see <see cref="RtnlClient.FdbReplace"/>.</summary>
-    public RtnlBatch FdbReplace(FdbEntry entry) => Add(FdbRequest.Replace(entry));
+    public RtnlBatch FdbReplace(FdbEntry entry) => Add(RtnlRequests.Fdb.Replace(entry));
 
     /// <summary><c>bridge fdb del</c>: see <see cref="RtnlClient.FdbDelete"/> (a missing entry is a failure here, ENOENT).</summary>
-    public RtnlBatch FdbDelete(FdbEntry entry) => Add(FdbRequest.Delete(entry));
+    public RtnlBatch FdbDelete(FdbEntry entry) => Add(RtnlRequests.Fdb.Delete(entry));
 
     /// <summary><c>ip neigh add</c>: see <see cref="RtnlClient.NeighbourAdd"/>.</summary>
-    public RtnlBatch NeighbourAdd(Neighbour neighbour) => Add(NeighbourRequest.Add(neighbour));
+    public RtnlBatch NeighbourAdd(Neighbour neighbour) => Add(RtnlRequests.Neighbour.Add(neighbour));
 
     /// <summary><c>ip neigh replace</c>: see <see cref="RtnlClient.NeighbourReplace"/>.</summary>
-    public RtnlBatch NeighbourReplace(Neighbour neighbour) => Add(NeighbourRequest.Replace(neighbour));
+    public RtnlBatch NeighbourReplace(Neighbour neighbour) => Add(RtnlRequests.Neighbour.Replace(neighbour));
 
     /// <summary><c>ip neigh del</c>: see <see cref="RtnlClient.NeighbourDelete"/>.</summary>
-    public RtnlBatch NeighbourDelete(Neighbour neighbour) => Add(NeighbourRequest.Delete(neighbour));
+    public RtnlBatch NeighbourDelete(Neighbour neighbour) => Add(RtnlRequests.Neighbour.Delete(neighbour));
 
     /// <summary><c>ip route add</c>: see <see cref="RtnlClient.RouteAdd"/>.</summary>
-    public RtnlBatch RouteAdd(Ipv4Route route) => Add(RouteRequest.Add(route));
+    public RtnlBatch RouteAdd(Ipv4Route route) => Add(RtnlRequests.Route.Add(route));
 
     /// <summary><c>ip route replace</c>: see <see cref="RtnlClient.RouteReplace"/>.</summary>
-    public RtnlBatch RouteReplace(Ipv4Route route) => Add(RouteRequest.Replace(route));
+    public RtnlBatch RouteReplace(Ipv4Route route) => Add(RtnlRequests.Route.Replace(route));
 
     /// <summary><c>ip route del</c>: see <see cref="RtnlClient.RouteDelete"/>.</summary>
-    public RtnlBatch RouteDelete(Ipv4Route route) => Add(RouteRequest.Delete(route));
+    public RtnlBatch RouteDelete(Ipv4Route route) => Add(RtnlRequests.Route.Delete(route));
 
     /// <summary><c>ip addr add</c>: see <see cref="RtnlClient.AddressAdd"/>.</summary>
-    public RtnlBatch AddressAdd(LinkAddress address) => Add(AddressRequest.Add(address));
+    public RtnlBatch AddressAdd(LinkAddress address) => Add(RtnlRequests.Address.Add(address));
 
     /// <summary><c>ip addr replace</c>: see <see cref="RtnlClient.AddressReplace"/>.</summary>
-    public RtnlBatch AddressReplace(LinkAddress address) => Add(AddressRequest.Replace(address));
+    public RtnlBatch AddressReplace(LinkAddress address) => Add(RtnlRequests.Address.Replace(address));
 
     /// <summary><c>ip addr del</c>: see <see cref="RtnlClient.AddressDelete"/>.</summary>
-    public RtnlBatch AddressDelete(LinkAddress address) => Add(AddressRequest.Delete(address));
+    public RtnlBatch AddressDelete(LinkAddress address) => Add(RtnlRequests.Address.Delete(address));
 
     /// <summary>The request at <paramref name="index"/> in words, e.g. "RTM_NEWNEIGH 00:00:00:00:00:00 dev #5 dst 192.0.2.1 (bridge fdb append)".</summary>
     public string Describe(int index) => _requests[index].Describe();

@@ -14,19 +14,19 @@ public sealed partial class RtnlClient
     /// <summary>Adds an address; EEXIST when it is there: <c>ip addr add A/P dev X [metric M]</c>.</summary>
     public void AddressAdd(LinkAddress address)
     {
-        Execute(AddressRequest.Add(address));
+        Execute(RtnlRequests.Address.Add(address));
     }
 
     /// <summary>Adds an address or updates it in place (metric, broadcast, label): <c>ip addr replace A/P dev X [metric M]</c>.</summary>
     public void AddressReplace(LinkAddress address)
     {
-        Execute(AddressRequest.Replace(address));
+        Execute(RtnlRequests.Address.Replace(address));
     }
 
     /// <summary>Deletes an address: <c>ip addr del A/P dev X</c>. Returns false when it was not there.</summary>
     public bool AddressDelete(LinkAddress address)
     {
-        var request = AddressRequest.Delete(address);
+        var request = RtnlRequests.Address.Delete(address);
         return ExecuteDelete((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
     }
 }

@@ -10,16 +10,16 @@ public sealed partial class RtnlClient
             .Where(e => e.LinkIndex == linkIndex).ToList();
 
     /// <summary>Adds an FDB entry; EEXIST when the MAC has an entry: <c>bridge fdb add MAC dev X dst IP self permanent</c>.</summary>
-    public void FdbAdd(FdbEntry entry) => Execute(FdbRequest.Add(entry));
+    public void FdbAdd(FdbEntry entry) => Execute(RtnlRequests.Fdb.Add(entry));
 
     /// <summary>
     /// Appends a destination to an FDB entry, creating it if needed; this is how the all-zero MAC gets one remote per
     /// endpoint: <c>bridge fdb append 00:00:00:00:00:00 dev X dst IP self permanent</c>. EEXIST when that destination is there.
     /// </summary>
-    public void FdbAppend(FdbEntry entry) => Execute(FdbRequest.Append(entry));
+    public void FdbAppend(FdbEntry entry) => Execute(RtnlRequests.Fdb.Append(entry));
 
     /// <summary>Creates or replaces an FDB entry: <c>bridge fdb replace MAC dev X dst IP self permanent</c>.</summary>
-    public void FdbReplace(FdbEntry entry) => Execute(FdbRequest.Replace(entry));
+    public void FdbReplace(FdbEntry entry) => Execute(RtnlRequests.Fdb.Replace(entry));
 
     /// <summary>
     /// Deletes an FDB entry (with <see cref="FdbEntry.Destination"/>, only that remote of it):
@@ -27,7 +27,7 @@ public sealed partial class RtnlClient
     /// </summary>
     public bool FdbDelete(FdbEntry entry)
     {
-        var request = FdbRequest.Delete(entry);
+        var request = RtnlRequests.Fdb.Delete(entry);
         return ExecuteDelete((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
     }
 
@@ -37,15 +37,15 @@ public sealed partial class RtnlClient
             .Where(n => linkIndex is null || n.LinkIndex == linkIndex).ToList();
 
     /// <summary>Adds a neighbour; EEXIST when there is one: <c>ip neigh add IP lladdr MAC dev X nud permanent</c>.</summary>
-    public void NeighbourAdd(Neighbour neighbour) => Execute(NeighbourRequest.Add(neighbour));
+    public void NeighbourAdd(Neighbour neighbour) => Execute(RtnlRequests.Neighbour.Add(neighbour));
 
     /// <summary>Creates or replaces a neighbour: <c>ip neigh replace IP lladdr MAC dev X nud permanent</c>.</summary>
-    public void NeighbourReplace(Neighbour neighbour) => Execute(NeighbourRequest.Replace(neighbour));
+    public void NeighbourReplace(Neighbour neighbour) => Execute(RtnlRequests.Neighbour.Replace(neighbour));
 
     /// <summary>Deletes a neighbour: <c>ip neigh del IP dev X</c>. Returns false when it was not there.</summary>
     public bool NeighbourDelete(Neighbour neighbour)
     {
-        var request = NeighbourRequest.Delete(neighbour);
+        var request = RtnlRequests.Neighbour.Delete(neighbour);
         return ExecuteDelete((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
     }
 }

@@ -10,10 +10,10 @@ public sealed partial class RtnlClient
             .Where(r => table is null || r.Table == table).ToList();
 
     /// <summary>Adds a route; EEXIST when it exists: <c>ip route add PREFIX [via GW] [dev X] proto P table T [metric M]</c>.</summary>
-    public void RouteAdd(Ipv4Route route) => Execute(RouteRequest.Add(route));
+    public void RouteAdd(Ipv4Route route) => Execute(RtnlRequests.Route.Add(route));
 
     /// <summary>Creates or replaces a route: <c>ip route replace PREFIX ...</c>.</summary>
-    public void RouteReplace(Ipv4Route route) => Execute(RouteRequest.Replace(route));
+    public void RouteReplace(Ipv4Route route) => Execute(RtnlRequests.Route.Replace(route));
 
     /// <summary>
     /// Deletes the route matching prefix, table, protocol, and the next hop and metric when given:
@@ -21,7 +21,7 @@ public sealed partial class RtnlClient
     /// </summary>
     public bool RouteDelete(Ipv4Route route)
     {
-        var request = RouteRequest.Delete(route);
+        var request = RtnlRequests.Route.Delete(route);
         return ExecuteDelete((ref NetlinkWriter w) => request.Write(ref w), request.Describe());
     }
 }

@@ -10,94 +10,64 @@ internal interface IRtnlRequest
     string Describe();
 }
 
-/// <summary>An FDB change (<c>bridge fdb add|append|replace|del</c>).</summary>
-internal sealed record FdbRequest(ushort Type, ushort Flags, string Verb, FdbEntry Entry) : IRtnlRequest
+/// <summary>Writes one object's change message: header type and flags, then the object's own fields.</summary>
+internal delegate void RtnlChangeWriter<in T>(ref NetlinkWriter writer, ushort type, ushort flags, T subject);
+
+/// <summary>
+/// A kind of kernel object that changes by the same four verbs: its new/delete message types, its codec, and the
+/// iproute2 command it mirrors (named in error messages so a person can repeat the request by hand).
+/// </summary>
+internal sealed class RtnlObjectKind<T>(ushort newType, ushort deleteType, string command, RtnlChangeWriter<T> write)
+    where T : class
 {
-    public static FdbRequest Add(FdbEntry e) => new(RtmType.NewNeigh, NlmFlags.Create | NlmFlags.Excl, "add", Checked(e));
+    public IRtnlRequest Add(T subject) => Request(newType, NlmFlags.Create | NlmFlags.Excl, "add", subject);
 
-    public static FdbRequest Append(FdbEntry e) => new(RtmType.NewNeigh, NlmFlags.Create | NlmFlags.Append, "append", Checked(e));
+    public IRtnlRequest Append(T subject) => Request(newType, NlmFlags.Create | NlmFlags.Append, "append", subject);
 
-    public static FdbRequest Replace(FdbEntry e) => new(RtmType.NewNeigh, NlmFlags.Create | NlmFlags.Replace, "replace", Checked(e));
+    public IRtnlRequest Replace(T subject) => Request(newType, NlmFlags.Create | NlmFlags.Replace, "replace", subject);
 
-    public static FdbRequest Delete(FdbEntry e) => new(RtmType.DelNeigh, 0, "del", Checked(e));
+    public IRtnlRequest Delete(T subject) => Request(deleteType, 0, "del", subject);
 
-    public void Write(ref NetlinkWriter writer) => NeighbourCodec.WriteFdb(ref writer, Type, Flags, Entry);
-
-    public string Describe() => $"{RtmType.Name(Type)} {Entry} (bridge fdb {Verb})";
-
-    private static FdbEntry Checked(FdbEntry e)
+    private RtnlChangeRequest<T> Request(ushort type, ushort flags, string verb, T subject)
     {
-        ArgumentNullException.ThrowIfNull(e);
-        return e;
+        ArgumentNullException.ThrowIfNull(subject);
+        return new RtnlChangeRequest<T>(type, flags, $"{command} {verb}", subject, write);
     }
 }
 
-/// <summary>An IP neighbour change (<c>ip neigh add|replace|del</c>).</summary>
-internal sealed record NeighbourRequest(ushort Type, ushort Flags, string Verb, Neighbour Neighbour) : IRtnlRequest
+/// <summary>One object change, as <see cref="RtnlObjectKind{T}"/> builds it.</summary>
+internal sealed record RtnlChangeRequest<T>(ushort Type, ushort Flags, string Command, T Subject, RtnlChangeWriter<T> Writer)
+    : IRtnlRequest
 {
-    public static NeighbourRequest Add(Neighbour n) => new(RtmType.NewNeigh, NlmFlags.Create | NlmFlags.Excl, "add", Checked(n));
+    public void Write(ref NetlinkWriter writer) => Writer(ref writer, Type, Flags, Subject);
 
-    public static NeighbourRequest Replace(Neighbour n) => new(RtmType.NewNeigh, NlmFlags.Create | NlmFlags.Replace, "replace", Checked(n));
-
-    public static NeighbourRequest Delete(Neighbour n) => new(RtmType.DelNeigh, 0, "del", Checked(n));
-
-    public void Write(ref NetlinkWriter writer) => NeighbourCodec.WriteNeighbour(ref writer, Type, Flags, Neighbour);
-
-    public string Describe() => $"{RtmType.Name(Type)} {Neighbour} (ip neigh {Verb})";
-
-    private static Neighbour Checked(Neighbour n)
-    {
-        ArgumentNullException.ThrowIfNull(n);
-        return n;
-    }
+    public string Describe() => $"{RtmType.Name(Type)} {Subject} ({Command})";
 }
 
-/// <summary>An IPv4 route change (<c>ip route add|replace|del</c>).</summary>
-internal sealed record RouteRequest(ushort Type, ushort Flags, string Verb, Ipv4Route Route) : IRtnlRequest
+/// <summary>The object kinds gatectl changes, each with its codec.</summary>
+internal static class RtnlRequests
 {
-    public static RouteRequest Add(Ipv4Route r) => new(RtmType.NewRoute, NlmFlags.Create | NlmFlags.Excl, "add", Checked(r));
+    /// <summary>FDB entries (<c>bridge fdb add|append|replace|del</c>).</summary>
+    public static readonly RtnlObjectKind<FdbEntry> Fdb = new(RtmType.NewNeigh, RtmType.DelNeigh, "bridge fdb", NeighbourCodec.WriteFdb);
 
-    public static RouteRequest Replace(Ipv4Route r) => new(RtmType.NewRoute, NlmFlags.Create | NlmFlags.Replace, "replace", Checked(r));
+    /// <summary>IP neighbours (<c>ip neigh add|replace|del</c>).</summary>
+    public static readonly RtnlObjectKind<Neighbour> Neighbour = new(RtmType.NewNeigh, RtmType.DelNeigh, "ip neigh", NeighbourCodec.WriteNeighbour);
 
-    public static RouteRequest Delete(Ipv4Route r) => new(RtmType.DelRoute, 0, "del", Checked(r));
+    /// <summary>IPv4 routes (<c>ip route add|replace|del</c>); a delete names only the route's key.</summary>
+    public static readonly RtnlObjectKind<Ipv4Route> Route = new(RtmType.NewRoute, RtmType.DelRoute, "ip route", WriteRoute);
 
-    public void Write(ref NetlinkWriter writer)
+    /// <summary>Interface addresses (<c>ip addr add|replace|del</c>).</summary>
+    public static readonly RtnlObjectKind<LinkAddress> Address = new(RtmType.NewAddr, RtmType.DelAddr, "ip addr", AddressCodec.Write);
+
+    private static void WriteRoute(ref NetlinkWriter writer, ushort type, ushort flags, Ipv4Route route)
     {
-        if (Type == RtmType.DelRoute)
+        if (type == RtmType.DelRoute)
         {
-            RouteCodec.WriteDelete(ref writer, Route);
+            RouteCodec.WriteDelete(ref writer, route);
         }
         else
         {
-            RouteCodec.WriteNew(ref writer, Flags, Route);
+            RouteCodec.WriteNew(ref writer, flags, route);
         }
-    }
-
-    public string Describe() => $"{RtmType.Name(Type)} {Route} (ip route {Verb})";
-
-    private static Ipv4Route Checked(Ipv4Route r)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return r;
-    }
-}
-
-/// <summary>An address change (<c>ip addr add|replace|del</c>).</summary>
-internal sealed record AddressRequest(ushort Type, ushort Flags, string Verb, LinkAddress Address) : IRtnlRequest
-{
-    public static AddressRequest Add(LinkAddress a) => new(RtmType.NewAddr, NlmFlags.Create | NlmFlags.Excl, "add", Checked(a));
-
-    public static AddressRequest Replace(LinkAddress a) => new(RtmType.NewAddr, NlmFlags.Create | NlmFlags.Replace, "replace", Checked(a));
-
-    public static AddressRequest Delete(LinkAddress a) => new(RtmType.DelAddr, 0, "del", Checked(a));
-
-    public void Write(ref NetlinkWriter writer) => AddressCodec.Write(ref writer, Type, Flags, Address);
-
-    public string Describe() => $"{RtmType.Name(Type)} {Address} (ip addr {Verb})";
-
-    private static LinkAddress Checked(LinkAddress a)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        return a;
     }
 }

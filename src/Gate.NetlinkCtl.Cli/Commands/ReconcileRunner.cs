@@ -1,5 +1,6 @@
 using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Guard;
+using Gate.NetlinkCtl.Netlink;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Apply;
 using Gate.NetlinkCtl.SoracomApi;
@@ -60,14 +61,15 @@ public static class ReconcileRunner
         return false;
     }
 
-    /// <summary>Runs <paramref name="action"/>, printing backend, lock and permission failures as one line and returning <see cref="ExitCodes.Error"/>.</summary>
+    /// <summary>Runs <paramref name="action"/>, printing gatectl's own, lock and permission failures as one line and returning <see cref="ExitCodes.Error"/>.</summary>
     public static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> action)
     {
         try
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BackendException or TimeoutException or IOException or UnauthorizedAccessException)
+        // Every failure gatectl explains (GatectlException, the rtnetlink library's NetlinkException) is one line.
+        catch (Exception e) when (e is GatectlException or NetlinkException or TimeoutException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"gatectl: {e.Message}");
             return ExitCodes.Error;

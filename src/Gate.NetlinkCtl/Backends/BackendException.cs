@@ -3,13 +3,14 @@ using Gate.NetlinkCtl.Reconcile.Plan;
 namespace Gate.NetlinkCtl.Backends;
 
 /// <summary>A backend could not observe or could not execute a step; the message says what the kernel or tool said.</summary>
-public sealed class BackendException : Exception
+public sealed class BackendException : GatectlException
 {
     /// <summary>Creates the exception for a failed step.</summary>
     public BackendException(string backend, PlanStep? step, int completedSteps, string message, Exception? inner = null)
         : base(step is null ? $"{backend}: {message}" : $"{backend}: {step.Describe()}: {message}", inner)
     {
         Backend = backend;
+        Subject = step?.Describe();
         Reason = message;
         Step = step;
         CompletedSteps = completedSteps;

@@ -50,8 +50,8 @@ public class DecoderFuzzTests
             Frame(RtmType.NewNeigh, CapturedReplies.Bytes(CapturedReplies.AllZeroFdbEntry)),
             Frame(RtmType.NewAddr, CapturedReplies.Bytes(CapturedReplies.LoopbackAddress)),
             Written((ref NetlinkWriter w) => LinkCodec.WriteVxlanCreate(ref w, new VxlanLinkSpec("gct-vx0", 10) { Local = IPAddress.Parse("192.0.2.1"), UnderlayIndex = 2, Ttl = 5, SourcePorts = new(1, 2) })),
-            Written((ref NetlinkWriter w) => RouteRequest.Add(new Ipv4Route(IPNetwork.Parse("198.19.0.0/16")) { Gateway = IPAddress.Parse("198.18.0.2"), OutputIndex = 3, Priority = 9 }).Write(ref w)),
-            Written((ref NetlinkWriter w) => NeighbourRequest.Add(new Neighbour(3, IPAddress.Parse("198.18.0.2"), FdbEntry.AllZeroMac)).Write(ref w)),
+            Written((ref NetlinkWriter w) => RtnlRequests.Route.Add(new Ipv4Route(IPNetwork.Parse("198.19.0.0/16")) { Gateway = IPAddress.Parse("198.18.0.2"), OutputIndex = 3, Priority = 9 }).Write(ref w)),
+            Written((ref NetlinkWriter w) => RtnlRequests.Neighbour.Add(new Neighbour(3, IPAddress.Parse("198.18.0.2"), FdbEntry.AllZeroMac)).Write(ref w)),
         ];
         var mutation = Gen.Select(Gen.Int[0, 4000], Gen.Byte, Gen.Int[0, 9]);
         var mutated = Gen.Select(Gen.Int[0, seeds.Length - 1], mutation.Array[1, 8], (seed, changes) =>

@@ -88,7 +88,7 @@ public class NetlinkWriterTests
         var buffer = new byte[128];
         var w = new NetlinkWriter(buffer);
 
-        FdbRequest.Append(new FdbEntry(5, FdbEntry.AllZeroMac, IPAddress.Parse("203.0.113.4"))).Write(ref w);
+        RtnlRequests.Fdb.Append(new FdbEntry(5, FdbEntry.AllZeroMac, IPAddress.Parse("203.0.113.4"))).Write(ref w);
 
         var expected = Hex(
             "30000000 1C00 050C 00000000 00000000" + // nlmsghdr: 48 bytes, RTM_NEWNEIGH, REQUEST|ACK|CREATE|APPEND

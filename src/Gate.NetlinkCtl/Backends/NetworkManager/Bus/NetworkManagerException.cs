@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 
 /// <summary>A NetworkManager D-Bus call failed; the message names the call, the object and what NetworkManager said.</summary>
-public class NetworkManagerException : Exception
+public class NetworkManagerException : GatectlException
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
     public NetworkManagerException(string message, Exception? innerException = null)
@@ -23,6 +23,7 @@ public sealed class NetworkManagerUnavailableException : NetworkManagerException
                "or set host.backend to netlink (or auto) in the state file.", innerException)
     {
         BusAddress = busAddress;
+        Subject = busAddress;
         Reason = reason;
     }
 
