@@ -12,10 +12,10 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 public static class ReconcileRunner
 {
     /// <summary>Creates the reconciler the CLI uses; host features (extensions) are registered here.</summary>
-    public static Func<GateReconciler> CreateReconciler { get; set; } = () => new GateReconciler(BackendSelector.Default, [new GuardExtension()]);
+    public static GateReconciler CreateReconciler() => new(BackendSelector.Default, [new GuardExtension()]);
 
     /// <summary>The daemon's reconciler: as <see cref="CreateReconciler"/>, but its SORACOM API sessions live in memory only (revoked when it stops).</summary>
-    public static Func<GateReconciler> CreateDaemonReconciler { get; set; } = () => new GateReconciler(
+    public static GateReconciler CreateDaemonReconciler() => new(
         BackendSelector.Default, [new GuardExtension()], new EndpointResolver(new SoracomGatePeerSource(SessionStore.Memory)));
 
     /// <summary>Loads <paramref name="path"/>, runs <paramref name="action"/> on the valid state, and maps failures to exit codes.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gate.NetlinkCtl.Native;
 
 namespace Gate.NetlinkCtl.Demo;
 
@@ -44,13 +45,10 @@ public static class NetworkNamespace
     {
         var path = Path.Combine(Directory, name);
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        if (setns((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
+        if (Libc.Setns((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new DemoException($"setns({path}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}); entering a network namespace needs root");
         }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setns(int fd, int nstype);
 }

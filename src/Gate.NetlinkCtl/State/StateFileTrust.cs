@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Gate.NetlinkCtl.Native;
 
 namespace Gate.NetlinkCtl.State;
 
@@ -34,7 +35,7 @@ public static class StateFileTrust
                 + $"refused: make it writable by its owner only (chmod o-w {path})";
         }
 
-        var self = geteuid();
+        var self = Libc.Geteuid();
         if (uid != 0 && uid != self)
         {
             return $"the state file is owned by uid {uid}, not by root or the user running gatectl (uid {self}), so that user could rewrite the network gatectl builds; "
@@ -55,7 +56,7 @@ public static class StateFileTrust
         {
             handle.DangerousAddRef(ref added);
             var fd = (int)handle.DangerousGetHandle();
-            if (statx(fd, string.Empty, AtEmptyPath, StatxModeAndUid, buffer) != 0)
+            if (Libc.Statx(fd, string.Empty, AtEmptyPath, StatxModeAndUid, buffer) != 0)
             {
                 return null;
             }
@@ -72,11 +73,5 @@ public static class StateFileTrust
     }
 
     /// <summary>The effective user id of this process.</summary>
-    public static uint EffectiveUserId => geteuid();
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
-
-    [DllImport("libc")]
-    private static extern uint geteuid();
+    public static uint EffectiveUserId => Libc.Geteuid();
 }

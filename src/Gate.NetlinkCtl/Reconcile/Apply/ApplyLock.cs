@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gate.NetlinkCtl.Native;
 
 namespace Gate.NetlinkCtl.Reconcile.Apply;
 
@@ -33,7 +34,7 @@ public sealed class ApplyLock : IDisposable
     {
         Directory.CreateDirectory(context.LockDirectory);
         var path = context.LockPath;
-        var fd = open(path, OpenReadWrite | OpenCreate | OpenCloseOnExec, Convert.ToInt32("644", 8));
+        var fd = Libc.Open(path, OpenReadWrite | OpenCreate | OpenCloseOnExec, Convert.ToInt32("644", 8));
         if (fd < 0)
         {
             throw new IOException($"cannot open the apply lock {path}: errno {Marshal.GetLastPInvokeError()}");
@@ -57,7 +58,7 @@ public sealed class ApplyLock : IDisposable
         }
         catch
         {
-            _ = close(fd);
+            _ = Libc.Close(fd);
             throw;
         }
     }
@@ -68,7 +69,7 @@ public sealed class ApplyLock : IDisposable
         var fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0)
         {
-            _ = close(fd);
+            _ = Libc.Close(fd);
         }
     }
 
@@ -76,7 +77,7 @@ public sealed class ApplyLock : IDisposable
     {
         while (true)
         {
-            if (flock(fd, LockExclusive | LockNonBlocking) == 0)
+            if (Libc.Flock(fd, LockExclusive | LockNonBlocking) == 0)
             {
                 return true;
             }
@@ -93,13 +94,4 @@ public sealed class ApplyLock : IDisposable
             }
         }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int flock(int fd, int operation);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
 }
