@@ -50,26 +50,16 @@ internal sealed class NetlinkConnection : IDisposable
     {
         var sequence = Stamp(message, NextSequence());
         _socket.Send(message, what);
-        while (true)
+        ReadReplies(() => what, (in NlMsgHeader header, ReadOnlySpan<byte> payload) =>
         {
-            var datagram = ReceiveOrTimeout(what);
-            var reader = new NetlinkMessageReader(datagram);
-            while (reader.TryRead(out var header, out var payload))
+            if (!IsOurs(header, sequence) || header.Type != NlMsgType.Error)
             {
-                if (!IsOurs(header, sequence) || header.Type != NlMsgType.Error)
-                {
-                    continue;
-                }
-
-                var (errno, kernelMessage) = ReadError(header, payload);
-                if (errno != 0)
-                {
-                    throw new NetlinkException(errno, what, kernelMessage);
-                }
-
-                return;
+                return false;
             }
-        }
+
+            var (errno, kernelMessage) = ReadError(header, payload);
+            return errno == 0 ? true : throw new NetlinkException(errno, what, kernelMessage);
+        });
     }
 
     /// <summary>Sends a get request (no dump) and decodes the single reply; an error reply throws.</summary>
@@ -78,26 +68,24 @@ internal sealed class NetlinkConnection : IDisposable
     {
         var sequence = Stamp(message, NextSequence());
         _socket.Send(message, what);
-        while (true)
+        T? reply = null;
+        ReadReplies(() => what, (in NlMsgHeader header, ReadOnlySpan<byte> payload) =>
         {
-            var datagram = ReceiveOrTimeout(what);
-            var reader = new NetlinkMessageReader(datagram);
-            while (reader.TryRead(out var header, out var payload))
+            if (!IsOurs(header, sequence))
             {
-                if (!IsOurs(header, sequence))
-                {
-                    continue;
-                }
-
-                if (header.Type == NlMsgType.Error)
-                {
-                    var (errno, kernelMessage) = ReadError(header, payload);
-                    throw new NetlinkException(errno == 0 ? ErrnoNames.ENOENT : errno, what, kernelMessage);
-                }
-
-                return decode(header, payload) ?? throw new NetlinkDecodeException($"the reply to {what} was not understood");
+                return false;
             }
-        }
+
+            if (header.Type == NlMsgType.Error)
+            {
+                var (errno, kernelMessage) = ReadError(header, payload);
+                throw new NetlinkException(errno == 0 ? ErrnoNames.ENOENT : errno, what, kernelMessage);
+            }
+
+            reply = decode(header, payload) ?? throw new NetlinkDecodeException($"the reply to {what} was not understood");
+            return true;
+        });
+        return reply!;
     }
 
     /// <summary>Runs a dump to its NLMSG_DONE and decodes every part; an interrupted dump is run again.</summary>
@@ -167,35 +155,36 @@ internal sealed class NetlinkConnection : IDisposable
         var errors = new List<BatchError>();
         var awaited = offsets.Count - 2; // every request between the delimiters asks for an ACK
         var acked = 0;
-        while (acked < awaited)
+        if (awaited == 0)
         {
-            var datagram = ReceiveOrTimeout($"{what} ({awaited - acked} of {awaited} ACKs missing)");
-            var reader = new NetlinkMessageReader(datagram);
-            while (reader.TryRead(out var header, out var payload))
-            {
-                var index = header.Sequence - baseSequence;
-                if (header.PortId != _socket.PortId || index >= (uint)offsets.Count || header.Type != NlMsgType.Error)
-                {
-                    continue;
-                }
-
-                var (errno, kernelMessage) = ReadError(header, payload);
-                if (index > 0 && index < offsets.Count - 1)
-                {
-                    acked++;
-                }
-
-                if (errno != 0)
-                {
-                    errors.Add(new BatchError((int)index, errno, kernelMessage));
-                    if (index == 0 && errors.Count == 1 && acked == 0 && awaited > 0 && IsBatchRefusal(errno))
-                    {
-                        return errors; // the subsystem refused the batch itself: no request was read, none will be ACKed
-                    }
-                }
-            }
+            return errors;
         }
 
+        ReadReplies(() => $"{what} ({awaited - acked} of {awaited} ACKs missing)", (in NlMsgHeader header, ReadOnlySpan<byte> payload) =>
+        {
+            var index = header.Sequence - baseSequence;
+            if (header.PortId != _socket.PortId || index >= (uint)offsets.Count || header.Type != NlMsgType.Error)
+            {
+                return false;
+            }
+
+            var (errno, kernelMessage) = ReadError(header, payload);
+            if (index > 0 && index < offsets.Count - 1)
+            {
+                acked++;
+            }
+
+            if (errno != 0)
+            {
+                errors.Add(new BatchError((int)index, errno, kernelMessage));
+                if (index == 0 && errors.Count == 1 && acked == 0 && IsBatchRefusal(errno))
+                {
+                    return true; // the subsystem refused the batch itself: no request was read, none will be ACKed
+                }
+            }
+
+            return acked == awaited;
+        });
         return errors;
     }
 
@@ -266,65 +255,73 @@ internal sealed class NetlinkConnection : IDisposable
         _socket.Send(request, what);
         var items = new List<T>();
         var interrupted = false;
-        while (true)
+        ReadReplies(() => what, (in NlMsgHeader header, ReadOnlySpan<byte> payload) =>
         {
-            var datagram = ReceiveOrTimeout(what);
-            var reader = new NetlinkMessageReader(datagram);
-            while (reader.TryRead(out var header, out var payload))
+            if (!IsOurs(header, sequence))
             {
-                if (!IsOurs(header, sequence))
-                {
-                    continue;
-                }
-
-                interrupted |= (header.Flags & NlmFlags.DumpIntr) != 0;
-                switch (header.Type)
-                {
-                    case NlMsgType.Error:
-                        var (errno, kernelMessage) = ReadError(header, payload);
-                        throw new NetlinkException(errno, what, kernelMessage);
-                    case NlMsgType.Done:
-                        var status = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
-                        if (status != 0)
-                        {
-                            throw new NetlinkException(status, what, ReadDoneMessage(header, payload));
-                        }
-
-                        return (items, interrupted);
-                    case NlMsgType.Noop or NlMsgType.Overrun:
-                        continue;
-                    default:
-                        if (decode(header, payload) is { } item)
-                        {
-                            items.Add(item);
-                        }
-
-                        break;
-                }
+                return false;
             }
-        }
+
+            interrupted |= (header.Flags & NlmFlags.DumpIntr) != 0;
+            switch (header.Type)
+            {
+                case NlMsgType.Error:
+                    var (errno, kernelMessage) = ReadError(header, payload);
+                    throw new NetlinkException(errno, what, kernelMessage);
+                case NlMsgType.Done:
+                    var status = payload.Length >= 4 ? -MemoryMarshal.Read<int>(payload) : 0;
+                    return status == 0 ? true : throw new NetlinkException(status, what, ReadDoneMessage(header, payload));
+                case NlMsgType.Noop or NlMsgType.Overrun:
+                    return false;
+                default:
+                    if (decode(header, payload) is { } item)
+                    {
+                        items.Add(item);
+                    }
+
+                    return false;
+            }
+        });
+        return (items, interrupted);
     }
 
     private void CollectAcks(uint baseSequence, int firstIndex, int count, string what, List<BatchError> errors)
     {
         var acked = 0;
-        while (acked < count)
+        ReadReplies(() => $"{what} ({count - acked} of {count} ACKs missing)", (in NlMsgHeader header, ReadOnlySpan<byte> payload) =>
         {
-            var datagram = ReceiveOrTimeout($"{what} ({count - acked} of {count} ACKs missing)");
-            var reader = new NetlinkMessageReader(datagram);
+            var offset = header.Sequence - baseSequence;
+            if (header.PortId != _socket.PortId || offset >= (uint)count || header.Type != NlMsgType.Error)
+            {
+                return false;
+            }
+
+            acked++;
+            var (errno, kernelMessage) = ReadError(header, payload);
+            if (errno != 0)
+            {
+                errors.Add(new BatchError(firstIndex + (int)offset, errno, kernelMessage));
+            }
+
+            return acked == count;
+        });
+    }
+
+    // Every exchange reads the same way: datagram by datagram, message by message, until its handler has seen the
+    // reply it waits for (the handler returns true). Messages after that one in the same datagram are not ours to wait
+    // for: each exchange sends only what it then reads the replies of.
+    private delegate bool ReplyHandler(in NlMsgHeader header, ReadOnlySpan<byte> payload);
+
+    private void ReadReplies(Func<string> what, ReplyHandler handle)
+    {
+        while (true)
+        {
+            var reader = new NetlinkMessageReader(ReceiveOrTimeout(what()));
             while (reader.TryRead(out var header, out var payload))
             {
-                var offset = header.Sequence - baseSequence;
-                if (header.PortId != _socket.PortId || offset >= (uint)count || header.Type != NlMsgType.Error)
+                if (handle(header, payload))
                 {
-                    continue;
-                }
-
-                acked++;
-                var (errno, kernelMessage) = ReadError(header, payload);
-                if (errno != 0)
-                {
-                    errors.Add(new BatchError(firstIndex + (int)offset, errno, kernelMessage));
+                    return;
                 }
             }
         }
