@@ -12,14 +12,14 @@ namespace Gate.NetlinkCtl.State;
 /// </summary>
 public static class StateLoader
 {
-    private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
-    private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
-    private static readonly string[] GateKeys =
+    internal static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
+    internal static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
+    internal static readonly string[] GateKeys =
         ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha"];
-    private static readonly string[] PeerKeys = ["outer", "inner", "name"];
-    private static readonly string[] RouteKeys = ["to", "via"];
-    private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
-    private static readonly string[] CredentialKeys = ["file", "env"];
+    internal static readonly string[] PeerKeys = ["outer", "inner", "name"];
+    internal static readonly string[] RouteKeys = ["to", "via"];
+    internal static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
+    internal static readonly string[] CredentialKeys = ["file", "env"];
 
     private const string SecretRefused =
         "credentials are never written in the state file; put them in a file only root can read (credentials: {file: /etc/gatectl/soracom.json}, mode 0600) "
