@@ -15,25 +15,8 @@ public sealed class DaemonInNamespaceTests
 {
     private const string Flood = "00:00:00:00:00:00";
 
-    // A full resync so rare it never happens during a test: repairs must come from events.
-    private static string State(RunningDaemon d, string interval = "1h", string vni = "10", string extraEndpoint = "", string backend = "auto", string underlay = "u0") => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: {backend}
-          reconcileInterval: {interval}
-          metricsPath: {d.MetricsPath}
-        gates:
-          - name: lab
-            interface: vxlab0
-            vni: {vni}
-            underlay: {underlay}
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints:
-              - 198.51.100.4
-              - 198.51.100.132{extraEndpoint}
-        """;
+    private static string State(RunningDaemon d, string interval = "1h", string vni = "10", string extraEndpoint = "", string backend = "auto", string underlay = "u0") =>
+        RunningDaemon.LabState(d, backend, interval, vni, extraEndpoint, underlay);
 
     [Fact]
     public async Task An_FDB_entry_deleted_by_hand_is_restored()

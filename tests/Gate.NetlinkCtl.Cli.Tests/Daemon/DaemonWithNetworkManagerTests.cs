@@ -5,24 +5,7 @@ namespace Gate.NetlinkCtl.Cli.Tests.Daemon;
 /// <summary>The real <c>gatectl run</c> keeping a NetworkManager gate in force, against a real NetworkManager in the namespace.</summary>
 public sealed class DaemonWithNetworkManagerTests
 {
-    private static string State(RunningDaemon d) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: networkmanager
-          reconcileInterval: 1h
-          metricsPath: {d.MetricsPath}
-        gates:
-          - name: lab
-            interface: vxlab0
-            vni: 10
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints:
-              - 198.51.100.4
-              - 198.51.100.132
-        """;
+    private static string State(RunningDaemon d) => RunningDaemon.LabState(d, backend: "networkmanager");
 
     [Fact]
     public async Task Flood_entries_come_back_by_themselves_after_networkmanager_recreates_the_device()

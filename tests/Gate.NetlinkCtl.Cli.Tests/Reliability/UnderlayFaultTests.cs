@@ -9,23 +9,7 @@ namespace Gate.NetlinkCtl.Cli.Tests.Reliability;
 /// </summary>
 public sealed class UnderlayFaultTests
 {
-    private static string State(RunningDaemon d) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          reconcileInterval: 1h
-          metricsPath: {d.MetricsPath}
-        gates:
-          - name: lab
-            interface: vxlab0
-            vni: 10
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints:
-              - 198.51.100.4
-              - 198.51.100.132
-        """;
+    private static string State(RunningDaemon d) => RunningDaemon.LabState(d, backend: "auto");
 
     [Fact]
     public async Task The_gate_recovers_from_underlay_flaps_and_from_the_underlay_being_deleted_and_made_again()
