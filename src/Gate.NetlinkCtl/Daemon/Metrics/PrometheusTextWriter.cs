@@ -7,6 +7,13 @@ namespace Gate.NetlinkCtl.Daemon.Metrics;
 /// Writes the Prometheus text exposition format (version 0.0.4), as node_exporter's textfile collector
 /// reads it: per family a <c># HELP</c> and a <c># TYPE</c> line, then its samples.
 /// </summary>
+/// <remarks>
+/// Why not prometheus-net: it publishes AOT-clean (a native AOT probe with a labelled counter and a histogram built
+/// with no trim or AOT warning), but it is a registry and collector framework for a scrape endpoint, and gatectl only
+/// writes one small file per reconcile. Measured on the same probe against a native binary writing the same text
+/// itself: +2.5 MB of binary and +3.0 MiB of resident memory (10.6 vs 7.6 MiB), for a daemon whose target is 20 MiB
+/// RSS. The tests read this file back with the Prometheus project's own parser (python3-prometheus-client).
+/// </remarks>
 public sealed class PrometheusTextWriter
 {
     private readonly StringBuilder _text = new();
