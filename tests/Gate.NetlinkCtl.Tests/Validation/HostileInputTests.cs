@@ -7,12 +7,16 @@ namespace Gate.NetlinkCtl.Tests.Validation;
 /// <summary>
 /// Hostile input too big or too repetitive for a corpus file (megabyte strings, alias bombs, 100,000-digit numbers,
 /// 100,000-deep nesting, random bytes, hundreds of conflicting gates), and the whole refused corpus again: each is
-/// refused with located, one-line, printable errors, within 2 seconds and a bounded number of allocated bytes.
+/// refused with located, one-line, printable errors, in a bounded number of allocated bytes and without hanging.
 /// </summary>
 public sealed class HostileInputTests : IDisposable
 {
-    /// <summary>Slowest acceptable refusal (a bound, not a measurement: real ones take milliseconds).</summary>
-    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// A hang guard, not a speed check (speed is bench/'s, measured against a baseline): refusals take 1 ms to 0.7 s on
+    /// an idle machine and over 3 s beside the whole suite on 2 CPUs, while an expansion this bound is there to catch
+    /// (an alias bomb resolved, a quadratic scan of 10,000 entries) takes minutes. Allocation is the tight bound.
+    /// </summary>
+    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>Most bytes one refusal may allocate: the input itself held a few times over, never its expansion.</summary>
     private const long AllocationLimit = 256L << 20;
