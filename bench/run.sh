@@ -11,8 +11,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # bench-deps: what the scenarios drive (iperf3 and ping for the data plane, strace to count child processes,
-# GNU time for peak memory, ss to see iperf3 listen), plus the toolchain that links the native binary.
-BENCH_PACKAGES=(iproute2 iputils-ping iperf3 strace time procps gcc zlib1g-dev)
+# GNU time for peak memory, ss to see iperf3 listen, nft to remove the guard table between runs, ethtool for GRO), plus the toolchain that links the native binary.
+BENCH_PACKAGES=(iproute2 iputils-ping iperf3 strace time procps nftables ethtool gcc zlib1g-dev)
 missing=()
 for p in "${BENCH_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

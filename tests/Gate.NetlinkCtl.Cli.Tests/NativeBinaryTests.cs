@@ -72,10 +72,18 @@ public sealed class NativeBinaryTests
         try
         {
             var plan = await RunAsync("plan", state, "--netns", ns.Name);
+            var timed = await RunAsync(new Dictionary<string, string?> { ["GATECTL_STAGE_TIMINGS"] = "1" }, "plan", state, "--netns", ns.Name);
 
             Assert.Equal(2, plan.ExitCode);
             Assert.Contains($"plan (netlink, netns {ns.Name}): 5 changes", plan.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("add flood entry 00:00:00:00:00:00 dst 192.0.2.2 to gate0", plan.StandardOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("gatectl: stage", plan.StandardError, StringComparison.Ordinal);
+            // With the profiling variable the same plan is printed, and every stage's wall time goes to stderr.
+            Assert.Equal((2, plan.StandardOutput), (timed.ExitCode, timed.StandardOutput));
+            foreach (var stage in new[] { "load", "validate", "backend", "observe", "plan", "main (all of the above and the rest)" })
+            {
+                Assert.Matches($@"(?m)^gatectl: stage {System.Text.RegularExpressions.Regex.Escape(stage)} [0-9]+\.[0-9] ms$", timed.StandardError);
+            }
         }
         finally
         {
@@ -86,12 +94,15 @@ public sealed class NativeBinaryTests
     private static void RequireBinary() =>
         Prerequisites.Require(File.Exists(Binary), $"needs the native binary {Binary} (./dev.sh publish builds it)");
 
-    private static async Task<BufferedCommandResult> RunAsync(params string[] args)
+    private static Task<BufferedCommandResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    private static async Task<BufferedCommandResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         return await CliWrap.Cli.Wrap(Binary)
             .WithArguments(args)
+            .WithEnvironmentVariables(environment)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token);
     }

@@ -32,7 +32,7 @@ public sealed class GateReconciler
     /// <summary>Observes and plans without changing anything (<c>plan</c>, <c>apply --dry-run</c>).</summary>
     public async Task<PlanResult> PlanAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (resolved, sources) = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         desired = resolved;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
@@ -42,7 +42,7 @@ public sealed class GateReconciler
     /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>
     public async Task<DriftReport> DiffAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (resolved, sources) = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         desired = resolved;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ public sealed class GateReconciler
     /// <remarks>Gates whose SORACOM endpoints are unknown (API and cache failed) are left as they are; see <see cref="ApplyResult.Sources"/>.</remarks>
     public async Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var answer = await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var answer = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         var (resolved, sources) = answer;
         var result = await RunAsync(resolved, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
         // Registered once the gate is in place on the host, so the VPG sends to a host ready to receive.
@@ -105,7 +105,13 @@ public sealed class GateReconciler
     private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
     {
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        using var applyLock = await ApplyLock.AcquireAsync(context, cancellationToken).ConfigureAwait(false);
+        ApplyLock applyLock;
+        using (StageTimings.Start("lock"))
+        {
+            applyLock = await ApplyLock.AcquireAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var heldLock = applyLock;
         var (checkpoint, plan) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken).ConfigureAwait(false);
         if (!plan.CanApply)
         {
@@ -135,7 +141,7 @@ public sealed class GateReconciler
             return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
         }
 
-        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken).ConfigureAwait(false);
+        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken, stage: "verify").ConfigureAwait(false);
         if (!remaining.InSync)
         {
             var message = "applied, but the host still differs: "
@@ -171,10 +177,18 @@ public sealed class GateReconciler
         }
     }
 
+    // stage: how the timings name this pass ("verify" after an apply: its observe, plan and guard parts).
     private async Task<(ObservedHost Observed, ReconcilePlan Plan)> ObserveAndPlanAsync(
-        IGateBackend backend, DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
+        IGateBackend backend, DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken, string stage = "")
     {
-        var observed = await backend.ObserveAsync(ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false);
+        var prefix = stage.Length == 0 ? "" : stage + " ";
+        ObservedHost observed;
+        using (StageTimings.Start(prefix + "observe"))
+        {
+            observed = await backend.ObserveAsync(ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false);
+        }
+
+        var planning = StageTimings.Start(prefix + "plan");
         var plan = GatePlanner.Plan(desired, observed, rules.PruneOrphans, rules.AbsentReason);
         // A gate that does not fit its VPG (VNI, device subnet, Gate closed) would be a silently dead tunnel: refuse it.
         var misfits = rules.Sources
@@ -185,6 +199,7 @@ public sealed class GateReconciler
             plan = plan with { Problems = plan.Problems.Concat(misfits).ToEquatableList() };
         }
 
+        planning.Dispose();
         // Host features are built from every gate's endpoints (the guard's allow list): with a gate's unknown, they stay as they are.
         if (_extensions.Count == 0 || desired.Held.Count > 0)
         {
@@ -195,14 +210,24 @@ public sealed class GateReconciler
         var extra = new List<PlanStep>();
         foreach (var extension in _extensions)
         {
+            using var timed = StageTimings.Start($"{prefix}{extension.Name} (observe and plan)");
             extra.AddRange(await extension.PlanAsync(extensionContext, cancellationToken).ConfigureAwait(false));
         }
 
         return (observed, plan with { Steps = plan.Steps.Concat(extra).ToEquatableList() });
     }
 
-    private ValueTask<IGateBackend> CreateBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken) =>
-        _backends.CreateAsync(context.Backend == BackendKind.Auto ? desired.Host.Backend : context.Backend, context, cancellationToken);
+    private async ValueTask<IGateBackend> CreateBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken)
+    {
+        using var timed = StageTimings.Start("backend");
+        return await _backends.CreateAsync(context.Backend == BackendKind.Auto ? desired.Host.Backend : context.Backend, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ResolvedState> ResolveAsync(DesiredState desired, CancellationToken cancellationToken)
+    {
+        using var timed = StageTimings.Start("resolve");
+        return await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+    }
 
     private static ObserveRequest RequestOf(ObservedHost host) => new(
         host.Gates.Select(g => g.Interface).ToEquatableList(),

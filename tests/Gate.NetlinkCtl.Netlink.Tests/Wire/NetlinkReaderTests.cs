@@ -43,6 +43,19 @@ public class NetlinkReaderTests
     }
 
     [Fact]
+    public void Flood_entries_decoded_from_a_dump_share_one_all_zero_mac_and_keep_every_other_field_unset()
+    {
+        var first = NeighbourCodec.DecodeFdb(Header(RtmType.NewNeigh), CapturedReplies.Bytes(CapturedReplies.AllZeroFdbEntry));
+        var second = NeighbourCodec.DecodeFdb(Header(RtmType.NewNeigh), CapturedReplies.Bytes(CapturedReplies.AllZeroFdbEntry));
+
+        Assert.NotNull(first);
+        Assert.Same(FdbEntry.AllZeroMac, first.Mac);
+        Assert.Same(first.Mac, second!.Mac);
+        Assert.Equal(first, second);
+        Assert.Equal(new FdbEntry(4, FdbEntry.AllZeroMac, IPAddress.Parse("203.0.113.4")), first);
+    }
+
+    [Fact]
     public void A_captured_address_reply_decodes_to_loopback()
     {
         var address = AddressCodec.Decode(Header(RtmType.NewAddr), CapturedReplies.Bytes(CapturedReplies.LoopbackAddress));

@@ -21,6 +21,7 @@ internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExte
         var gateSteps = steps.Where(s => s is not ExtensionStep).ToList();
         try
         {
+            using var timed = StageTimings.Start("apply");
             await backend.ExecuteAsync(gateSteps, cancellationToken).ConfigureAwait(false);
             _executed.AddRange(gateSteps);
         }
@@ -34,6 +35,7 @@ internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExte
         foreach (var step in steps.OfType<ExtensionStep>())
         {
             FailedStep = step;
+            using var timed = StageTimings.Start($"apply {step.Extension}");
             await Find(step).ExecuteAsync(step, context, cancellationToken).ConfigureAwait(false);
             FailedStep = null;
             _executed.Add(step);
