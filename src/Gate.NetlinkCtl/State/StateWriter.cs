@@ -115,6 +115,11 @@ public static class StateWriter
             node.Add("ha", HaYaml.Write(ha));
         }
 
+        if (gate.Routing is { } routing)
+        {
+            node.Add("routing", RoutingYaml.Write(routing));
+        }
+
         return node;
     }
 
