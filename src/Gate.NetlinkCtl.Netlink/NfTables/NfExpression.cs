@@ -23,6 +23,12 @@ public sealed record NfMetaLoad(uint Key) : NfExpression
     /// <summary>NFT_META_L4PROTO: the transport protocol.</summary>
     public const uint L4Proto = 16;
 
+    /// <summary>NFT_META_IIFNAME: the input device's name (IFNAMSIZ bytes, zero-padded).</summary>
+    public const uint IifName = 6;
+
+    /// <summary>NFT_META_OIFNAME: the output device's name (IFNAMSIZ bytes, zero-padded).</summary>
+    public const uint OifName = 7;
+
     internal override string Name => "meta";
 }
 
@@ -72,4 +78,18 @@ public sealed record NfVerdict(uint Code) : NfExpression
     public static NfVerdict Drop { get; } = new(0);
 
     internal override string Name => "immediate";
+}
+
+/// <summary><c>bitwise reg 1 = (reg 1 &amp; MASK) ^ XOR</c>: how nft matches a prefix (<c>ip saddr 192.0.2.0/24</c>) before a cmp.</summary>
+/// <param name="Mask">The mask, as long as the loaded value.</param>
+/// <param name="Xor">The value xored after masking (nft writes zeros).</param>
+public sealed record NfBitwise(IReadOnlyList<byte> Mask, IReadOnlyList<byte> Xor) : NfExpression
+{
+    internal override string Name => "bitwise";
+}
+
+/// <summary><c>masq</c>: source NAT to the output device's address (a nat postrouting chain only).</summary>
+public sealed record NfMasquerade : NfExpression
+{
+    internal override string Name => "masq";
 }

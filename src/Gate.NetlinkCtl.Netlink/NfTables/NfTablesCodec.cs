@@ -189,6 +189,19 @@ internal static class NfTablesCodec
                 w.WriteString(NftaExpr.LookupSet, lookup.Set);
                 break;
             case NfCounter:
+            case NfMasquerade:
+                break;
+            case NfBitwise bitwise:
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseSreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseDreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseLen, (uint)bitwise.Mask.Count);
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseOp, 0); // NFT_BITWISE_MASK_XOR; the kernel dumps it, so it is written too
+                var mask = w.BeginNested(NftaExpr.BitwiseMask);
+                w.WriteAttribute(NftaSetElem.DataValue, bitwise.Mask.ToArray());
+                w.EndNested(mask);
+                var xor = w.BeginNested(NftaExpr.BitwiseXor);
+                w.WriteAttribute(NftaSetElem.DataValue, bitwise.Xor.ToArray());
+                w.EndNested(xor);
                 break;
             case NfVerdict verdict:
                 WriteBigEndianU32(ref w, NftaExpr.ImmediateDreg, 0); // NFT_REG_VERDICT

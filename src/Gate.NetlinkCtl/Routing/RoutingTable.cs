@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Gate.NetlinkCtl.Netlink;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Routing;
+
+/// <summary>
+/// gatectl's second nftables table, <c>inet gatectl_routing</c>, for gates with a <c>routing</c> block (kept apart
+/// from the guard's table so either works without the other). Chain <c>forward</c> (filter, policy accept) lets
+/// through the gate only the listed sources to and from the device subnet and drops the rest forwarded through it;
+/// chain <c>postrouting</c> (nat, srcnat) masquerades the sources behind the peer's inner address when asked:
+/// <code>
+/// oifname GATE ip saddr SOURCE ip daddr SUBNET counter accept comment "GATE: SOURCE to the devices"
+/// iifname GATE ip saddr SUBNET ip daddr SOURCE counter accept comment "GATE: the devices to SOURCE"
+/// oifname GATE counter drop comment "GATE: forwarded to the devices from outside routing.sources"
+/// iifname GATE counter drop comment "GATE: forwarded from the devices outside routing.sources"
+/// oifname GATE ip saddr SOURCE ip daddr SUBNET counter masquerade comment "GATE: masquerade SOURCE"
+/// </code>
+/// </summary>
+public static class RoutingTable
+{
+    /// <summary>The table's family.</summary>
+    public const string Family = "inet";
+
+    /// <summary>The table's name.</summary>
+    public const string Name = "gatectl_routing";
+
+    /// <summary>How nft names it: <c>inet gatectl_routing</c>.</summary>
+    public const string Display = Family + " " + Name;
+
+    /// <summary>The filter chain on the forward hook.</summary>
+    public const string ForwardChain = "forward";
+
+    /// <summary>The nat chain on the postrouting hook.</summary>
+    public const string PostroutingChain = "postrouting";
+
+    /// <summary>The present gates whose routing block asks for forwarding.</summary>
+    public static IEnumerable<GateSpec> RoutedGates(DesiredState desired) =>
+        desired.Gates.Where(g => g.State == GatePresence.Present && g.Routing is { Active: true });
+
+    /// <summary>The table <paramref name="desired"/> wants, or null when no gate routes.</summary>
+    public static NfTableContents? For(DesiredState desired)
+    {
+        var gates = RoutedGates(desired).ToList();
+        if (gates.Count == 0)
+        {
+            return null;
+        }
+
+        var rules = new List<NfRule>();
+        foreach (var gate in gates)
+        {
+            var routing = gate.Routing!;
+            foreach (var source in routing.Sources)
+            {
+                rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: {source} to the devices",
+                    [.. Interface(NfMetaLoad.OifName, gate.Interface), .. Ipv4(), .. Prefix(12, source), .. Prefix(16, gate.DeviceSubnet), new NfCounter(), NfVerdict.Accept]));
+                rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: the devices to {source}",
+                    [.. Interface(NfMetaLoad.IifName, gate.Interface), .. Ipv4(), .. Prefix(12, gate.DeviceSubnet), .. Prefix(16, source), new NfCounter(), NfVerdict.Accept]));
+            }
+
+            rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: forwarded to the devices from outside routing.sources",
+                [.. Interface(NfMetaLoad.OifName, gate.Interface), new NfCounter(), NfVerdict.Drop]));
+            rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: forwarded from the devices outside routing.sources",
+                [.. Interface(NfMetaLoad.IifName, gate.Interface), new NfCounter(), NfVerdict.Drop]));
+        }
+
+        foreach (var gate in gates.Where(g => g.Routing!.Masquerade))
+        {
+            foreach (var source in gate.Routing!.Sources)
+            {
+                rules.Add(NfRule.Create(PostroutingChain, $"{gate.Name}: masquerade {source}",
+                    [.. Interface(NfMetaLoad.OifName, gate.Interface), .. Ipv4(), .. Prefix(12, source), .. Prefix(16, gate.DeviceSubnet), new NfCounter(), new NfMasquerade()]));
+            }
+        }
+
+        return new NfTableContents(Name, 0, [NfChain.FilterForward(ForwardChain), NfChain.NatPostrouting(PostroutingChain)], [], rules);
+    }
+
+    private const byte NfProtoIpv4 = 2; // NFPROTO_IPV4
+    private const int InterfaceNameSize = 16; // IFNAMSIZ
+
+    // meta iifname/oifname "NAME": the name zero-padded to IFNAMSIZ, as nft compiles an exact name.
+    private static NfExpression[] Interface(uint key, string name)
+    {
+        var bytes = new byte[InterfaceNameSize];
+        Encoding.ASCII.GetBytes(name, bytes);
+        return [new NfMetaLoad(key), new NfCmpEqual(bytes)];
+    }
+
+    private static NfExpression[] Ipv4() => [new NfMetaLoad(NfMetaLoad.NfProto), new NfCmpEqual([NfProtoIpv4])];
+
+    // ip saddr (offset 12) or ip daddr (offset 16) in NETWORK: nft's load, mask, compare (no mask for a /32, nothing for a /0).
+    private static NfExpression[] Prefix(uint offset, IPNetwork network)
+    {
+        if (network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
+        {
+            throw new ArgumentException($"routing filters IPv4 only, and {network} is not an IPv4 network", nameof(network));
+        }
+
+        if (network.PrefixLength == 0)
+        {
+            return [];
+        }
+
+        var load = new NfPayloadLoad(NfPayloadLoad.NetworkHeader, offset, 4);
+        var value = network.BaseAddress.GetAddressBytes();
+        if (network.PrefixLength == 32)
+        {
+            return [load, new NfCmpEqual(value)];
+        }
+
+        var mask = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(mask, uint.MaxValue << (32 - network.PrefixLength));
+        return [load, new NfBitwise(mask, new byte[4]), new NfCmpEqual(value)];
+    }
+}
