@@ -85,7 +85,17 @@ public static class TemplateModel
         Set(g, "flood", Strings(gate.FloodDestinations.Select(d => d.ToString())));
         Set(g, "routes", routes);
         Set(g, "ha", gate.Ha is { } ha ? ForHa(ha) : null);
+        Set(g, "routing", gate.Routing is { Active: true } routing ? ForRouting(routing) : null);
         return g;
+    }
+
+    // Only a routing block that asks for forwarding is rendered: forward: false (or no sources) configures nothing.
+    private static ScriptObject ForRouting(RoutingSpec routing)
+    {
+        var r = new ScriptObject();
+        Set(r, "masquerade", routing.Masquerade);
+        Set(r, "sources", Strings(routing.Sources.Select(s => s.ToString())));
+        return r;
     }
 
     private static ScriptObject ForHa(HaSpec ha)
@@ -115,6 +125,8 @@ public static class TemplateModel
         Set(m, "route_protocol", (int)Ownership.RouteProtocol);
         Set(m, "guard_family", GuardTable.Family);
         Set(m, "guard_table", GuardTable.Name);
+        Set(m, "routing_family", Routing.RoutingTable.Family);
+        Set(m, "routing_table", Routing.RoutingTable.Name);
         return m;
     }
 

@@ -93,7 +93,7 @@ public static class RoutingTable
 
     private static NfExpression[] Ipv4() => [new NfMetaLoad(NfMetaLoad.NfProto), new NfCmpEqual([NfProtoIpv4])];
 
-    // ip saddr (offset 12) or ip daddr (offset 16) in NETWORK: nft's load, mask, compare (no mask for a /32, nothing for a /0).
+    // ip saddr (offset 12) or ip daddr (offset 16) in NETWORK, as nft compiles it: load, mask, compare (nothing for a /0).
     private static NfExpression[] Prefix(uint offset, IPNetwork network)
     {
         if (network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
@@ -106,12 +106,15 @@ public static class RoutingTable
             return [];
         }
 
-        var load = new NfPayloadLoad(NfPayloadLoad.NetworkHeader, offset, 4);
         var value = network.BaseAddress.GetAddressBytes();
-        if (network.PrefixLength == 32)
+        if (network.PrefixLength % 8 == 0)
         {
-            return [load, new NfCmpEqual(value)];
+            // nft shortens a byte-aligned prefix to a load and compare of its whole bytes, without a mask.
+            var bytes = network.PrefixLength / 8;
+            return [new NfPayloadLoad(NfPayloadLoad.NetworkHeader, offset, (uint)bytes), new NfCmpEqual(value[..bytes])];
         }
+
+        var load = new NfPayloadLoad(NfPayloadLoad.NetworkHeader, offset, 4);
 
         var mask = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(mask, uint.MaxValue << (32 - network.PrefixLength));
