@@ -93,3 +93,20 @@ public sealed record NfMasquerade : NfExpression
 {
     internal override string Name => "masq";
 }
+
+/// <summary><c>cmp neq reg 1 DATA</c>: the rule goes on only when register 1 does not hold <see cref="Data"/>.</summary>
+/// <param name="Data">The value, in the byte order the packet has it.</param>
+public sealed record NfCmpNotEqual(IReadOnlyList<byte> Data) : NfExpression
+{
+    internal override string Name => "cmp";
+}
+
+/// <summary><c>ct load KEY =&gt; reg 1</c>: a conntrack value of the packet's connection.</summary>
+/// <param name="Key">NFT_CT_*: STATE is 0.</param>
+public sealed record NfCtLoad(uint Key) : NfExpression
+{
+    /// <summary>NFT_CT_STATE: the connection's state bits (established is 2, related 4).</summary>
+    public const uint State = 0;
+
+    internal override string Name => "ct";
+}

@@ -184,6 +184,17 @@ internal static class NfTablesCodec
                 w.WriteAttribute(NftaSetElem.DataValue, cmp.Data.ToArray());
                 w.EndNested(data);
                 break;
+            case NfCmpNotEqual neq:
+                WriteBigEndianU32(ref w, NftaExpr.CmpSreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.CmpOp, 1); // NFT_CMP_NEQ
+                var neqData = w.BeginNested(NftaExpr.CmpData);
+                w.WriteAttribute(NftaSetElem.DataValue, neq.Data.ToArray());
+                w.EndNested(neqData);
+                break;
+            case NfCtLoad ct:
+                WriteBigEndianU32(ref w, NftaExpr.CtDreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.CtKey, ct.Key);
+                break;
             case NfLookup lookup:
                 WriteBigEndianU32(ref w, NftaExpr.LookupSreg, NfExpression.Register1);
                 w.WriteString(NftaExpr.LookupSet, lookup.Set);

@@ -86,6 +86,7 @@ public static class TemplateModel
         Set(g, "routes", routes);
         Set(g, "ha", gate.Ha is { } ha ? ForHa(ha) : null);
         Set(g, "routing", gate.Routing is { Active: true } routing ? ForRouting(routing) : null);
+        Set(g, "gateway", gate.Gateway is { } gateway ? ForGateway(gateway) : null);
         return g;
     }
 
@@ -107,6 +108,16 @@ public static class TemplateModel
         Set(h, "priority", (int)ha.Priority);
         Set(h, "peers", Strings(ha.Peers.Select(p => p.ToString())));
         return h;
+    }
+
+    // destinations: what the devices may reach, 0.0.0.0/0 when the block lists none.
+    private static ScriptObject ForGateway(GatewaySpec gateway)
+    {
+        var w = new ScriptObject();
+        Set(w, "egress", gateway.Egress);
+        Set(w, "masquerade", gateway.Masquerade);
+        Set(w, "destinations", Strings(Routing.RoutingTable.DestinationsOf(gateway).Select(d => d.ToString())));
+        return w;
     }
 
     private static ScriptObject ForHost(HostSettings host)

@@ -126,10 +126,15 @@ public sealed class RoutingExtension : IReconcileExtension
         return Task.CompletedTask;
     }
 
-    /// <summary>The devices that must forward: each routed gate's device and underlay, with the first gate naming it.</summary>
+    /// <summary>
+    /// The devices that must forward, with the first gate naming each: a routed gate's device and underlay (requests
+    /// arrive on the underlay, answers on the gate), a gateway's device and egress (the devices' traffic arrives on
+    /// the gate, answers on the egress).
+    /// </summary>
     public static IReadOnlyList<(string Gate, string Device)> WantedDevices(DesiredState desired) =>
-        RoutingTable.RoutedGates(desired)
-            .SelectMany(g => new[] { (g.Name, g.Interface), (g.Name, g.Underlay) })
+        RoutingTable.ForwardingGates(desired)
+            .SelectMany(g => (g.Routing is { Active: true } ? new[] { (g.Name, g.Interface), (g.Name, g.Underlay) } : [])
+                .Concat(g.Gateway is { } gateway ? new[] { (g.Name, g.Interface), (g.Name, gateway.Egress) } : []))
             .DistinctBy(w => w.Item2)
             .ToList();
 

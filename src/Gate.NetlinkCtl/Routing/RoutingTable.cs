@@ -15,10 +15,14 @@ namespace Gate.NetlinkCtl.Routing;
 /// <code>
 /// oifname GATE ip saddr SOURCE ip daddr SUBNET counter accept comment "GATE: SOURCE to the devices"
 /// iifname GATE ip saddr SUBNET ip daddr SOURCE counter accept comment "GATE: the devices to SOURCE"
-/// oifname GATE counter drop comment "GATE: forwarded to the devices from outside routing.sources"
-/// iifname GATE counter drop comment "GATE: forwarded from the devices outside routing.sources"
+/// iifname GATE oifname EGRESS ip saddr SUBNET ip daddr DEST counter accept comment "GATE: the devices to DEST via EGRESS"
+/// iifname EGRESS oifname GATE ct state established,related counter accept comment "GATE: answers from EGRESS to the devices"
+/// oifname GATE counter drop comment "GATE: other traffic forwarded to the devices"
+/// iifname GATE counter drop comment "GATE: other traffic forwarded from the devices"
 /// oifname GATE ip saddr SOURCE ip daddr SUBNET counter masquerade comment "GATE: masquerade SOURCE"
+/// oifname EGRESS ip saddr SUBNET ip daddr DEST counter masquerade comment "GATE: masquerade the devices to DEST out of EGRESS"
 /// </code>
+/// The gateway's rules (SORACOM Junction redirection: the peer as the devices' gateway) come from a <c>gateway</c> block.
 /// </summary>
 public static class RoutingTable
 {
@@ -41,10 +45,18 @@ public static class RoutingTable
     public static IEnumerable<GateSpec> RoutedGates(DesiredState desired) =>
         desired.Gates.Where(g => g.State == GatePresence.Present && g.Routing is { Active: true });
 
-    /// <summary>The table <paramref name="desired"/> wants, or null when no gate routes.</summary>
+    /// <summary>The present gates that forward at all: a routing block that asks for it, or a gateway block.</summary>
+    public static IEnumerable<GateSpec> ForwardingGates(DesiredState desired) =>
+        desired.Gates.Where(g => g.State == GatePresence.Present && (g.Routing is { Active: true } || g.Gateway is not null));
+
+    /// <summary>What a gateway may reach: its destinations, or everything (0.0.0.0/0) when it lists none.</summary>
+    public static IReadOnlyList<IPNetwork> DestinationsOf(GatewaySpec gateway) =>
+        gateway.Destinations.Count > 0 ? gateway.Destinations : [new IPNetwork(IPAddress.Any, 0)];
+
+    /// <summary>The table <paramref name="desired"/> wants, or null when no gate forwards.</summary>
     public static NfTableContents? For(DesiredState desired)
     {
-        var gates = RoutedGates(desired).ToList();
+        var gates = ForwardingGates(desired).ToList();
         if (gates.Count == 0)
         {
             return null;
@@ -53,31 +65,65 @@ public static class RoutingTable
         var rules = new List<NfRule>();
         foreach (var gate in gates)
         {
-            var routing = gate.Routing!;
-            foreach (var source in routing.Sources)
+            if (gate.Routing is { Active: true } routing)
             {
-                rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: {source} to the devices",
-                    [.. Interface(NfMetaLoad.OifName, gate.Interface), .. Ipv4(), .. Prefix(12, source), .. Prefix(16, gate.DeviceSubnet), new NfCounter(), NfVerdict.Accept]));
-                rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: the devices to {source}",
-                    [.. Interface(NfMetaLoad.IifName, gate.Interface), .. Ipv4(), .. Prefix(12, gate.DeviceSubnet), .. Prefix(16, source), new NfCounter(), NfVerdict.Accept]));
+                foreach (var source in routing.Sources)
+                {
+                    rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: {source} to the devices",
+                        [.. Interface(NfMetaLoad.OifName, gate.Interface), .. Ipv4(), .. Prefix(12, source), .. Prefix(16, gate.DeviceSubnet), new NfCounter(), NfVerdict.Accept]));
+                    rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: the devices to {source}",
+                        [.. Interface(NfMetaLoad.IifName, gate.Interface), .. Ipv4(), .. Prefix(12, gate.DeviceSubnet), .. Prefix(16, source), new NfCounter(), NfVerdict.Accept]));
+                }
             }
 
-            rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: forwarded to the devices from outside routing.sources",
+            if (gate.Gateway is { } gateway)
+            {
+                foreach (var destination in DestinationsOf(gateway))
+                {
+                    rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: the devices to {destination} via {gateway.Egress}",
+                        [.. Interface(NfMetaLoad.IifName, gate.Interface), .. Interface(NfMetaLoad.OifName, gateway.Egress), .. Ipv4(), .. Prefix(12, gate.DeviceSubnet), .. Prefix(16, destination), new NfCounter(), NfVerdict.Accept]));
+                }
+
+                rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: answers from {gateway.Egress} to the devices",
+                    [.. Interface(NfMetaLoad.IifName, gateway.Egress), .. Interface(NfMetaLoad.OifName, gate.Interface), .. EstablishedOrRelated(), new NfCounter(), NfVerdict.Accept]));
+            }
+
+            rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: other traffic forwarded to the devices",
                 [.. Interface(NfMetaLoad.OifName, gate.Interface), new NfCounter(), NfVerdict.Drop]));
-            rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: forwarded from the devices outside routing.sources",
+            rules.Add(NfRule.Create(ForwardChain, $"{gate.Name}: other traffic forwarded from the devices",
                 [.. Interface(NfMetaLoad.IifName, gate.Interface), new NfCounter(), NfVerdict.Drop]));
         }
 
-        foreach (var gate in gates.Where(g => g.Routing!.Masquerade))
+        foreach (var gate in gates)
         {
-            foreach (var source in gate.Routing!.Sources)
+            if (gate.Routing is { Active: true, Masquerade: true } routing)
             {
-                rules.Add(NfRule.Create(PostroutingChain, $"{gate.Name}: masquerade {source}",
-                    [.. Interface(NfMetaLoad.OifName, gate.Interface), .. Ipv4(), .. Prefix(12, source), .. Prefix(16, gate.DeviceSubnet), new NfCounter(), new NfMasquerade()]));
+                foreach (var source in routing.Sources)
+                {
+                    rules.Add(NfRule.Create(PostroutingChain, $"{gate.Name}: masquerade {source}",
+                        [.. Interface(NfMetaLoad.OifName, gate.Interface), .. Ipv4(), .. Prefix(12, source), .. Prefix(16, gate.DeviceSubnet), new NfCounter(), new NfMasquerade()]));
+                }
+            }
+
+            if (gate.Gateway is { Masquerade: true } gateway)
+            {
+                foreach (var destination in DestinationsOf(gateway))
+                {
+                    rules.Add(NfRule.Create(PostroutingChain, $"{gate.Name}: masquerade the devices to {destination} out of {gateway.Egress}",
+                        [.. Interface(NfMetaLoad.OifName, gateway.Egress), .. Ipv4(), .. Prefix(12, gate.DeviceSubnet), .. Prefix(16, destination), new NfCounter(), new NfMasquerade()]));
+                }
             }
         }
 
         return new NfTableContents(Name, 0, [NfChain.FilterForward(ForwardChain), NfChain.NatPostrouting(PostroutingChain)], [], rules);
+    }
+
+    // ct state established,related: the state bits (host byte order) masked, then compared with zero.
+    private static NfExpression[] EstablishedOrRelated()
+    {
+        var mask = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(mask, 2 | 4); // IP_CT_ESTABLISHED bit 2, IP_CT_RELATED bit 4, as nft writes them
+        return [new NfCtLoad(NfCtLoad.State), new NfBitwise(mask, new byte[4]), new NfCmpNotEqual(new byte[4])];
     }
 
     private const byte NfProtoIpv4 = 2; // NFPROTO_IPV4

@@ -15,7 +15,7 @@ public static class StateLoader
     private static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     private static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     private static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway"];
     private static readonly string[] PeerKeys = ["outer", "inner", "name"];
     private static readonly string[] RouteKeys = ["to", "via"];
     private static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
@@ -260,6 +260,9 @@ public static class StateLoader
         var routing = fields.Node("routing") is { } routingNode && !YamlFields.IsNull(routingNode)
             ? RoutingYaml.Read(routingNode, fields.PathOf("routing"), context)
             : null;
+        var gateway = fields.Node("gateway") is { } gatewayNode && !YamlFields.IsNull(gatewayNode)
+            ? GatewayYaml.Read(gatewayNode, fields.PathOf("gateway"), context)
+            : null;
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -284,6 +287,7 @@ public static class StateLoader
             Adoption = !adopt ? GateAdoption.Off : adoptMayRecreate ? GateAdoption.InPlaceOrRecreate : GateAdoption.InPlace,
             Ha = ha,
             Routing = routing,
+            Gateway = gateway,
         };
     }
 

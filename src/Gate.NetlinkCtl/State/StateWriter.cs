@@ -120,6 +120,11 @@ public static class StateWriter
             node.Add("routing", RoutingYaml.Write(routing));
         }
 
+        if (gate.Gateway is { } gateway)
+        {
+            node.Add("gateway", GatewayYaml.Write(gateway));
+        }
+
         return node;
     }
 

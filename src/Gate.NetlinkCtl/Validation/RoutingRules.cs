@@ -14,6 +14,11 @@ internal sealed class RoutingRules : IStateRule
         for (var i = 0; i < state.Gates.Count; i++)
         {
             var gate = state.Gates[i];
+            if (gate.Gateway is { } gateway)
+            {
+                CheckGateway(gate, gateway, StatePath.Key(StatePath.Gate(i), "gateway"), context);
+            }
+
             if (gate.Routing is not { } routing)
             {
                 continue;
@@ -59,6 +64,44 @@ internal sealed class RoutingRules : IStateRule
             else if (!seen.TryAdd(source, s))
             {
                 context.Report(path, $"{source} is already routing.sources[{seen[source]}]; list each network once");
+            }
+        }
+    }
+
+    private static void CheckGateway(GateSpec gate, GatewaySpec gateway, string path, RuleContext context)
+    {
+        var egressPath = StatePath.Key(path, "egress");
+        if (gateway.Egress == gate.Interface)
+        {
+            context.Report(egressPath, $"'{gateway.Egress}' is the gate itself; expected the interface the devices' traffic leaves by, such as eth0",
+                StatePath.Key(StatePath.Parent(path), "interface"));
+        }
+        else if (gateway.Egress.Length is 0 or > 15 || gateway.Egress.Any(c => char.IsWhiteSpace(c) || c == '/'))
+        {
+            context.Report(egressPath, $"'{gateway.Egress}' is not an interface name; expected 1..15 characters without spaces or '/'");
+        }
+
+        var destinationsPath = StatePath.Key(path, "destinations");
+        var subnetPath = StatePath.Key(StatePath.Parent(path), "deviceSubnet");
+        var seen = new Dictionary<IPNetwork, int>();
+        for (var d = 0; d < gateway.Destinations.Count; d++)
+        {
+            var destination = gateway.Destinations[d];
+            var itemPath = StatePath.Item(destinationsPath, d);
+            if (!context.IsReadable(itemPath))
+            {
+                continue;
+            }
+
+            if (destination.PrefixLength > 0 && Overlaps(destination, gate.DeviceSubnet))
+            {
+                context.Report(itemPath,
+                    $"{destination} overlaps the device subnet {gate.DeviceSubnet}; the devices reach their own subnet over the overlay, so list destinations outside it",
+                    subnetPath);
+            }
+            else if (!seen.TryAdd(destination, d))
+            {
+                context.Report(itemPath, $"{destination} is already gateway.destinations[{seen[destination]}]; list each network once");
             }
         }
     }

@@ -23,8 +23,16 @@ public sealed class RoutingTableTests
         {
             Gates = three.Gates.Select((g, i) => i switch
             {
-                0 => g with { Routing = new RoutingSpec(true, true, sources) },
-                1 => g with { Routing = new RoutingSpec(true, false, new EquatableList<IPNetwork>([IPNetwork.Parse("198.51.100.0/25")])) },
+                0 => g with
+                {
+                    Routing = new RoutingSpec(true, true, sources),
+                    Gateway = new GatewaySpec("eth2", false, new EquatableList<IPNetwork>([IPNetwork.Parse("203.0.113.0/24"), IPNetwork.Parse("192.0.2.128/25")])),
+                },
+                1 => g with
+                {
+                    Routing = new RoutingSpec(true, false, new EquatableList<IPNetwork>([IPNetwork.Parse("198.51.100.0/25")])),
+                    Gateway = new GatewaySpec("eth1", true, EquatableList<IPNetwork>.Empty),
+                },
                 _ => g,
             }).ToEquatableList(),
         };
@@ -58,8 +66,10 @@ public sealed class RoutingTableTests
         var ours = Normalized(await programmed.ExecAsync("nft", "-j", "list", "table", "inet", RoutingTable.Name));
         var theirs = Normalized(await loaded.ExecAsync("nft", "-j", "list", "table", "inet", RoutingTable.Name));
         Assert.Equal(theirs, ours);
-        // 2 + 1 sources: two accepts each, two drops per gate, and one masquerade per source of the first gate.
-        Assert.Equal(12, JsonNode.Parse(ours)!["nftables"]!.AsArray().Count(e => e?["rule"] is not null));
+        // Routing: 2 + 1 sources, two accepts each, one masquerade per source of the first gate; gateways: one accept per
+        // destination (two for the first, 0.0.0.0/0 for the second) and one for answers, one masquerade for the second;
+        // two drops per gate.
+        Assert.Equal(6 + 2 + 3 + 2 + 4 + 1, JsonNode.Parse(ours)!["nftables"]!.AsArray().Count(e => e?["rule"] is not null));
         using var reader = NfTablesClient.Open(loaded.Name);
         var observed = reader.ReadTable(RoutingTable.Name)!;
         var drift = GuardDrift.Compare(wanted, observed);
