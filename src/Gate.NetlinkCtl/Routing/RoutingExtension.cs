@@ -48,6 +48,15 @@ public sealed class RoutingExtension : IReconcileExtension
             throw new BackendException(ExtensionName, null, 0, $"cannot read the devices' IPv4 forwarding: {e.Message}", e);
         }
 
+        // The gate's own device may not exist yet (the gates' steps create it); an underlay or egress must.
+        var gateDevices = desired.Gates.Select(g => g.Interface).ToHashSet(StringComparer.Ordinal);
+        if (wanted.FirstOrDefault(w => !gateDevices.Contains(w.Device) && !links.ContainsKey(w.Device)) is { Device: not null } missing)
+        {
+            var role = desired.Gates.First(g => g.Name == missing.Gate).Gateway?.Egress == missing.Device ? "gateway.egress" : "underlay";
+            throw new BackendException(ExtensionName, null, 0,
+                $"gate {missing.Gate}: {role} '{missing.Device}' does not exist on this host, so it cannot forward; create it or correct the name");
+        }
+
         var observedTable = ReadTable(netns, wantedTable is null);
         var drift = GuardDrift.Compare(wantedTable, observedTable);
         var enable = wanted

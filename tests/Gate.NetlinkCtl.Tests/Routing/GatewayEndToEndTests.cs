@@ -62,6 +62,22 @@ public sealed class GatewayEndToEndTests : IDisposable
         Assert.Empty(Directory.GetFiles(_stateDirectory));
     }
 
+    [Fact]
+    public async Task Plan_reports_an_egress_missing_from_the_host_and_nothing_is_changed()
+    {
+        await using var peer = await TestNamespace.CreateAsync("gp");
+        await peer.IpAsync("link", "add", "ub", "type", "veth", "peer", "name", "ubp");
+        await peer.IpAsync("address", "add", "192.0.2.1/24", "dev", "ub");
+        await peer.IpAsync("link", "set", "ub", "up");
+        var context = new ReconcileContext(peer.Name, BackendKind.Netlink);
+
+        var error = await Assert.ThrowsAsync<Gate.NetlinkCtl.Backends.BackendException>(() => _reconciler.PlanAsync(State(masquerade: true), context, Token));
+
+        Assert.Contains("gate gw: gateway.egress 'eg' does not exist on this host", error.Message, StringComparison.Ordinal);
+        using var client = Gate.NetlinkCtl.Netlink.RtnlClient.Open(peer.Name);
+        Assert.Null(client.GetLink("gate0"));
+    }
+
     public void Dispose() => Directory.Delete(_stateDirectory, recursive: true);
 
     private DesiredState State(bool masquerade)
