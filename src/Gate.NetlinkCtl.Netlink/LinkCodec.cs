@@ -103,6 +103,28 @@ internal static class LinkCodec
         w.EndMessage(m);
     }
 
+    /// <summary>
+    /// RTM_NEWLINK (RTM_SETLINK semantics) with IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF: sets IPv4 per-device settings,
+    /// <c>sysctl net.ipv4.conf.DEV.KEY=VALUE</c> without /proc/sys. Each entry is IPV4_DEVCONF_* index and value.
+    /// </summary>
+    public static void WriteSetIpv4Conf(ref NetlinkWriter w, int index, IReadOnlyList<KeyValuePair<int, uint>> settings)
+    {
+        var m = w.BeginMessage(RtmType.NewLink, NlmFlags.Request | NlmFlags.Ack);
+        w.Write(new IfInfoHeader(NlFamily.Unspec, 0, 0, index, 0, 0));
+        var spec = w.BeginNested(IflaAttr.AfSpec);
+        var inet = w.BeginNested(IflaInet.AfInet);
+        var conf = w.BeginNested(IflaInet.Conf);
+        foreach (var (key, value) in settings)
+        {
+            w.WriteU32((ushort)key, value);
+        }
+
+        w.EndNested(conf);
+        w.EndNested(inet);
+        w.EndNested(spec);
+        w.EndMessage(m);
+    }
+
     /// <summary>RTM_DELLINK by index: <c>ip link del dev X</c>.</summary>
     public static void WriteDelete(ref NetlinkWriter w, int index)
     {
@@ -126,6 +148,7 @@ internal static class LinkCodec
         var operState = LinkOperState.Unknown;
         System.Net.NetworkInformation.PhysicalAddress? mac = null;
         VxlanSettings? vxlan = null;
+        Ipv4DeviceConf? ipv4 = null;
         var reader = new NetlinkAttributeReader(attributes);
         while (reader.TryRead(out var type, out var value))
         {
@@ -139,6 +162,7 @@ internal static class LinkCodec
                 case IflaAttr.Master: master = (int)NetlinkValue.U32(type, value); break;
                 case IflaAttr.OperState: operState = (LinkOperState)NetlinkValue.U8(type, value); break;
                 case IflaAttr.LinkInfo: (kind, vxlan) = DecodeLinkInfo(value); break;
+                case IflaAttr.AfSpec: ipv4 = DecodeIpv4Conf(value); break;
                 default: break;
             }
         }
@@ -159,7 +183,34 @@ internal static class LinkCodec
             ParentIndex = parent,
             MasterIndex = master,
             Vxlan = vxlan,
+            Ipv4Conf = ipv4,
         };
+    }
+
+    // IFLA_AF_SPEC holds one entry per address family; AF_INET's IFLA_INET_CONF is a plain u32 array in a dump.
+    private static Ipv4DeviceConf? DecodeIpv4Conf(ReadOnlySpan<byte> afSpec)
+    {
+        var families = new NetlinkAttributeReader(afSpec);
+        while (families.TryRead(out var family, out var entry))
+        {
+            if (family != IflaInet.AfInet)
+            {
+                continue;
+            }
+
+            var inet = new NetlinkAttributeReader(entry);
+            while (inet.TryRead(out var type, out var conf))
+            {
+                if (type == IflaInet.Conf && conf.Length >= Ipv4DeviceConf.RpFilterIndex * 4)
+                {
+                    return new Ipv4DeviceConf(
+                        System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(conf[((Ipv4DeviceConf.ForwardingIndex - 1) * 4)..]),
+                        System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(conf[((Ipv4DeviceConf.RpFilterIndex - 1) * 4)..]));
+                }
+            }
+        }
+
+        return null;
     }
 
     private static (string? Kind, VxlanSettings? Vxlan) DecodeLinkInfo(ReadOnlySpan<byte> linkInfo)

@@ -35,8 +35,26 @@ public sealed record Link(int Index, string Name)
     /// <summary>The VXLAN settings when <see cref="Kind"/> is "vxlan".</summary>
     public VxlanSettings? Vxlan { get; init; }
 
+    /// <summary>The device's IPv4 settings (IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF), or null when it has no IPv4 configuration.</summary>
+    public Ipv4DeviceConf? Ipv4Conf { get; init; }
+
     /// <summary>True when the device is administratively up (IFF_UP).</summary>
     public bool IsUp => (Flags & LinkFlags.Up) != 0;
+}
+
+/// <summary>
+/// A device's IPv4 settings that gatectl reads and sets, the values of <c>net.ipv4.conf.DEV.*</c>: per-device, so
+/// setting them needs CAP_NET_ADMIN only (RTM_SETLINK), not a writable <c>/proc/sys</c>.
+/// </summary>
+/// <param name="Forwarding">IPV4_DEVCONF_FORWARDING: 1 when packets arriving on this device may be forwarded.</param>
+/// <param name="RpFilter">IPV4_DEVCONF_RP_FILTER: 0 off, 1 strict, 2 loose (the kernel uses the higher of this and conf/all).</param>
+public sealed record Ipv4DeviceConf(uint Forwarding, uint RpFilter)
+{
+    /// <summary>IPV4_DEVCONF_FORWARDING (linux/ip.h).</summary>
+    public const int ForwardingIndex = 1;
+
+    /// <summary>IPV4_DEVCONF_RP_FILTER (linux/ip.h).</summary>
+    public const int RpFilterIndex = 8;
 }
 
 /// <summary>Interface flags (IFF_* in linux/if.h).</summary>

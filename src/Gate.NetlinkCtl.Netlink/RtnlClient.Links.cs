@@ -68,6 +68,32 @@ public sealed partial class RtnlClient
         Execute((ref NetlinkWriter w) => LinkCodec.WriteSet(ref w, index, 0, 0, null, alias), $"RTM_NEWLINK #{index} (alias '{alias}')");
     }
 
+    /// <summary>
+    /// Sets a device's IPv4 forwarding and/or rp_filter (null: leave it): <c>sysctl net.ipv4.conf.DEV.forwarding=F
+    /// net.ipv4.conf.DEV.rp_filter=R</c> over rtnetlink, which needs CAP_NET_ADMIN only.
+    /// </summary>
+    public void LinkSetIpv4Conf(int index, uint? forwarding, uint? rpFilter)
+    {
+        var settings = new List<KeyValuePair<int, uint>>();
+        if (forwarding is { } f)
+        {
+            settings.Add(new(Ipv4DeviceConf.ForwardingIndex, f));
+        }
+
+        if (rpFilter is { } r)
+        {
+            settings.Add(new(Ipv4DeviceConf.RpFilterIndex, r));
+        }
+
+        if (settings.Count == 0)
+        {
+            return;
+        }
+
+        Execute((ref NetlinkWriter w) => LinkCodec.WriteSetIpv4Conf(ref w, index, settings),
+            $"RTM_NEWLINK #{index} (ipv4 conf {string.Join(' ', settings.Select(s => (s.Key == Ipv4DeviceConf.ForwardingIndex ? "forwarding=" : "rp_filter=") + s.Value))})");
+    }
+
     /// <summary>Deletes a device: <c>ip link del dev X</c>. Returns false when there was no such device.</summary>
     public bool LinkDelete(int index) =>
         ExecuteDelete((ref NetlinkWriter w) => LinkCodec.WriteDelete(ref w, index), $"RTM_DELLINK #{index}");

@@ -43,6 +43,11 @@ public sealed class RtnlEventListener : IDisposable
             numbers.Add(RtnlGroup.Ipv4Route);
         }
 
+        if (groups.HasFlag(RtnlEventGroups.Ipv4Netconf))
+        {
+            numbers.Add(RtnlGroup.Ipv4Netconf);
+        }
+
         return new RtnlEventListener(NetlinkSocket.Open(netns, PollInterval, numbers));
     }
 
@@ -162,6 +167,7 @@ public sealed class RtnlEventListener : IDisposable
                 RtmType.NewRoute or RtmType.DelRoute =>
                     RouteCodec.Decode(header, payload) is { } route ? new RouteEvent(ChangeOf(header.Type, RtmType.DelRoute), route) : null,
                 RtmType.NewNeigh or RtmType.DelNeigh => DecodeNeigh(header, payload),
+                IflaInet.NewNetconf => DecodeNetconf(payload),
                 _ => null,
             };
             if (e is not null)
@@ -182,6 +188,26 @@ public sealed class RtnlEventListener : IDisposable
         }
 
         return NeighbourCodec.DecodeNeighbour(header, payload) is { } neighbour ? new NeighbourEvent(change, neighbour) : null;
+    }
+
+    // struct netconfmsg (family, padded to 4), then NETCONFA_* attributes.
+    private static Ipv4SettingsEvent? DecodeNetconf(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 4 || payload[0] != (byte)System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return null;
+        }
+
+        var reader = new NetlinkAttributeReader(payload[4..]);
+        while (reader.TryRead(out var type, out var value))
+        {
+            if (type == IflaInet.NetconfIfIndex)
+            {
+                return new Ipv4SettingsEvent(unchecked((int)NetlinkValue.U32(type, value)));
+            }
+        }
+
+        return null;
     }
 
     private static RtnlChange ChangeOf(ushort type, ushort deleteType) => type == deleteType ? RtnlChange.Deleted : RtnlChange.New;

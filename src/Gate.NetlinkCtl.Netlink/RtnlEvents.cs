@@ -29,8 +29,11 @@ public enum RtnlEventGroups
     /// <summary>RTNLGRP_IPV4_ROUTE: IPv4 routes.</summary>
     Ipv4Route = 8,
 
+    /// <summary>RTNLGRP_IPV4_NETCONF: a device's IPv4 settings (forwarding, rp_filter) changed, as a sysctl write announces it.</summary>
+    Ipv4Netconf = 16,
+
     /// <summary>All of the above.</summary>
-    All = Link | Neighbour | Ipv4Address | Ipv4Route,
+    All = Link | Neighbour | Ipv4Address | Ipv4Route | Ipv4Netconf,
 }
 
 /// <summary>A change the kernel announced (<c>ip monitor</c>).</summary>
@@ -60,6 +63,13 @@ public sealed record NeighbourEvent(RtnlChange Change, Neighbour Neighbour) : Rt
 /// <param name="Change">New/changed or deleted.</param>
 /// <param name="Route">The route.</param>
 public sealed record RouteEvent(RtnlChange Change, Ipv4Route Route) : RtnlEvent;
+
+/// <summary>
+/// A device's IPv4 settings changed (RTM_NEWNETCONF): <c>sysctl -w net.ipv4.conf.DEV.forwarding=0</c> announces itself
+/// so, not as a link change.
+/// </summary>
+/// <param name="InterfaceIndex">The device's index; -1 for conf/all, -2 for conf/default.</param>
+public sealed record Ipv4SettingsEvent(int InterfaceIndex) : RtnlEvent;
 
 /// <summary>
 /// The kernel dropped events because the listener fell behind (ENOBUFS): what it has seen is incomplete, so the

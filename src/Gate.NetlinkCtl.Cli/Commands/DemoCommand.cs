@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Gate.NetlinkCtl.Demo;
 using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.Routing;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Cli.Commands;
@@ -54,7 +55,7 @@ public static class DemoCommand
         try
         {
             report.Title();
-            emulator = await VpgEmulator.StartAsync(new EmulatorOptions(Tag), cancellationToken);
+            emulator = await VpgEmulator.StartAsync(new EmulatorOptions(Tag, VpcHost: true), cancellationToken);
             report.Built(emulator);
 
             var statePath = WriteState(emulator);
@@ -68,7 +69,7 @@ public static class DemoCommand
             }
 
             var context = new ReconcileContext(emulator.Peer.Namespace, BackendKind.Netlink) { LockDirectory = emulator.WorkDirectory };
-            var applied = await new GateReconciler().ApplyAsync(loaded.State!, context, cancellationToken);
+            var applied = await new GateReconciler(extensions: [new RoutingExtension()]).ApplyAsync(loaded.State!, context, cancellationToken);
             report.Applied(emulator, applied);
             if (!applied.Succeeded)
             {

@@ -28,6 +28,10 @@ internal sealed class DemoReport(TextWriter output)
 
         Row("wan", $"the underlay router between the cloud ({EmulatorAddresses.PeerGateway}) and the VPG");
         Row("peer", $"the Gate Peer host: {emulator.Peer.Underlay} {emulator.Peer.Outer}, nothing else until gatectl applies");
+        if (emulator.Options.VpcHost)
+        {
+            Row("vpc", $"a VPC host (not a Gate Peer), {EmulatorAddresses.VpcHost}; the router sends {EmulatorAddresses.DeviceSubnet} to the peer");
+        }
     }
 
     public void StateFile(string path, string yaml)

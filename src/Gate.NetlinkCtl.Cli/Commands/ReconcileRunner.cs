@@ -3,6 +3,7 @@ using Gate.NetlinkCtl.Guard;
 using Gate.NetlinkCtl.Netlink;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Apply;
+using Gate.NetlinkCtl.Routing;
 using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 
@@ -12,11 +13,11 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 public static class ReconcileRunner
 {
     /// <summary>Creates the reconciler the CLI uses; host features (extensions) are registered here.</summary>
-    public static GateReconciler CreateReconciler() => new(BackendSelector.Default, [new GuardExtension()]);
+    public static GateReconciler CreateReconciler() => new(BackendSelector.Default, [new GuardExtension(), new RoutingExtension()]);
 
     /// <summary>The daemon's reconciler: as <see cref="CreateReconciler"/>, but its SORACOM API sessions live in memory only (revoked when it stops).</summary>
     public static GateReconciler CreateDaemonReconciler() => new(
-        BackendSelector.Default, [new GuardExtension()], new EndpointResolver(new SoracomGatePeerSource(SessionStore.Memory)));
+        BackendSelector.Default, [new GuardExtension(), new RoutingExtension()], new EndpointResolver(new SoracomGatePeerSource(SessionStore.Memory)));
 
     /// <summary>Loads <paramref name="path"/>, runs <paramref name="action"/> on the valid state, and maps failures to exit codes.</summary>
     public static async Task<int> WithStateAsync(string path, TextWriter stderr, Func<DesiredState, Task<int>> action)

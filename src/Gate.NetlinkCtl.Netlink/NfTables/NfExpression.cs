@@ -23,6 +23,12 @@ public sealed record NfMetaLoad(uint Key) : NfExpression
     /// <summary>NFT_META_L4PROTO: the transport protocol.</summary>
     public const uint L4Proto = 16;
 
+    /// <summary>NFT_META_IIFNAME: the input device's name (IFNAMSIZ bytes, zero-padded).</summary>
+    public const uint IifName = 6;
+
+    /// <summary>NFT_META_OIFNAME: the output device's name (IFNAMSIZ bytes, zero-padded).</summary>
+    public const uint OifName = 7;
+
     internal override string Name => "meta";
 }
 
@@ -72,4 +78,35 @@ public sealed record NfVerdict(uint Code) : NfExpression
     public static NfVerdict Drop { get; } = new(0);
 
     internal override string Name => "immediate";
+}
+
+/// <summary><c>bitwise reg 1 = (reg 1 &amp; MASK) ^ XOR</c>: how nft matches a prefix (<c>ip saddr 192.0.2.0/24</c>) before a cmp.</summary>
+/// <param name="Mask">The mask, as long as the loaded value.</param>
+/// <param name="Xor">The value xored after masking (nft writes zeros).</param>
+public sealed record NfBitwise(IReadOnlyList<byte> Mask, IReadOnlyList<byte> Xor) : NfExpression
+{
+    internal override string Name => "bitwise";
+}
+
+/// <summary><c>masq</c>: source NAT to the output device's address (a nat postrouting chain only).</summary>
+public sealed record NfMasquerade : NfExpression
+{
+    internal override string Name => "masq";
+}
+
+/// <summary><c>cmp neq reg 1 DATA</c>: the rule goes on only when register 1 does not hold <see cref="Data"/>.</summary>
+/// <param name="Data">The value, in the byte order the packet has it.</param>
+public sealed record NfCmpNotEqual(IReadOnlyList<byte> Data) : NfExpression
+{
+    internal override string Name => "cmp";
+}
+
+/// <summary><c>ct load KEY =&gt; reg 1</c>: a conntrack value of the packet's connection.</summary>
+/// <param name="Key">NFT_CT_*: STATE is 0.</param>
+public sealed record NfCtLoad(uint Key) : NfExpression
+{
+    /// <summary>NFT_CT_STATE: the connection's state bits (established is 2, related 4).</summary>
+    public const uint State = 0;
+
+    internal override string Name => "ct";
 }

@@ -19,8 +19,20 @@ public sealed record NfChain(string Name, string? Type = null, uint? Hook = null
     /// <summary>NF_ACCEPT, as a chain policy or a verdict.</summary>
     public const uint Accept = 1;
 
+    /// <summary>NF_INET_FORWARD: the forward hook.</summary>
+    public const uint ForwardHook = 2;
+
+    /// <summary>NF_INET_POST_ROUTING: the postrouting hook.</summary>
+    public const uint PostRoutingHook = 4;
+
     /// <summary>A filter chain on the input hook with priority filter (0) and policy accept.</summary>
     public static NfChain FilterInput(string name) => new(name, "filter", InputHook, 0, Accept);
+
+    /// <summary>A filter chain on the forward hook with priority filter (0) and policy accept.</summary>
+    public static NfChain FilterForward(string name) => new(name, "filter", ForwardHook, 0, Accept);
+
+    /// <summary>A nat chain on the postrouting hook with priority srcnat (100) and policy accept.</summary>
+    public static NfChain NatPostrouting(string name) => new(name, "nat", PostRoutingHook, 100, Accept);
 }
 
 /// <summary>A named set's definition: <c>set NAME { type ipv4_addr; }</c> is key type 7, key length 4.</summary>

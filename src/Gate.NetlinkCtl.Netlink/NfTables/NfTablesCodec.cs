@@ -184,11 +184,35 @@ internal static class NfTablesCodec
                 w.WriteAttribute(NftaSetElem.DataValue, cmp.Data.ToArray());
                 w.EndNested(data);
                 break;
+            case NfCmpNotEqual neq:
+                WriteBigEndianU32(ref w, NftaExpr.CmpSreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.CmpOp, 1); // NFT_CMP_NEQ
+                var neqData = w.BeginNested(NftaExpr.CmpData);
+                w.WriteAttribute(NftaSetElem.DataValue, neq.Data.ToArray());
+                w.EndNested(neqData);
+                break;
+            case NfCtLoad ct:
+                WriteBigEndianU32(ref w, NftaExpr.CtDreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.CtKey, ct.Key);
+                break;
             case NfLookup lookup:
                 WriteBigEndianU32(ref w, NftaExpr.LookupSreg, NfExpression.Register1);
                 w.WriteString(NftaExpr.LookupSet, lookup.Set);
                 break;
             case NfCounter:
+            case NfMasquerade:
+                break;
+            case NfBitwise bitwise:
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseSreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseDreg, NfExpression.Register1);
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseLen, (uint)bitwise.Mask.Count);
+                WriteBigEndianU32(ref w, NftaExpr.BitwiseOp, 0); // NFT_BITWISE_MASK_XOR; the kernel dumps it, so it is written too
+                var mask = w.BeginNested(NftaExpr.BitwiseMask);
+                w.WriteAttribute(NftaSetElem.DataValue, bitwise.Mask.ToArray());
+                w.EndNested(mask);
+                var xor = w.BeginNested(NftaExpr.BitwiseXor);
+                w.WriteAttribute(NftaSetElem.DataValue, bitwise.Xor.ToArray());
+                w.EndNested(xor);
                 break;
             case NfVerdict verdict:
                 WriteBigEndianU32(ref w, NftaExpr.ImmediateDreg, 0); // NFT_REG_VERDICT

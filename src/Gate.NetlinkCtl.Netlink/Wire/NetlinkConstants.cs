@@ -103,6 +103,7 @@ internal static class RtnlGroup
     public const uint Neigh = 3;
     public const uint Ipv4Ifaddr = 5;
     public const uint Ipv4Route = 7;
+    public const uint Ipv4Netconf = 24;
 }
 
 /// <summary>Attribute header flags and mask (netlink.h).</summary>
@@ -125,6 +126,16 @@ internal static class IflaAttr
     public const ushort OperState = 16;
     public const ushort LinkInfo = 18;
     public const ushort IfAlias = 20;
+    public const ushort AfSpec = 26;
+}
+
+/// <summary>IFLA_INET_* attributes nested in IFLA_AF_SPEC's AF_INET entry (if_link.h), and the netconf message (netconf.h).</summary>
+internal static class IflaInet
+{
+    public const ushort AfInet = 2; // the AF_INET entry of IFLA_AF_SPEC
+    public const ushort Conf = 1;   // IFLA_INET_CONF: u32 per IPV4_DEVCONF_* (index - 1) in a dump; nested (type = index) in a set
+    public const ushort NewNetconf = 80; // RTM_NEWNETCONF, announced when a per-device sysctl changes
+    public const ushort NetconfIfIndex = 1; // NETCONFA_IFINDEX
 }
 
 /// <summary>IFLA_INFO_* attributes nested in IFLA_LINKINFO (if_link.h).</summary>

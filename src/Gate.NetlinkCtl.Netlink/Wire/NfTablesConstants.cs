@@ -110,6 +110,14 @@ internal static class NftaExpr
     public const ushort LookupFlags = 5;
     public const ushort ImmediateDreg = 1;
     public const ushort ImmediateData = 2;
+    public const ushort BitwiseSreg = 1;
+    public const ushort BitwiseDreg = 2;
+    public const ushort BitwiseLen = 3;
+    public const ushort BitwiseMask = 4;
+    public const ushort BitwiseXor = 5;
+    public const ushort BitwiseOp = 6;
+    public const ushort CtDreg = 1;
+    public const ushort CtKey = 2;
 }
 
 /// <summary>User data TLV types libnftnl (and so nft) writes: NFTNL_UDATA_RULE_COMMENT, NFTNL_UDATA_SET_KEYBYTEORDER.</summary>

@@ -29,6 +29,9 @@ public enum KernelChangeKind
 
     /// <summary>The kernel dropped notifications (ENOBUFS): anything may have changed.</summary>
     EventsLost,
+
+    /// <summary>RTM_NEWNETCONF: a device's IPv4 forwarding or rp_filter changed (a gate's routing block may depend on it).</summary>
+    Ipv4Settings,
 }
 
 /// <summary>One rtnetlink notification, reduced to what decides whether it touches a gate.</summary>
@@ -85,7 +88,8 @@ public sealed class GateEventFilter
     /// <summary>True when <paramref name="change"/> may have altered a gate.</summary>
     public bool Touches(KernelChange change)
     {
-        if (change.Kind == KernelChangeKind.EventsLost)
+        // Settings changes are rare (a sysctl write) and may concern a routing gate's underlay, whose index is not kept here.
+        if (change.Kind is KernelChangeKind.EventsLost or KernelChangeKind.Ipv4Settings)
         {
             return true;
         }

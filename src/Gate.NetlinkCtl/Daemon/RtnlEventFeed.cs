@@ -39,6 +39,7 @@ public sealed class RtnlEventFeed(string? netns) : IKernelEventFeed
         AddressEvent address => new(KernelChangeKind.Address, address.Address.LinkIndex, null, address.Change == RtnlChange.Deleted),
         RouteEvent route => new(KernelChangeKind.Route, route.Route.OutputIndex ?? 0, null, route.Change == RtnlChange.Deleted),
         EventsLost => new(KernelChangeKind.EventsLost, 0, null, false),
+        Ipv4SettingsEvent settings => new(KernelChangeKind.Ipv4Settings, settings.InterfaceIndex, null, false),
         // ARP entries come and go with traffic; gatectl owns none of them.
         _ => null,
     };

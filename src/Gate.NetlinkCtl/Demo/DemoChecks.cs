@@ -15,6 +15,9 @@ public static class DemoChecks
     /// <summary>The direction label of traffic from the peer to a SIM.</summary>
     public const string CloudToDevice = "cloud → device";
 
+    /// <summary>The direction label of traffic from the VPC host (not a Gate Peer) through the peer to a SIM.</summary>
+    public const string VpcToDevice = "VPC host → device";
+
     private const int PingCount = 3;
     private const int UdpBytes = 512;
     private const int TcpBytes = 64 * 1024;
@@ -35,6 +38,15 @@ public static class DemoChecks
             yield return Ping(CloudToDevice, down, await TrafficProbe.PingAsync(peer.Namespace, sim.Inner.Address, PingCount));
             yield return Payload(CloudToDevice, down, "UDP echo", await TrafficProbe.UdpEchoAsync(peer.Namespace, sim.Namespace, sim.Inner.Address, UdpBytes));
             yield return Payload(CloudToDevice, down, "TCP echo", await TrafficProbe.TcpEchoAsync(peer.Namespace, sim.Namespace, sim.Inner.Address, TcpBytes));
+        }
+
+        if (emulator.Options.VpcHost)
+        {
+            // The peer as the VPC's router: the VPC host reaches a SIM through it (routing block, masqueraded).
+            var first = emulator.Sims[0];
+            var through = $"vpc {EmulatorAddresses.VpcHost.Address} → peer → {first.Name} {first.Inner.Address}";
+            yield return Ping(VpcToDevice, through, await TrafficProbe.PingAsync(emulator.VpcHost, first.Inner.Address, PingCount));
+            yield return Payload(VpcToDevice, through, "TCP echo", await TrafficProbe.TcpEchoAsync(emulator.VpcHost, first.Namespace, first.Inner.Address, TcpBytes));
         }
 
         yield return await UnderlayAsync(emulator);

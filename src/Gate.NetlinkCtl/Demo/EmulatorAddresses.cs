@@ -29,6 +29,12 @@ public static class EmulatorAddresses
         (new(IPAddress.Parse("198.51.100.132"), 25), IPAddress.Parse("198.51.100.129")),
     ];
 
+    /// <summary>The VPC host's address: a cloud host that is not a Gate Peer and reaches the devices through the peer.</summary>
+    public static InterfaceAddress VpcHost { get; } = new(IPAddress.Parse("203.0.113.20"), 24);
+
+    /// <summary>The underlay router's address on the VPC host's link, its default gateway.</summary>
+    public static IPAddress VpcGateway { get; } = IPAddress.Parse("203.0.113.1");
+
     /// <summary>The inner address of SIM number <paramref name="index"/> (1-based).</summary>
     public static InterfaceAddress Sim(int index) => new(IPAddress.Parse($"198.18.1.{index}"), 16);
 }

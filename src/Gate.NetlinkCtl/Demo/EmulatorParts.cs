@@ -7,7 +7,8 @@ namespace Gate.NetlinkCtl.Demo;
 /// <param name="Tag">Names the run: every namespace is <c>gct{Tag}-{id}-{role}</c>.</param>
 /// <param name="Vni">The gate's VXLAN network identifier.</param>
 /// <param name="SimCount">How many SIM namespaces to attach to the device subnet (1..9).</param>
-public sealed record EmulatorOptions(string Tag = "demo", uint Vni = GateSpec.DefaultVni, int SimCount = 2);
+/// <param name="VpcHost">Whether to add a VPC host (203.0.113.20/24 on the underlay router) that reaches the devices through the peer; its network is then the peer gate's routing source.</param>
+public sealed record EmulatorOptions(string Tag = "demo", uint Vni = GateSpec.DefaultVni, int SimCount = 2, bool VpcHost = false);
 
 /// <summary>One of the VPG's tunnel endpoints.</summary>
 /// <param name="Label">A short name for people (<c>A</c>, <c>B</c>).</param>

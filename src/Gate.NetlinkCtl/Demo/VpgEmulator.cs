@@ -11,7 +11,8 @@ namespace Gate.NetlinkCtl.Demo;
 /// <remarks>
 /// <code>
 ///   peer ──eth0── wan (underlay router) ──┬── epa: 198.51.100.4   ─ socket of vxlan-a ┐
-///   192.0.2.10                            └── epb: 198.51.100.132 ─ socket of vxlan-b ┤
+///   192.0.2.10         │                  └── epb: 198.51.100.132 ─ socket of vxlan-b ┤
+///   vpc ──eth0─────────┘ 203.0.113.20 (routes 198.18.0.0/16 via the peer, as a VPC route table would)
 ///                                                                                    vpg: bridge "devices"
 ///                                                      sim1 198.18.1.1, sim2 198.18.1.2 ┘ (device subnet 198.18.0.0/16)
 /// </code>
@@ -49,6 +50,7 @@ public sealed class VpgEmulator : IAsyncDisposable
         Router = Prefix + "wan";
         Vpg = Prefix + "vpg";
         Peer = new PeerHost(Prefix + "peer", "eth0", EmulatorAddresses.PeerOuter, EmulatorAddresses.PeerInner);
+        VpcHost = Prefix + "vpc";
         WorkDirectory = Path.Combine(WorkRoot(options.Tag), id);
     }
 
@@ -69,6 +71,9 @@ public sealed class VpgEmulator : IAsyncDisposable
 
     /// <summary>The Gate Peer host.</summary>
     public PeerHost Peer { get; }
+
+    /// <summary>The VPC host's namespace (when <see cref="EmulatorOptions.VpcHost"/>): a cloud host that is not a Gate Peer, routed to the device subnet via the peer.</summary>
+    public string VpcHost { get; }
 
     /// <summary>The VPG's tunnel endpoints, A then B.</summary>
     public IReadOnlyList<VpgEndpoint> Endpoints => _endpoints;
@@ -110,7 +115,10 @@ public sealed class VpgEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The gate gatectl should set up on the peer: both endpoints in its flood list, learning off.</summary>
+    /// <summary>
+    /// The gate gatectl should set up on the peer: both endpoints in its flood list, learning off, and (with a VPC host)
+    /// the VPC host's network routed to the devices through the peer, masqueraded.
+    /// </summary>
     public GateSpec PeerGate(string name = "vpg-demo", string device = "gate0") => new(
         Name: name,
         Interface: device,
@@ -126,13 +134,16 @@ public sealed class VpgEmulator : IAsyncDisposable
         Endpoints: _endpoints.Select(e => e.Outer.Address).ToEquatableList(),
         Peers: EquatableList<PeerSpec>.Empty,
         Routes: EquatableList<RouteSpec>.Empty,
-        State: GatePresence.Present);
+        State: GatePresence.Present)
+    {
+        Routing = Options.VpcHost ? new RoutingSpec(true, true, new EquatableList<IPNetwork>([EmulatorAddresses.VpcHost.Network])) : null,
+    };
 
     /// <summary>The peer's whole desired state: one gate, programmed over gatectl's own rtnetlink client.</summary>
     public DesiredState PeerState(string name = "vpg-demo", string device = "gate0") => new(
         StateSchema.ApiVersion,
         StateSchema.Kind,
-        HostSettings.Default with { Backend = BackendKind.Netlink },
+        HostSettings.Default with { Backend = BackendKind.Netlink, StateDirectory = WorkDirectory },
         new EquatableList<GateSpec>([PeerGate(name, device)]));
 
     /// <summary>
@@ -242,6 +253,15 @@ public sealed class VpgEmulator : IAsyncDisposable
         // The cloud side: the peer's underlay, routed to the VPG by the router.
         await LinkAsync(Peer.Namespace, Peer.Underlay, "to-peer", new InterfaceAddress(EmulatorAddresses.PeerGateway, Peer.Outer.PrefixLength), Peer.Outer);
         await ProcessRunner.IpAsync(Peer.Namespace, "route", "add", "default", "via", EmulatorAddresses.PeerGateway.ToString());
+
+        if (Options.VpcHost)
+        {
+            // A VPC host beside the peer; the router stands in for the VPC's route table: the device subnet via the peer.
+            await AddNamespaceAsync(VpcHost, cancellationToken);
+            await LinkAsync(VpcHost, "eth0", "to-vpc", new InterfaceAddress(EmulatorAddresses.VpcGateway, EmulatorAddresses.VpcHost.PrefixLength), EmulatorAddresses.VpcHost);
+            await ProcessRunner.IpAsync(VpcHost, "route", "add", "default", "via", EmulatorAddresses.VpcGateway.ToString());
+            await ProcessRunner.IpAsync(Router, "route", "add", EmulatorAddresses.DeviceSubnet.ToString(), "via", Peer.Outer.Address.ToString());
+        }
 
         await ProcessRunner.IpAsync(Vpg, "link", "add", DeviceBridge, "type", "bridge");
         for (var i = 0; i < EmulatorAddresses.Endpoints.Count; i++)

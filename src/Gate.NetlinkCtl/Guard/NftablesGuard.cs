@@ -21,6 +21,9 @@ public sealed class NftablesGuard
 
     private string Where => _netns is null ? "this host's network namespace" : $"network namespace {_netns}";
 
+    /// <summary>The file the nftables template renders the guard's table into.</summary>
+    public const string RenderedFileName = "gatectl-guard.nft";
+
     /// <summary>Whether <paramref name="desired"/> wants a table: the guard is on and at least one gate is present.</summary>
     public static bool IsWanted(DesiredState desired) => GuardDefinition.IsWanted(desired);
 
@@ -30,10 +33,12 @@ public sealed class NftablesGuard
     /// </summary>
     public static string Render(DesiredState desired, StateRenderer? renderer = null)
     {
-        var files = (renderer ?? StateRenderer.Default).Render(desired, RenderFormat.Nftables, "the desired state");
+        // The nftables format also renders the routing table (gatectl-routing.nft) when a gate routes.
+        var files = (renderer ?? StateRenderer.Default).Render(desired, RenderFormat.Nftables, "the desired state")
+            .Where(f => f.RelativePath == RenderedFileName).ToList();
         return files.Count == 1
             ? files[0].Content
-            : throw new GuardException($"the nftables templates rendered {files.Count} files; expected exactly one ruleset");
+            : throw new GuardException($"the nftables templates rendered {files.Count} files named {RenderedFileName}; expected exactly one ruleset");
     }
 
     /// <summary>gatectl's table as it is now, or null when it does not exist.</summary>

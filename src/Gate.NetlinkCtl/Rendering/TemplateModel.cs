@@ -85,7 +85,18 @@ public static class TemplateModel
         Set(g, "flood", Strings(gate.FloodDestinations.Select(d => d.ToString())));
         Set(g, "routes", routes);
         Set(g, "ha", gate.Ha is { } ha ? ForHa(ha) : null);
+        Set(g, "routing", gate.Routing is { Active: true } routing ? ForRouting(routing) : null);
+        Set(g, "gateway", gate.Gateway is { } gateway ? ForGateway(gateway) : null);
         return g;
+    }
+
+    // Only a routing block that asks for forwarding is rendered: forward: false (or no sources) configures nothing.
+    private static ScriptObject ForRouting(RoutingSpec routing)
+    {
+        var r = new ScriptObject();
+        Set(r, "masquerade", routing.Masquerade);
+        Set(r, "sources", Strings(routing.Sources.Select(s => s.ToString())));
+        return r;
     }
 
     private static ScriptObject ForHa(HaSpec ha)
@@ -97,6 +108,16 @@ public static class TemplateModel
         Set(h, "priority", (int)ha.Priority);
         Set(h, "peers", Strings(ha.Peers.Select(p => p.ToString())));
         return h;
+    }
+
+    // destinations: what the devices may reach, 0.0.0.0/0 when the block lists none.
+    private static ScriptObject ForGateway(GatewaySpec gateway)
+    {
+        var w = new ScriptObject();
+        Set(w, "egress", gateway.Egress);
+        Set(w, "masquerade", gateway.Masquerade);
+        Set(w, "destinations", Strings(Routing.RoutingTable.DestinationsOf(gateway).Select(d => d.ToString())));
+        return w;
     }
 
     private static ScriptObject ForHost(HostSettings host)
@@ -115,6 +136,8 @@ public static class TemplateModel
         Set(m, "route_protocol", (int)Ownership.RouteProtocol);
         Set(m, "guard_family", GuardTable.Family);
         Set(m, "guard_table", GuardTable.Name);
+        Set(m, "routing_family", Routing.RoutingTable.Family);
+        Set(m, "routing_table", Routing.RoutingTable.Name);
         return m;
     }
 

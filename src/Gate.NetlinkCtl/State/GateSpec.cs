@@ -52,6 +52,12 @@ public sealed record GateSpec(
     /// <summary>The gate's VRRP pair (a virtual inner address held by keepalived), or null for a single peer.</summary>
     public HaSpec? Ha { get; init; }
 
+    /// <summary>The gate's router role for other hosts of the customer's network, or null when the peer routes nothing.</summary>
+    public RoutingSpec? Routing { get; init; }
+
+    /// <summary>The gate's gateway role for the devices' traffic to elsewhere (Junction redirection), or null.</summary>
+    public GatewaySpec? Gateway { get; init; }
+
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>
         Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();

@@ -15,7 +15,7 @@ public static class StateLoader
     internal static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     internal static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     internal static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway"];
     internal static readonly string[] PeerKeys = ["outer", "inner", "name"];
     internal static readonly string[] RouteKeys = ["to", "via"];
     internal static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
@@ -257,6 +257,12 @@ public static class StateLoader
         var ha = fields.Node("ha") is { } haNode && !YamlFields.IsNull(haNode)
             ? HaYaml.Read(haNode, fields.PathOf("ha"), context)
             : null;
+        var routing = fields.Node("routing") is { } routingNode && !YamlFields.IsNull(routingNode)
+            ? RoutingYaml.Read(routingNode, fields.PathOf("routing"), context)
+            : null;
+        var gateway = fields.Node("gateway") is { } gatewayNode && !YamlFields.IsNull(gatewayNode)
+            ? GatewayYaml.Read(gatewayNode, fields.PathOf("gateway"), context)
+            : null;
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -280,6 +286,8 @@ public static class StateLoader
             Soracom = soracom,
             Adoption = !adopt ? GateAdoption.Off : adoptMayRecreate ? GateAdoption.InPlaceOrRecreate : GateAdoption.InPlace,
             Ha = ha,
+            Routing = routing,
+            Gateway = gateway,
         };
     }
 

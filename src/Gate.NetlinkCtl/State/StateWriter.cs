@@ -115,6 +115,16 @@ public static class StateWriter
             node.Add("ha", HaYaml.Write(ha));
         }
 
+        if (gate.Routing is { } routing)
+        {
+            node.Add("routing", RoutingYaml.Write(routing));
+        }
+
+        if (gate.Gateway is { } gateway)
+        {
+            node.Add("gateway", GatewayYaml.Write(gateway));
+        }
+
         return node;
     }
 

@@ -20,6 +20,7 @@ public static class StateValidator
         new CrossGateRules(),
         new SoracomRules(),
         new HaRules(),
+        new RoutingRules(),
     ];
 
     /// <summary>Every rule <paramref name="state"/> breaks, ordered by position; empty when it is valid.</summary>

@@ -92,6 +92,33 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
     }
 
     [Fact]
+    public async Task A_routing_gate_under_the_daemon_unit_forwards_per_device_with_its_own_table_and_delete_puts_forwarding_back()
+    {
+        const string device = "gsdr0";
+        var before = (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{GatectlMachine.Underlay}.forwarding")).Trim();
+        await fixture.WriteStateAsync(State(device, guard: false, "198.51.100.4") + """
+                routing:
+                  masquerade: true
+                  sources: [203.0.113.0/24]
+
+            """);
+
+        // The unit grants CAP_NET_ADMIN only and mounts /proc/sys read-only (ProtectKernelTunables=yes): rtnetlink is the way.
+        var start = await Machine.RunAsync(["systemctl", "start", "gatectl.service"]);
+        Assert.True(start.ExitCode == 0, $"systemctl start gatectl failed: {start.StandardError}\n{await Machine.JournalAsync("gatectl")}");
+        Assert.Equal("1", (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{device}.forwarding")).Trim());
+        Assert.Equal("1", (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{GatectlMachine.Underlay}.forwarding")).Trim());
+        var table = await Machine.RunCheckedAsync("nft", "list", "table", "inet", "gatectl_routing");
+        Assert.Contains("masquerade comment \"lab: masquerade 203.0.113.0/24\"", table, StringComparison.Ordinal);
+        Assert.Contains($"{GatectlMachine.Underlay} {before}", await Machine.RunCheckedAsync("cat", "/var/lib/gatectl/forwarding-before.txt"), StringComparison.Ordinal);
+
+        await Machine.RunCheckedAsync("systemctl", "stop", "gatectl.service");
+        await Machine.RunCheckedAsync("gatectl", "delete", GatectlMachine.StatePath);
+        Assert.Equal(before, (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{GatectlMachine.Underlay}.forwarding")).Trim());
+        Assert.DoesNotContain("gatectl_routing", await Machine.RunCheckedAsync("nft", "list", "tables"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_soracom_gate_under_the_unit_with_the_soracom_api_drop_in_takes_its_endpoints_from_the_API()
     {
         // The API server listens inside the machine's namespace: the unit reaches it on 127.0.0.1 as it would reach the API.

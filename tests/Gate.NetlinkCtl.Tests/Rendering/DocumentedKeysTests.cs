@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Gate.NetlinkCtl.Rendering;
+using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Rendering;
@@ -31,7 +32,7 @@ public sealed partial class DocumentedKeysTests
     {
         ["Match"] = ["Name", "MACAddress", "PermanentMACAddress", "Type", "Kind", "Driver", "Path"],
         ["Link"] = ["MTUBytes", "RequiredForOnline", "ActivationPolicy", "ARP", "Multicast"],
-        ["Network"] = ["Address", "Gateway", "VXLAN", "LinkLocalAddressing", "IPv6AcceptRA", "ConfigureWithoutCarrier", "DHCP"],
+        ["Network"] = ["Address", "Gateway", "VXLAN", "LinkLocalAddressing", "IPv6AcceptRA", "ConfigureWithoutCarrier", "DHCP", "IPForward"],
         ["Address"] = ["Address", "Peer", "Label", "RouteMetric", "Scope", "PreferredLifetimeSec"],
         ["BridgeFDB"] = ["MACAddress", "Destination", "VLANId", "VNI", "AssociatedWith", "OutgoingInterface"],
         ["Route"] = ["Destination", "Gateway", "GatewayOnLink", "Metric", "Protocol", "Scope", "Table", "Source"],
@@ -112,8 +113,14 @@ public sealed partial class DocumentedKeysTests
         : path.EndsWith(".link", StringComparison.Ordinal) ? LinkKeys
         : NetworkKeys; // .network files and their .network.d/*.conf drop-ins
 
-    private static IReadOnlyList<RenderedFile> Rendered(RenderFormat format) =>
-        StateRenderer.Default.Render(SampleStates.ThreeGates(), format, "state.yaml");
+    // The first gate routes, so the keys its routing block adds are checked too.
+    private static IReadOnlyList<RenderedFile> Rendered(RenderFormat format)
+    {
+        var three = SampleStates.ThreeGates();
+        var routing = new RoutingSpec(true, true, new EquatableList<System.Net.IPNetwork>([System.Net.IPNetwork.Parse("203.0.113.0/24")]));
+        var routed = three with { Gates = three.Gates.Select((g, i) => i == 0 ? g with { Routing = routing } : g).ToEquatableList() };
+        return StateRenderer.Default.Render(routed, format, "state.yaml");
+    }
 
     private static string Binary(string[] candidates, string name)
     {

@@ -110,6 +110,25 @@ public sealed class Iproute2ScriptTests
         Assert.Null(observed.Find("gate1"));
     }
 
+    [Fact]
+    public async Task A_routing_gate_turns_forwarding_on_for_the_gate_and_its_underlay_and_nothing_else()
+    {
+        await using var scripted = await HostAsync();
+        var two = TwoGates();
+        var routed = two with
+        {
+            Gates = two.Gates.Select((g, i) => i == 0 ? g with { Routing = new RoutingSpec(true, true, new EquatableList<IPNetwork>([IPNetwork.Parse("203.0.113.0/24")])) } : g).ToEquatableList(),
+        };
+
+        await RunScriptAsync(scripted, routed);
+
+        var gate = routed.Gates[0];
+        Assert.Equal("1", (await scripted.Namespace.ExecAsync("sysctl", "-n", $"net.ipv4.conf.{gate.Interface}.forwarding")).Trim());
+        Assert.Equal("1", (await scripted.Namespace.ExecAsync("sysctl", "-n", $"net.ipv4.conf.{gate.Underlay}.forwarding")).Trim());
+        Assert.Equal("0", (await scripted.Namespace.ExecAsync("sysctl", "-n", $"net.ipv4.conf.{routed.Gates[1].Interface}.forwarding")).Trim());
+        Assert.Equal("0", (await scripted.Namespace.ExecAsync("sysctl", "-n", "net.ipv4.ip_forward")).Trim());
+    }
+
     private static async Task<GateHost> HostAsync()
     {
         Prerequisites.RequireCommand("bash", "bash");
