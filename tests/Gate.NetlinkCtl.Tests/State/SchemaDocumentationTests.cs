@@ -26,6 +26,8 @@ public sealed partial class SchemaDocumentationTests
         { "### `routes[]`", StateLoader.RouteKeys },
         { "### `soracom`", StateLoader.SoracomKeys },
         { "### `ha`", HaYaml.Keys },
+        { "### `routing`", RoutingYaml.Keys },
+        { "### `gateway`", GatewayYaml.Keys },
     };
 
     [Theory]
