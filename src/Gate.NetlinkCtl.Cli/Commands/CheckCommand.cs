@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Gate.NetlinkCtl.Check;
 using Gate.NetlinkCtl.Cli.Output;
+using Gate.NetlinkCtl.Health;
 using Gate.NetlinkCtl.Netlink;
 using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
@@ -20,7 +21,7 @@ public static class CheckCommand
         var file = ReconcileOptions.StateFileArgument();
         var output = CommonOptions.Output();
         var netns = new Option<string?>("--netns") { Description = "Check inside this named network namespace (ip netns) instead of the current one." };
-        var command = new Command("check", "Check that the overlay can carry traffic: underlay, routes, MTU, rp_filter, other VXLAN devices, counters. Changes nothing. Exit 0 pass, 2 warnings, 1 failure.")
+        var command = new Command("check", "Check that the overlay carries traffic: underlay, routes, MTU, rp_filter, other VXLAN devices, a ping through the overlay, counters. Changes nothing. Exit 0 pass, 2 warnings, 1 failure.")
         {
             file,
             netns,
@@ -36,7 +37,7 @@ public static class CheckCommand
                 CheckReport report;
                 try
                 {
-                    report = HostCheck.Run(resolved.State, parse.GetValue(netns));
+                    report = await HostCheck.RunAsync(resolved.State, parse.GetValue(netns), ProbeSettings.Check, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NetlinkException e)
                 {

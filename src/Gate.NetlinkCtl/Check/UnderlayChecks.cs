@@ -13,7 +13,7 @@ public sealed class UnderlayChecks(RtnlClient rtnl, IReadOnlyList<Link> links)
 {
     private const int RpFilterStrict = 1;
 
-    /// <summary>Runs every kernel-side check of <paramref name="gate"/>, whose endpoints are already resolved.</summary>
+    /// <summary>Runs every kernel-side check of <paramref name="gate"/> but the counters, whose endpoints are already resolved.</summary>
     public IEnumerable<CheckFinding> Run(GateSpec gate)
     {
         var device = links.FirstOrDefault(l => l.Name == gate.Interface);
@@ -50,7 +50,12 @@ public sealed class UnderlayChecks(RtnlClient rtnl, IReadOnlyList<Link> links)
         {
             yield return finding;
         }
+    }
 
+    /// <summary>The gate device's counters (read after the probes, so a working gate has received something), or nothing without the device.</summary>
+    public IEnumerable<CheckFinding> Counters(GateSpec gate)
+    {
+        var device = links.FirstOrDefault(l => l.Name == gate.Interface);
         if (device is not null && rtnl.GetLinkCounters(device.Index) is { } counters)
         {
             yield return CountersFinding(gate, counters);

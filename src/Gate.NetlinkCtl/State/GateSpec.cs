@@ -52,6 +52,9 @@ public sealed record GateSpec(
     /// <summary>The gate's VRRP pair (a virtual inner address held by keepalived), or null for a single peer.</summary>
     public HaSpec? Ha { get; init; }
 
+    /// <summary>Inner addresses <c>gatectl check</c> and the daemon's health probes send ICMP echo to (<c>probe</c>), besides peers' inner addresses.</summary>
+    public EquatableList<IPAddress> ProbeTargets { get; init; } = EquatableList<IPAddress>.Empty;
+
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>
         Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();

@@ -1,5 +1,6 @@
 using Gate.NetlinkCtl.Check;
 using Gate.NetlinkCtl.Demo;
+using Gate.NetlinkCtl.Health;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.Tests.EndToEnd;
 using Gate.NetlinkCtl.TestSupport;
@@ -45,7 +46,11 @@ internal sealed class CheckLab : IAsyncDisposable
     /// <summary>Replaces the gate in the state the checks read (the kernel is left as it is).</summary>
     public void UseGate(GateSpec gate) => State = State with { Gates = new EquatableList<GateSpec>([gate]) };
 
-    public CheckReport Check() => HostCheck.Run(State, Ns);
+    /// <summary>The kernel-side checks only (no probe), as <c>gatectl check</c> runs them.</summary>
+    public CheckReport Check() => HostCheck.RunAsync(State, Ns, probe: null, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Every check, the data path probe included.</summary>
+    public Task<CheckReport> CheckWithProbeAsync(ProbeSettings settings) => HostCheck.RunAsync(State, Ns, settings, TestContext.Current.CancellationToken);
 
     public Task<string> IpAsync(params string[] args) => TestNamespace.RunAsync("ip", ["-n", Ns, .. args]);
 
