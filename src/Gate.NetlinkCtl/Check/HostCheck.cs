@@ -21,10 +21,15 @@ public static class HostCheck
         ArgumentNullException.ThrowIfNull(state);
         var findings = new List<CheckFinding>();
         using var rtnl = RtnlClient.Open(netns);
-        var kernel = new UnderlayChecks(rtnl, rtnl.GetLinks());
+        var links = rtnl.GetLinks();
+        var kernel = new UnderlayChecks(rtnl, links);
+        var (filter, filterUnreadable) = ReadFilter(netns, links);
         foreach (var gate in state.Gates.Where(g => g.State == GatePresence.Present))
         {
             findings.AddRange(kernel.Run(gate));
+            findings.AddRange(filter is null
+                ? [CheckFinding.Warn(gate.Name, "filter", $"the nftables ruleset cannot be read: {filterUnreadable}", "run gatectl check as root (CAP_NET_ADMIN) to have the packet filter checked")]
+                : filter.Run(gate));
             if (probe is not null)
             {
                 findings.AddRange(await ProbeAsync(gate, netns, probe, cancellationToken).ConfigureAwait(false));
@@ -34,6 +39,18 @@ public static class HostCheck
         }
 
         return new CheckReport(findings);
+    }
+
+    private static (PacketFilterCheck? Check, string? Problem) ReadFilter(string? netns, IReadOnlyList<Link> links)
+    {
+        try
+        {
+            return (new PacketFilterCheck(NfRuleset.Read(netns), links), null);
+        }
+        catch (NetlinkException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     private static async Task<IReadOnlyList<CheckFinding>> ProbeAsync(GateSpec gate, string? netns, ProbeSettings settings, CancellationToken cancellationToken)
