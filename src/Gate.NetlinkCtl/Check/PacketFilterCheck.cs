@@ -71,6 +71,11 @@ public sealed class PacketFilterCheck(NfRuleset ruleset, IReadOnlyList<Link> lin
         var family = FamilyName(drop.Chain.Family);
         var table = drop.Chain.Table;
         var chain = drop.Chain.Chain.Name;
+        if (drop.Chain.Family == InetFamily && table == Guard.GuardTable.Name)
+        {
+            return $"gatectl's guard accepts only the gate's endpoints and peers as last applied: run 'gatectl apply' so it learns {string.Join(", ", sources)}";
+        }
+
         var accept = $"ip saddr {{ {string.Join(", ", sources)} }} ip daddr {gate.Local} udp dport {gate.Port} accept";
         if (drop.Chain.Family == IpFamily && chain.All(c => !char.IsLower(c)))
         {

@@ -1,5 +1,9 @@
 using System.Text.RegularExpressions;
 using Gate.NetlinkCtl.Check;
+using Gate.NetlinkCtl.State;
+using Gate.NetlinkCtl.Backends;
+using Gate.NetlinkCtl.Guard;
+using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Check;
@@ -74,6 +78,26 @@ public sealed partial class PacketFilterCheckTests
         Assert.Equal(CheckVerdict.Warn, maybe.Verdict);
         Assert.Contains("may drop", maybe.Seen, StringComparison.Ordinal);
         Assert.Contains("the iptables match 'conntrack'", maybe.Seen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gatectls_own_guard_passes_the_endpoints_and_a_source_it_does_not_know_fails()
+    {
+        await using var lab = await LabAsync();
+        var guarded = lab.State with { Host = lab.State.Host with { Guard = true } };
+        var context = new ReconcileContext(lab.Ns, BackendKind.Netlink) { LockDirectory = lab.Emulator.WorkDirectory };
+        var applied = await new GateReconciler(BackendSelector.Default, [new GuardExtension()]).ApplyAsync(guarded, context, TestContext.Current.CancellationToken);
+        Assert.True(applied.Succeeded, applied.Failure?.ToString());
+
+        Assert.Equal(CheckVerdict.Pass, CheckLab.Single(lab.Check(), "filter").Verdict);
+
+        // A peer the guard was never told of: its set holds only the applied state's endpoints.
+        lab.UseGate(lab.Gate with { Peers = new([new PeerSpec(System.Net.IPAddress.Parse("203.0.113.77"), null, "unknown")]) });
+        var broken = CheckLab.Single(lab.Check(), "filter");
+        Assert.Equal(CheckVerdict.Fail, broken.Verdict);
+        Assert.Contains("table inet gatectl_guard", broken.Seen, StringComparison.Ordinal);
+        Assert.Contains("from 203.0.113.77", broken.Seen, StringComparison.Ordinal);
+        Assert.Contains("run 'gatectl apply'", broken.Fix, StringComparison.Ordinal);
     }
 
     private static async Task<CheckLab> LabAsync()
