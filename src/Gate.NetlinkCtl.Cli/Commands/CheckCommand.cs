@@ -45,7 +45,7 @@ public static class CheckCommand
                     return ExitCodes.Error;
                 }
 
-                report = new CheckReport([.. SoracomFindings(resolved), .. report.Findings]);
+                report = new CheckReport([.. SoracomFindings.From(resolved, DateTimeOffset.UtcNow), .. report.Findings]);
                 Print(report, parse.GetValue(output), stdout);
                 return ExitCodeOf(report);
             });
@@ -88,26 +88,6 @@ public static class CheckCommand
         var failures = report.Findings.Count(f => f.Verdict == CheckVerdict.Fail);
         var warnings = report.Findings.Count(f => f.Verdict == CheckVerdict.Warn);
         stdout.WriteLine($"{report.Findings.Count} checks: {report.Findings.Count - failures - warnings} passed, {warnings} warning{(warnings == 1 ? "" : "s")}, {failures} failed");
-    }
-
-    // For a soracom: gate, where its endpoints came from and whether it fits the VPG are checks of their own.
-    private static IEnumerable<CheckFinding> SoracomFindings(ResolvedState resolved)
-    {
-        var now = DateTimeOffset.UtcNow;
-        foreach (var resolution in resolved.Resolutions)
-        {
-            var seen = resolution.Describe(now);
-            yield return resolution.Origin switch
-            {
-                EndpointOrigin.Api => CheckFinding.Pass(resolution.Gate, "soracom", seen),
-                EndpointOrigin.Cache => CheckFinding.Warn(resolution.Gate, "soracom", seen, "the API did not answer: check the credentials and the network path to the API; 'gatectl soracom' tests them"),
-                _ => CheckFinding.Fail(resolution.Gate, "soracom", seen, "check the credentials, the VPG id and the network path to the API; 'gatectl soracom' tests them"),
-            };
-            foreach (var problem in resolution.Problems)
-            {
-                yield return CheckFinding.Fail(resolution.Gate, "soracom vpg", problem, "see the text: the state and the VPG must agree");
-            }
-        }
     }
 
     private static string VerdictText(CheckVerdict verdict) => verdict switch
