@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the demo and the tests drive for real; gcc and zlib1g-dev link the native AOT binary; dpkg-dev builds
 # the Debian package, lintian checks it, bash-completion runs its completion script in the tests.
-DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint strace systemd-container dpkg-dev lintian bash-completion keepalived python3-apt)
+DEB_PACKAGES=(gcc zlib1g-dev iproute2 iputils-ping iperf3 nftables iptables network-manager dbus ansible-core tcpdump util-linux libcap2-bin procps python3 systemd python3-prometheus-client ansible-lint strace systemd-container dpkg-dev lintian bash-completion keepalived python3-apt)
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then

@@ -91,6 +91,7 @@ public static class GatectlCli
         root.Subcommands.Add(Commands.PlanCommand.Build());
         root.Subcommands.Add(Commands.ApplyCommand.Build());
         root.Subcommands.Add(Commands.DiffCommand.Build());
+        root.Subcommands.Add(Commands.CheckCommand.Build());
         root.Subcommands.Add(Commands.ShowCommand.Build());
         root.Subcommands.Add(Commands.ImportCommand.Build());
         root.Subcommands.Add(Commands.DeleteCommand.Build());

@@ -25,6 +25,9 @@ public sealed partial class DemoCommandTests
         Assert.Equal(6, CheckLines(report, DemoChecks.CloudToDevice).Count(line => line.StartsWith("  ✔", StringComparison.Ordinal)));
         Assert.Equal(4, CheckLines(report, DemoChecks.DeviceToCloud).Count(line => line.StartsWith("  ✔", StringComparison.Ordinal)));
         Assert.DoesNotContain("✘", report, StringComparison.Ordinal);
+        Assert.Contains("(the command to run when traffic does not flow):", report, StringComparison.Ordinal);
+        Assert.Contains("  ✔ probe 198.18.1.1: 5/5 replies", report, StringComparison.Ordinal);
+        Assert.Matches(@"\n(\d+) checks: \1 passed, 0 warnings, 0 failed\n", report);
         var prefix = BuiltPrefix(report);
         Assert.DoesNotContain(await VpgEmulator.ListNamespacesAsync(), ns => ns.StartsWith(prefix, StringComparison.Ordinal));
     }

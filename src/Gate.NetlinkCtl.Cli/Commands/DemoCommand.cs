@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Gate.NetlinkCtl.Check;
 using Gate.NetlinkCtl.Demo;
+using Gate.NetlinkCtl.Health;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Routing;
 using Gate.NetlinkCtl.State;
@@ -85,7 +87,9 @@ public static class DemoCommand
             }
 
             report.Summary(checks);
-            exit = checks.All(c => c.Passed) ? ExitCodes.Ok : ExitCodes.Error;
+            var health = await HostCheck.RunAsync(loaded.State!, emulator.Peer.Namespace, ProbeSettings.Check, cancellationToken);
+            report.HealthCheck(statePath, emulator.Peer.Namespace, health);
+            exit = checks.All(c => c.Passed) && health.Worst != CheckVerdict.Fail ? ExitCodes.Ok : ExitCodes.Error;
             return exit;
         }
         catch (Exception e) when (e is DemoException or IOException)
@@ -135,7 +139,10 @@ public static class DemoCommand
     {
         var path = StatePath(emulator);
         using var file = new StreamWriter(path);
-        StateWriter.Write(emulator.PeerState(), file);
+        // The SIMs' inner addresses are what gatectl check probes through the overlay.
+        var state = emulator.PeerState();
+        var gate = state.Gates[0] with { ProbeTargets = emulator.Sims.Select(s => s.Inner.Address).ToEquatableList() };
+        StateWriter.Write(state with { Gates = new EquatableList<GateSpec>([gate]) }, file);
         return path;
     }
 }

@@ -82,6 +82,14 @@ internal sealed class DemoReport(TextWriter output)
             : $"{passed}/{checks.Count} checks passed; {checks.Count - passed} failed (marked {Fail}).");
     }
 
+    /// <summary>The output of <c>gatectl check</c> on the demo's peer, as the command prints it.</summary>
+    public void HealthCheck(string statePath, string peerNamespace, Check.CheckReport report)
+    {
+        output.WriteLine();
+        output.WriteLine($"gatectl check {statePath} --netns {peerNamespace}   (the command to run when traffic does not flow):");
+        CheckCommand.Print(report, OutputFormat.Text, output);
+    }
+
     public void Problem(string message) => output.WriteLine($"{Fail} gatectl demo: {message}");
 
     public void TornDown() =>
@@ -100,6 +108,7 @@ internal sealed class DemoReport(TextWriter output)
         output.WriteLine($"  sudo bridge -n {peer} fdb show dev {emulator.PeerGate().Interface}");
         output.WriteLine($"  sudo ip netns exec {emulator.Sims[0].Namespace} ping -c 3 {emulator.Peer.Inner.Address}");
         output.WriteLine($"  sudo ip netns exec {peer} tcpdump -ni {emulator.Peer.Underlay} udp port 4789");
+        output.WriteLine($"  sudo ./out/gatectl check {statePath} --netns {peer}");
         output.WriteLine("Remove it: sudo ./out/gatectl demo down");
     }
 

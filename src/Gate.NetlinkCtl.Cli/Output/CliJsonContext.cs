@@ -20,4 +20,18 @@ public sealed record ValidationErrorEntry(string File, int Line, int Column, str
 /// <summary>Source-generated JSON for every type the CLI prints (no reflection, so native AOT works).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ValidationReport))]
+[JsonSerializable(typeof(CheckJsonReport))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
+
+/// <summary>The result of <c>gatectl check --output json</c>.</summary>
+/// <param name="Result"><c>pass</c>, <c>warn</c> or <c>fail</c>: the worst finding.</param>
+/// <param name="Findings">Every check in the order it ran.</param>
+public sealed record CheckJsonReport(string Result, IReadOnlyList<CheckJsonFinding> Findings);
+
+/// <summary>One check in JSON output.</summary>
+/// <param name="Gate">The gate's name, or <c>host</c>.</param>
+/// <param name="Check">The check's short name.</param>
+/// <param name="Verdict"><c>pass</c>, <c>warn</c> or <c>fail</c>.</param>
+/// <param name="Seen">What was found.</param>
+/// <param name="Fix">What to do; null for a pass.</param>
+public sealed record CheckJsonFinding(string Gate, string Check, string Verdict, string Seen, string? Fix);

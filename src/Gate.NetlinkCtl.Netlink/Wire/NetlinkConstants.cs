@@ -76,6 +76,8 @@ internal static class RtmType
     public const ushort NewNeigh = 28;
     public const ushort DelNeigh = 29;
     public const ushort GetNeigh = 30;
+    public const ushort NewNetconf = 80;
+    public const ushort GetNetconf = 82;
 
     /// <summary>The kernel's name of a message type, for error messages.</summary>
     public static string Name(ushort type) => type switch
@@ -92,6 +94,8 @@ internal static class RtmType
         NewNeigh => "RTM_NEWNEIGH",
         DelNeigh => "RTM_DELNEIGH",
         GetNeigh => "RTM_GETNEIGH",
+        NewNetconf => "RTM_NEWNETCONF",
+        GetNetconf => "RTM_GETNETCONF",
         _ => $"message type {type}",
     };
 }
@@ -126,6 +130,7 @@ internal static class IflaAttr
     public const ushort OperState = 16;
     public const ushort LinkInfo = 18;
     public const ushort IfAlias = 20;
+    public const ushort Stats64 = 23;
     public const ushort AfSpec = 26;
 }
 
@@ -213,7 +218,22 @@ internal static class RtaAttr
     public const ushort Gateway = 5;
     public const ushort Priority = 6;
     public const ushort PrefSrc = 7;
+    public const ushort Metrics = 8;
     public const ushort Table = 15;
+}
+
+/// <summary>RTAX_* route metrics nested in RTA_METRICS (rtnetlink.h).</summary>
+internal static class RtaxMetric
+{
+    public const ushort Mtu = 2;
+}
+
+/// <summary>NETCONFA_* attributes of RTM_*NETCONF messages (netconf.h).</summary>
+internal static class NetconfAttr
+{
+    public const ushort IfIndex = 1;
+    public const ushort Forwarding = 2;
+    public const ushort RpFilter = 3;
 }
 
 /// <summary>Bits of ifi_flags (if.h).</summary>

@@ -18,6 +18,9 @@ public sealed record EndpointResolution(string Gate, string VpgId, EndpointOrigi
     /// <summary>Why the gate cannot work with this VPG (VNI or device subnet differ, Gate closed): plan and apply refuse it, each with the fix.</summary>
     public EquatableList<string> Problems { get; init; } = EquatableList<string>.Empty;
 
+    /// <summary>Whether the answer in use lists this host (the gate's <c>local</c>) as a Gate Peer; null without an answer.</summary>
+    public bool? Registered { get; init; }
+
     /// <summary>True when the gate's endpoints could not be known at all: it is left as it is.</summary>
     public bool IsHeld => Origin == EndpointOrigin.None;
 

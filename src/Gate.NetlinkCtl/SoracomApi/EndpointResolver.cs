@@ -245,7 +245,10 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
         answer.FetchedAt,
         answer.Peers.Count(p => !p.OwnedByCustomer),
         answer.Peers.Count(p => p.OwnedByCustomer && !p.Outer.Equals(gate.Local)),
-        error);
+        error)
+    {
+        Registered = answer.Peers.Any(p => p.OwnedByCustomer && p.Outer.Equals(gate.Local)),
+    };
 }
 
 /// <summary>Whether a gate fits its VPG: the same VNI, an address inside the device subnet, Gate open. Each problem says the fix.</summary>

@@ -57,6 +57,8 @@ public sealed record GateSpec(
 
     /// <summary>The gate's gateway role for the devices' traffic to elsewhere (Junction redirection), or null.</summary>
     public GatewaySpec? Gateway { get; init; }
+    /// <summary>Inner addresses <c>gatectl check</c> and the daemon's health probes send ICMP echo to (<c>probe</c>), besides peers' inner addresses.</summary>
+    public EquatableList<IPAddress> ProbeTargets { get; init; } = EquatableList<IPAddress>.Empty;
 
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>

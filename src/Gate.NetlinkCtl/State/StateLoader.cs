@@ -15,7 +15,7 @@ public static class StateLoader
     internal static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     internal static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     internal static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway", "probe"];
     internal static readonly string[] PeerKeys = ["outer", "inner", "name"];
     internal static readonly string[] RouteKeys = ["to", "via"];
     internal static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
@@ -240,6 +240,9 @@ public static class StateLoader
         var routes = fields.List("routes", "expected a list of routes, each a mapping with to and via")
             .Select(item => ReadRoute(item.Node, item.Path, context))
             .ToEquatableList();
+        var probe = fields.List("probe", "expected a list of inner IPv4 addresses to probe through the overlay (a SIM's, the VPG's)")
+            .Select(item => YamlFields.Scalar(item.Node, item.Path, Ipv4Expected, Parsers.Ipv4, context)?.Value ?? IPAddress.Any)
+            .ToEquatableList();
         var state = fields.Optional("state", "expected present or absent", Parsers.Word(Presences, "gate state")) ?? GatePresence.Present;
         var adopt = fields.Optional("adopt", "expected true or false", Parsers.Boolean) ?? false;
         var adoptMayRecreate = fields.Optional("adoptMayRecreate", "expected true or false", Parsers.Boolean) ?? false;
@@ -288,6 +291,7 @@ public static class StateLoader
             Ha = ha,
             Routing = routing,
             Gateway = gateway,
+            ProbeTargets = probe,
         };
     }
 

@@ -94,6 +94,11 @@ public static class StateWriter
             node.Add("routes", new YamlSequenceNode(gate.Routes.Select(r => new YamlMappingNode { { "to", r.To.ToString() }, { "via", r.Via.ToString() } })));
         }
 
+        if (gate.ProbeTargets.Count > 0)
+        {
+            node.Add("probe", new YamlSequenceNode(gate.ProbeTargets.Select(e => new YamlScalarNode(e.ToString()))));
+        }
+
         node.Add("state", gate.State == GatePresence.Present ? "present" : "absent");
         if (gate.Adoption != GateAdoption.Off)
         {

@@ -1,0 +1,41 @@
+using System.Net;
+using Gate.NetlinkCtl.Health;
+using Gate.NetlinkCtl.State;
+
+namespace Gate.NetlinkCtl.Check;
+
+/// <summary>The data path check: which inner addresses a gate probes, and what each round of echo requests means.</summary>
+public static class DataPathFindings
+{
+    /// <summary>The gate's probe targets: its peers' inner addresses, then its <c>probe</c> list, without repeats.</summary>
+    public static IReadOnlyList<IPAddress> Targets(GateSpec gate) =>
+        gate.Peers.Where(p => p.Inner is not null).Select(p => p.Inner!).Concat(gate.ProbeTargets).Distinct().ToList();
+
+    /// <summary>The finding when the gate has nothing to probe.</summary>
+    public static CheckFinding NoTargets(GateSpec gate) => CheckFinding.Warn(gate.Name, "probe", "no inner address to probe: the data path is not tested",
+        "list inner addresses that answer ping (a SIM's, the VPG's) under 'probe:' in the gate, or give peers their 'inner'");
+
+    /// <summary>The finding when this process cannot send ICMP echo at all.</summary>
+    public static CheckFinding Unavailable(GateSpec gate, ProbeUnavailableException e) =>
+        CheckFinding.Warn(gate.Name, "probe", "the data path is not tested: " + e.Message, "run gatectl check as root, or allow ping sockets as the text says");
+
+    /// <summary>One target's finding: ✔ all replies, ⚠ some lost, ✘ none.</summary>
+    public static CheckFinding Of(GateSpec gate, ProbeResult result)
+    {
+        var check = $"probe {result.Target}";
+        if (result.Received == result.Sent)
+        {
+            return CheckFinding.Pass(gate.Name, check, result.ToString());
+        }
+
+        if (result.Up)
+        {
+            return CheckFinding.Warn(gate.Name, check, result.ToString(),
+                $"packets are lost on the way: look for loss on {gate.Underlay} ('ip -s link show {gate.Underlay}'), the path's MTU and the far end's load");
+        }
+
+        return CheckFinding.Fail(gate.Name, check, $"{result}: nothing comes back through {gate.Interface}",
+            $"if the checks above pass: allow UDP {gate.Port} from the endpoints to {gate.Local} (cloud security group, host firewall), check that Gate is open on the VPG, "
+            + $"that this host ({gate.Local}) is registered as a Gate Peer, and that {result.Target} is up and answers ping");
+    }
+}

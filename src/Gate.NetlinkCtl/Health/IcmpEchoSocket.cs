@@ -1,0 +1,204 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gate.NetlinkCtl.Health;
+
+/// <summary>Which kind of socket sends the echo requests.</summary>
+public enum IcmpSocketKind
+{
+    /// <summary>An ICMP "ping socket" (SOCK_DGRAM, IPPROTO_ICMP): no capability, allowed when the process's group is in net.ipv4.ping_group_range.</summary>
+    Ping,
+
+    /// <summary>A raw ICMP socket (SOCK_RAW): needs CAP_NET_RAW; used only when ping sockets are refused.</summary>
+    Raw,
+}
+
+/// <summary>
+/// One ICMP echo socket in a network namespace. It prefers a ping socket (least privilege: no CAP_NET_RAW, the kernel
+/// assigns the identifier and delivers only this socket's replies) and falls back to a raw socket when the namespace's
+/// net.ipv4.ping_group_range leaves the process's group out. Requests go one at a time: send, wait for the matching
+/// reply or the timeout.
+/// </summary>
+public sealed class IcmpEchoSocket : IDisposable
+{
+    private const byte EchoRequest = 8;
+    private const byte EchoReply = 0;
+    private const int HeaderBytes = 8;
+    private const int PayloadBytes = 24;
+    private readonly Socket _socket;
+    private readonly ushort _identifier;
+    private readonly byte[] _receive = new byte[1024];
+
+    private IcmpEchoSocket(Socket socket, IcmpSocketKind kind, ushort identifier)
+    {
+        // .NET receives only on a bound socket; port 0 lets a ping socket's kernel pick its identifier.
+        socket.Bind(new IPEndPoint(IPAddress.Any, 0));
+        _socket = socket;
+        Kind = kind;
+        _identifier = identifier;
+    }
+
+    /// <summary>The kind of socket in use.</summary>
+    public IcmpSocketKind Kind { get; }
+
+    /// <summary>Opens a socket in <paramref name="netns"/> (null: this process's namespace); throws <see cref="ProbeUnavailableException"/> when neither kind is allowed.</summary>
+    public static async Task<IcmpEchoSocket> OpenAsync(string? netns)
+    {
+        try
+        {
+            return netns is null ? OpenHere() : await Demo.NetworkNamespace.RunInAsync(netns, OpenHere).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not ProbeUnavailableException)
+        {
+            throw new ProbeUnavailableException($"cannot open an ICMP socket in network namespace '{netns}': {e.Message}", e);
+        }
+    }
+
+    private static IcmpEchoSocket OpenHere()
+    {
+        var identifier = (ushort)Random.Shared.Next(1, ushort.MaxValue);
+        try
+        {
+            return new IcmpEchoSocket(new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Icmp), IcmpSocketKind.Ping, identifier);
+        }
+        catch (SocketException pingRefused)
+        {
+            try
+            {
+                return new IcmpEchoSocket(new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp), IcmpSocketKind.Raw, identifier);
+            }
+            catch (SocketException rawRefused)
+            {
+                throw new ProbeUnavailableException(
+                    $"cannot send ICMP echo: ping sockets are refused ({pingRefused.SocketErrorCode}: this process's group is outside net.ipv4.ping_group_range, "
+                    + $"'{ReadPingGroupRange()}') and raw sockets need CAP_NET_RAW ({rawRefused.SocketErrorCode}); "
+                    + "allow ping sockets for the group, e.g. sysctl -w net.ipv4.ping_group_range='0 0' for root's group (persist it in /etc/sysctl.d/)", rawRefused);
+            }
+        }
+    }
+
+    private static string ReadPingGroupRange()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/net/ipv4/ping_group_range").Trim().Replace('\t', ' ');
+        }
+        catch (IOException)
+        {
+            return "unreadable";
+        }
+    }
+
+    /// <summary>Sends one echo request to <paramref name="target"/> and returns the round trip, or null when no reply came within <paramref name="timeout"/>.</summary>
+    public async Task<TimeSpan?> EchoAsync(IPAddress target, ushort sequence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var request = new byte[HeaderBytes + PayloadBytes];
+        request[0] = EchoRequest;
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(4), _identifier);
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), sequence);
+        "gatectl health probe"u8.CopyTo(request.AsSpan(HeaderBytes));
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), Checksum(request));
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _socket.SendToAsync(request, SocketFlags.None, new IPEndPoint(target, 0), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException)
+        {
+            // No route, a full queue, a local firewall's reject: the request is lost as far as the probe can tell.
+            return null;
+        }
+
+        try
+        {
+            while (true)
+            {
+                var received = await _socket.ReceiveFromAsync(_receive, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), deadline.Token).ConfigureAwait(false);
+                if (IsReply(_receive.AsSpan(0, received.ReceivedBytes), target, received.RemoteEndPoint, sequence))
+                {
+                    return Stopwatch.GetElapsedTime(started);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private bool IsReply(ReadOnlySpan<byte> datagram, IPAddress target, EndPoint from, ushort sequence)
+    {
+        if (from is not IPEndPoint source || !source.Address.Equals(target))
+        {
+            return false;
+        }
+
+        // A raw socket sees the IP header and every ICMP message of the namespace; a ping socket only its own, header-less.
+        var icmp = datagram;
+        if (Kind == IcmpSocketKind.Raw)
+        {
+            if (datagram.Length < 20)
+            {
+                return false;
+            }
+
+            icmp = datagram[((datagram[0] & 0x0f) * 4)..];
+        }
+
+        return icmp.Length >= HeaderBytes
+            && icmp[0] == EchoReply
+            && (Kind == IcmpSocketKind.Ping || BinaryPrimitives.ReadUInt16BigEndian(icmp[4..]) == _identifier)
+            && BinaryPrimitives.ReadUInt16BigEndian(icmp[6..]) == sequence;
+    }
+
+    private static ushort Checksum(ReadOnlySpan<byte> data)
+    {
+        uint sum = 0;
+        for (var i = 0; i + 1 < data.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+        }
+
+        if ((data.Length & 1) != 0)
+        {
+            sum += (uint)data[^1] << 8;
+        }
+
+        while ((sum >> 16) != 0)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+
+        return (ushort)~sum;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _socket.Dispose();
+}
+
+/// <summary>ICMP echo cannot be sent from this process (neither a ping socket nor a raw socket is allowed).</summary>
+public sealed class ProbeUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ProbeUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public ProbeUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public ProbeUnavailableException()
+        : base("ICMP echo is not available")
+    {
+    }
+}
