@@ -20,7 +20,8 @@ public sealed partial class DemoCommandTests
         Assert.True(exit == ExitCodes.Ok, report);
         Assert.Contains("gatectl apply in ", report, StringComparison.Ordinal);
         Assert.Contains("  | apiVersion: gatectl/v1", report, StringComparison.Ordinal);
-        Assert.Contains("14/14 checks passed", report, StringComparison.Ordinal);
+        Assert.Contains("16/16 checks passed", report, StringComparison.Ordinal);
+        Assert.Equal(2, CheckLines(report, DemoChecks.DeviceToInternet).Count(line => line.StartsWith("  ✔", StringComparison.Ordinal)));
         Assert.Equal(2, CheckLines(report, DemoChecks.VpcToDevice).Count(line => line.StartsWith("  ✔", StringComparison.Ordinal)));
         Assert.Equal(6, CheckLines(report, DemoChecks.CloudToDevice).Count(line => line.StartsWith("  ✔", StringComparison.Ordinal)));
         Assert.Equal(4, CheckLines(report, DemoChecks.DeviceToCloud).Count(line => line.StartsWith("  ✔", StringComparison.Ordinal)));
@@ -48,7 +49,7 @@ public sealed partial class DemoCommandTests
 
         Assert.True(exit == ExitCodes.Ok, kept.ToString());
         Assert.Contains($"sudo ip netns exec {prefix}peer ping -c 3 198.18.1.1", kept.ToString(), StringComparison.Ordinal);
-        Assert.Equal(8, left.Count);
+        Assert.Equal(9, left.Count);
         Assert.True(stateKept, $"no state file at {statePath}");
         Assert.False(File.Exists(statePath));
         Assert.Equal(ExitCodes.Ok, downExit);

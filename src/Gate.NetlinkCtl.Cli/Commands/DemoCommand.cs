@@ -57,7 +57,7 @@ public static class DemoCommand
         try
         {
             report.Title();
-            emulator = await VpgEmulator.StartAsync(new EmulatorOptions(Tag, VpcHost: true), cancellationToken);
+            emulator = await VpgEmulator.StartAsync(new EmulatorOptions(Tag, VpcHost: true, Internet: true), cancellationToken);
             report.Built(emulator);
 
             var statePath = WriteState(emulator);

@@ -32,6 +32,11 @@ internal sealed class DemoReport(TextWriter output)
         {
             Row("vpc", $"a VPC host (not a Gate Peer), {EmulatorAddresses.VpcHost}; the router sends {EmulatorAddresses.DeviceSubnet} to the peer");
         }
+
+        if (emulator.Options.Internet)
+        {
+            Row("net", $"the internet beyond the peer's {VpgEmulator.PeerEgressDevice} ({EmulatorAddresses.PeerEgress}): a server {EmulatorAddresses.InternetServer}; sim1's traffic is redirected to the peer");
+        }
     }
 
     public void StateFile(string path, string yaml)

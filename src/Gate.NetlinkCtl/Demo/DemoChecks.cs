@@ -18,6 +18,9 @@ public static class DemoChecks
     /// <summary>The direction label of traffic from the VPC host (not a Gate Peer) through the peer to a SIM.</summary>
     public const string VpcToDevice = "VPC host → device";
 
+    /// <summary>The direction label of traffic from a SIM through the peer (its gateway) to the internet.</summary>
+    public const string DeviceToInternet = "device → internet";
+
     private const int PingCount = 3;
     private const int UdpBytes = 512;
     private const int TcpBytes = 64 * 1024;
@@ -47,6 +50,16 @@ public static class DemoChecks
             var through = $"vpc {EmulatorAddresses.VpcHost.Address} → peer → {first.Name} {first.Inner.Address}";
             yield return Ping(VpcToDevice, through, await TrafficProbe.PingAsync(emulator.VpcHost, first.Inner.Address, PingCount));
             yield return Payload(VpcToDevice, through, "TCP echo", await TrafficProbe.TcpEchoAsync(emulator.VpcHost, first.Namespace, first.Inner.Address, TcpBytes));
+        }
+
+        if (emulator.Options.Internet)
+        {
+            // The peer as the devices' gateway (Junction redirection): sim1's traffic for the internet leaves by eg0, masqueraded.
+            var sim = emulator.Sims[0];
+            var server = EmulatorAddresses.InternetServer.Address;
+            var via = $"{sim.Name} → peer → {VpgEmulator.PeerEgressDevice} → server {server}";
+            yield return Ping(DeviceToInternet, via, await TrafficProbe.PingAsync(sim.Namespace, server, PingCount));
+            yield return Payload(DeviceToInternet, via, "TCP echo", await TrafficProbe.TcpEchoAsync(sim.Namespace, emulator.Internet, server, TcpBytes));
         }
 
         yield return await UnderlayAsync(emulator);

@@ -30,10 +30,16 @@ public static class EmulatorAddresses
     ];
 
     /// <summary>The VPC host's address: a cloud host that is not a Gate Peer and reaches the devices through the peer.</summary>
-    public static InterfaceAddress VpcHost { get; } = new(IPAddress.Parse("203.0.113.20"), 24);
+    public static InterfaceAddress VpcHost { get; } = new(IPAddress.Parse("203.0.113.20"), 25);
 
     /// <summary>The underlay router's address on the VPC host's link, its default gateway.</summary>
     public static IPAddress VpcGateway { get; } = IPAddress.Parse("203.0.113.1");
+
+    /// <summary>The peer's egress address towards the emulated internet (the gateway block's egress).</summary>
+    public static InterfaceAddress PeerEgress { get; } = new(IPAddress.Parse("203.0.113.129"), 25);
+
+    /// <summary>A server on the emulated internet, beyond the peer's egress.</summary>
+    public static InterfaceAddress InternetServer { get; } = new(IPAddress.Parse("203.0.113.130"), 25);
 
     /// <summary>The inner address of SIM number <paramref name="index"/> (1-based).</summary>
     public static InterfaceAddress Sim(int index) => new(IPAddress.Parse($"198.18.1.{index}"), 16);

@@ -7,8 +7,9 @@ namespace Gate.NetlinkCtl.Demo;
 /// <param name="Tag">Names the run: every namespace is <c>gct{Tag}-{id}-{role}</c>.</param>
 /// <param name="Vni">The gate's VXLAN network identifier.</param>
 /// <param name="SimCount">How many SIM namespaces to attach to the device subnet (1..9).</param>
-/// <param name="VpcHost">Whether to add a VPC host (203.0.113.20/24 on the underlay router) that reaches the devices through the peer; its network is then the peer gate's routing source.</param>
-public sealed record EmulatorOptions(string Tag = "demo", uint Vni = GateSpec.DefaultVni, int SimCount = 2, bool VpcHost = false);
+/// <param name="VpcHost">Whether to add a VPC host (203.0.113.20/25 on the underlay router) that reaches the devices through the peer; its network is then the peer gate's routing source.</param>
+/// <param name="Internet">Whether to add an "internet" beyond the peer's egress eg0 (server 203.0.113.130/25) that sim1 reaches through the peer, as Junction redirection sends it: sim1's default route points at the peer, whose gate is then a gateway.</param>
+public sealed record EmulatorOptions(string Tag = "demo", uint Vni = GateSpec.DefaultVni, int SimCount = 2, bool VpcHost = false, bool Internet = false);
 
 /// <summary>One of the VPG's tunnel endpoints.</summary>
 /// <param name="Label">A short name for people (<c>A</c>, <c>B</c>).</param>

@@ -51,6 +51,7 @@ public sealed class VpgEmulator : IAsyncDisposable
         Vpg = Prefix + "vpg";
         Peer = new PeerHost(Prefix + "peer", "eth0", EmulatorAddresses.PeerOuter, EmulatorAddresses.PeerInner);
         VpcHost = Prefix + "vpc";
+        Internet = Prefix + "net";
         WorkDirectory = Path.Combine(WorkRoot(options.Tag), id);
     }
 
@@ -74,6 +75,12 @@ public sealed class VpgEmulator : IAsyncDisposable
 
     /// <summary>The VPC host's namespace (when <see cref="EmulatorOptions.VpcHost"/>): a cloud host that is not a Gate Peer, routed to the device subnet via the peer.</summary>
     public string VpcHost { get; }
+
+    /// <summary>The internet's namespace (when <see cref="EmulatorOptions.Internet"/>): a server beyond the peer's egress eg0.</summary>
+    public string Internet { get; }
+
+    /// <summary>The peer's egress device towards the internet.</summary>
+    public const string PeerEgressDevice = "eg0";
 
     /// <summary>The VPG's tunnel endpoints, A then B.</summary>
     public IReadOnlyList<VpgEndpoint> Endpoints => _endpoints;
@@ -137,6 +144,7 @@ public sealed class VpgEmulator : IAsyncDisposable
         State: GatePresence.Present)
     {
         Routing = Options.VpcHost ? new RoutingSpec(true, true, new EquatableList<IPNetwork>([EmulatorAddresses.VpcHost.Network])) : null,
+        Gateway = Options.Internet ? new GatewaySpec(PeerEgressDevice, true, new EquatableList<IPNetwork>([EmulatorAddresses.InternetServer.Network])) : null,
     };
 
     /// <summary>The peer's whole desired state: one gate, programmed over gatectl's own rtnetlink client.</summary>
@@ -275,6 +283,18 @@ public sealed class VpgEmulator : IAsyncDisposable
         }
 
         await ProcessRunner.IpAsync(Vpg, "link", "set", DeviceBridge, "up");
+        if (Options.Internet)
+        {
+            // An internet beyond the peer's second interface; the VPG redirects sim1's traffic to the peer (its default route).
+            await AddNamespaceAsync(Internet, cancellationToken);
+            await ProcessRunner.IpAsync(Peer.Namespace, "link", "add", PeerEgressDevice, "type", "veth", "peer", "name", "eth0", "netns", Internet);
+            await ProcessRunner.IpAsync(Peer.Namespace, "addr", "add", EmulatorAddresses.PeerEgress.ToString(), "dev", PeerEgressDevice);
+            await ProcessRunner.IpAsync(Peer.Namespace, "link", "set", PeerEgressDevice, "up");
+            await ProcessRunner.IpAsync(Internet, "addr", "add", EmulatorAddresses.InternetServer.ToString(), "dev", "eth0");
+            await ProcessRunner.IpAsync(Internet, "link", "set", "eth0", "up");
+            await ProcessRunner.IpAsync(_sims[0].Namespace, "route", "add", "default", "via", Peer.Inner.Address.ToString());
+        }
+
         foreach (var endpoint in _endpoints)
         {
             // Port states can only be set on a running port, so this comes last.
