@@ -119,6 +119,33 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
     }
 
     [Fact]
+    public async Task A_gateway_gate_under_the_daemon_unit_forwards_the_devices_out_of_its_egress_and_delete_puts_forwarding_back()
+    {
+        const string device = "gsdg0";
+        const string egress = GatectlMachine.Underlay + "p";
+        var before = (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{egress}.forwarding")).Trim();
+        await fixture.WriteStateAsync(State(device, guard: false, "198.51.100.4") + $"""
+                gateway:
+                  egress: {egress}
+                  masquerade: true
+
+            """);
+
+        // The same rtnetlink and nf_tables paths as routing, with the egress instead of the underlay, under the full sandbox.
+        var start = await Machine.RunAsync(["systemctl", "start", "gatectl.service"]);
+        Assert.True(start.ExitCode == 0, $"systemctl start gatectl failed: {start.StandardError}\n{await Machine.JournalAsync("gatectl")}");
+        Assert.Equal("1", (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{device}.forwarding")).Trim());
+        Assert.Equal("1", (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{egress}.forwarding")).Trim());
+        var table = await Machine.RunCheckedAsync("nft", "list", "table", "inet", "gatectl_routing");
+        Assert.Contains($"masquerade comment \"lab: masquerade the devices to 0.0.0.0/0 out of {egress}\"", table, StringComparison.Ordinal);
+
+        await Machine.RunCheckedAsync("systemctl", "stop", "gatectl.service");
+        await Machine.RunCheckedAsync("gatectl", "delete", GatectlMachine.StatePath);
+        Assert.Equal(before, (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{egress}.forwarding")).Trim());
+        Assert.DoesNotContain("gatectl_routing", await Machine.RunCheckedAsync("nft", "list", "tables"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_soracom_gate_under_the_unit_with_the_soracom_api_drop_in_takes_its_endpoints_from_the_API()
     {
         // The API server listens inside the machine's namespace: the unit reaches it on 127.0.0.1 as it would reach the API.
