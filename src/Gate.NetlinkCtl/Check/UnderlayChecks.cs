@@ -50,6 +50,45 @@ public sealed class UnderlayChecks(RtnlClient rtnl, IReadOnlyList<Link> links)
         {
             yield return finding;
         }
+
+        foreach (var finding in ForwardingFindings(gate, device, underlay))
+        {
+            yield return finding;
+        }
+    }
+
+    // A routing gate forwards between the gate and its underlay, a gateway between the gate and its egress: the kernel
+    // forwards a packet only when the device it arrives on has forwarding on, so each of the two must.
+    private IEnumerable<CheckFinding> ForwardingFindings(GateSpec gate, Link? device, Link underlay)
+    {
+        var needed = new List<(string Name, Link? Link, string Why)>();
+        if (gate.Routing is { Forward: true })
+        {
+            needed.Add((gate.Interface, device, "routing"));
+            needed.Add((underlay.Name, underlay, "routing"));
+        }
+
+        if (gate.Gateway is { } gateway)
+        {
+            needed.Add((gate.Interface, device, "gateway"));
+            needed.Add((gateway.Egress, links.FirstOrDefault(l => l.Name == gateway.Egress), "gateway"));
+        }
+
+        foreach (var (name, link, why) in needed.DistinctBy(n => n.Name))
+        {
+            var check = $"forwarding {name}";
+            if (link is null)
+            {
+                yield return CheckFinding.Fail(gate.Name, check, $"{name} ({why}) does not exist", $"create {name}, or change the gate's {why} block");
+                continue;
+            }
+
+            var on = rtnl.GetNetconf(link.Index)?.Forwarding;
+            yield return on == true
+                ? CheckFinding.Pass(gate.Name, check, $"forwarding on for {name} ({why})")
+                : CheckFinding.Fail(gate.Name, check, $"forwarding off for {name}: packets of the {why} block arriving on it are dropped",
+                    "run 'gatectl apply' (it sets it over rtnetlink and puts the old value back on delete); 'gatectl run' repairs it by itself");
+        }
     }
 
     /// <summary>The gate device's counters (read after the probes, so a working gate has received something), or nothing without the device.</summary>
@@ -197,7 +236,8 @@ public sealed class UnderlayChecks(RtnlClient rtnl, IReadOnlyList<Link> links)
     private IEnumerable<CheckFinding> ReversePathFilter(GateSpec gate, Link? device, Link underlay, IReadOnlyList<RouteLookup> lookups)
     {
         var all = rtnl.GetNetconf(InterfaceNetconf.All)?.ReversePathFilter ?? 0;
-        foreach (var link in new[] { underlay, device })
+        var egress = gate.Gateway is { } gw ? links.FirstOrDefault(l => l.Name == gw.Egress && l.Name != underlay.Name) : null;
+        foreach (var link in new[] { underlay, device, egress })
         {
             if (link is null)
             {

@@ -1,4 +1,6 @@
+using System.Net;
 using Gate.NetlinkCtl.Check;
+using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Tests.Check;
 
@@ -20,6 +22,36 @@ public sealed class KernelCheckTests
         Assert.True(report.Worst == CheckVerdict.Pass, string.Join(Environment.NewLine, report.Findings));
         Assert.Equal(lab.Gate.Endpoints.Count, report.Findings.Count(f => f.Check.StartsWith("route ", StringComparison.Ordinal)));
         Assert.Contains("rx ", CheckLab.Single(report, "counters").Seen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_routing_gate_without_forwarding_fails_until_both_devices_forward_and_a_missing_egress_fails()
+    {
+        await using var lab = await CheckLab.StartAsync("ck");
+        var gate = lab.Gate;
+        lab.UseGate(gate with { Routing = new RoutingSpec(true, false, new EquatableList<IPNetwork>([IPNetwork.Parse("203.0.113.0/24")])) });
+
+        var off = lab.Check();
+
+        foreach (var device in new[] { gate.Interface, gate.Underlay })
+        {
+            var finding = CheckLab.Single(off, $"forwarding {device}");
+            Assert.Equal(CheckVerdict.Fail, finding.Verdict);
+            Assert.Contains("gatectl apply", finding.Fix, StringComparison.Ordinal);
+        }
+
+        foreach (var device in new[] { gate.Interface, gate.Underlay })
+        {
+            await lab.ExecAsync("sysctl", "-q", "-w", $"net.ipv4.conf.{device}.forwarding=1");
+        }
+
+        var on = lab.Check();
+        Assert.All(on.Findings.Where(f => f.Check.StartsWith("forwarding ", StringComparison.Ordinal)), f => Assert.Equal(CheckVerdict.Pass, f.Verdict));
+
+        lab.UseGate(gate with { Gateway = new GatewaySpec("nosuch0", false, EquatableList<IPNetwork>.Empty) });
+        var missing = CheckLab.Single(lab.Check(), "forwarding nosuch0");
+        Assert.Equal(CheckVerdict.Fail, missing.Verdict);
+        Assert.Contains("does not exist", missing.Seen, StringComparison.Ordinal);
     }
 
     [Fact]
