@@ -99,7 +99,7 @@ public sealed class IcmpEchoSocket : IDisposable
         BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(4), _identifier);
         BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), sequence);
         "gatectl health probe"u8.CopyTo(request.AsSpan(HeaderBytes));
-        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), Checksum(request));
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), InternetChecksum.Of(request));
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -154,27 +154,6 @@ public sealed class IcmpEchoSocket : IDisposable
             && icmp[0] == EchoReply
             && (Kind == IcmpSocketKind.Ping || BinaryPrimitives.ReadUInt16BigEndian(icmp[4..]) == _identifier)
             && BinaryPrimitives.ReadUInt16BigEndian(icmp[6..]) == sequence;
-    }
-
-    private static ushort Checksum(ReadOnlySpan<byte> data)
-    {
-        uint sum = 0;
-        for (var i = 0; i + 1 < data.Length; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        }
-
-        if ((data.Length & 1) != 0)
-        {
-            sum += (uint)data[^1] << 8;
-        }
-
-        while ((sum >> 16) != 0)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
     }
 
     /// <inheritdoc />

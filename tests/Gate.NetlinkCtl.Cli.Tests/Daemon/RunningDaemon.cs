@@ -190,6 +190,27 @@ internal sealed class RunningDaemon : IAsyncDisposable
         return last!;
     }
 
+    /// <summary>
+    /// Waits until no reconcile has finished for <paramref name="quiet"/>: the passes a change brings (its own and the
+    /// one after its echoes, within the daemon's 2 s burst bound) are over, and the daemon is idle.
+    /// </summary>
+    public async Task<DaemonStatus> WaitForQuietAsync(TimeSpan quiet)
+    {
+        var seen = await WaitForStatusAsync(s => s.LastReconcile is not null, "a first reconcile");
+        var since = DateTime.UtcNow;
+        await WaitUntilAsync(() =>
+        {
+            var now = StatusFile.Read(StatusPath);
+            if (now is not null && now.Totals.Reconciles != seen.Totals.Reconciles)
+            {
+                (seen, since) = (now, DateTime.UtcNow);
+            }
+
+            return Task.FromResult(DateTime.UtcNow - since >= quiet);
+        }, $"{quiet.TotalSeconds} s without a reconcile");
+        return seen;
+    }
+
     /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with the daemon's log after <see cref="WaitLimit"/>.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Gate.NetlinkCtl.Health;
 using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Check;
@@ -50,7 +51,7 @@ internal sealed class DelayedEchoResponder : IAsyncDisposable
                 var reply = icmp.ToArray();
                 reply[0] = 0;
                 reply[2] = reply[3] = 0;
-                BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2), Checksum(reply));
+                BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2), InternetChecksum.Of(reply));
                 var to = (IPEndPoint)received.RemoteEndPoint;
                 _ = ReplyLateAsync(reply, to, Stopwatch.GetTimestamp(), delay);
             }
@@ -78,27 +79,6 @@ internal sealed class DelayedEchoResponder : IAsyncDisposable
         {
             // Stopped.
         }
-    }
-
-    private static ushort Checksum(ReadOnlySpan<byte> data)
-    {
-        uint sum = 0;
-        for (var i = 0; i + 1 < data.Length; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        }
-
-        if ((data.Length & 1) != 0)
-        {
-            sum += (uint)data[^1] << 8;
-        }
-
-        while ((sum >> 16) != 0)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
     }
 
     public async ValueTask DisposeAsync()

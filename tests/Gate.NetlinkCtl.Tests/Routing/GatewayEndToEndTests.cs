@@ -1,13 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
-using CliWrap;
-using CliWrap.Buffered;
 using Gate.NetlinkCtl.Demo;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Routing;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.Tests.Rendering;
 using Gate.NetlinkCtl.TestSupport;
+using static Gate.NetlinkCtl.Tests.Routing.ForwardedTraffic;
 
 namespace Gate.NetlinkCtl.Tests.Routing;
 
@@ -41,7 +39,7 @@ public sealed class GatewayEndToEndTests : IDisposable
         Assert.Null((await _reconciler.ApplyAsync(State(masquerade: true), context, Token)).Failure);
         Assert.True(await PingsAsync(vpg, Server, 3), "the SIM reaches the server through the peer");
         Assert.True((await TrafficProbe.UdpEchoAsync(vpg.Name, internet.Name, Server)).Passed, "a UDP datagram and its answer cross the peer");
-        Assert.Equal(PeerEgress, await TcpSourceSeenAsync(vpg, internet));
+        Assert.Equal(PeerEgress, await TcpSourceSeenAsync(vpg, internet, Server));
         Assert.False(await PingsAsync(vpg, NotADestination, 1), "a destination outside gateway.destinations must not be forwarded");
         Assert.Equal("1", await SysctlAsync(peer, "net.ipv4.conf.eg.forwarding"));
         Assert.Equal("0", await SysctlAsync(peer, "net.ipv4.conf.ub.forwarding"));
@@ -50,7 +48,7 @@ public sealed class GatewayEndToEndTests : IDisposable
         // Without masquerade the server sees the SIM itself; the test routes the answer back via the peer.
         await internet.IpAsync("route", "add", "198.18.0.0/24", "via", PeerEgress.ToString());
         Assert.Null((await _reconciler.ApplyAsync(State(masquerade: false), context, Token)).Failure);
-        Assert.Equal(Sim, await TcpSourceSeenAsync(vpg, internet));
+        Assert.Equal(Sim, await TcpSourceSeenAsync(vpg, internet, Server));
         // The server cannot open a connection to the SIM: only answers come back in.
         Assert.False(await PingsAsync(internet, Sim, 1), "a new connection from beyond the egress must not be forwarded to the devices");
 
@@ -114,32 +112,5 @@ public sealed class GatewayEndToEndTests : IDisposable
         await vpg.IpAsync("link", "set", "vx0", "up");
         await vpg.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", "192.0.2.1");
         await vpg.IpAsync("route", "add", "default", "via", "198.18.0.1", "dev", "vx0");
-    }
-
-    private static async Task<string> SysctlAsync(TestNamespace ns, string key) => (await ns.ExecAsync("sysctl", "-n", key)).Trim();
-
-    // count echo requests within count seconds (a negative check sends one, for one second).
-    private static async Task<bool> PingsAsync(TestNamespace from, IPAddress target, int count)
-    {
-        var result = await Cli.Wrap("ip")
-            .WithArguments(["netns", "exec", from.Name, "ping", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "0.2", "-w", count.ToString(System.Globalization.CultureInfo.InvariantCulture), target.ToString()])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Token);
-        return result.ExitCode == 0;
-    }
-
-    // A TCP connection from the SIM to a listener on the server: the address the server sees as its peer.
-    private static async Task<IPAddress> TcpSourceSeenAsync(TestNamespace sim, TestNamespace server)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        limit.CancelAfter(TimeSpan.FromSeconds(5));
-        using var listener = server.CreateInside(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        using var socket = sim.CreateInside(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        listener.Bind(new IPEndPoint(Server, 0));
-        listener.Listen(1);
-        var accept = listener.AcceptAsync(limit.Token);
-        await socket.ConnectAsync(listener.LocalEndPoint!, limit.Token);
-        using var accepted = await accept;
-        return ((IPEndPoint)accepted.RemoteEndPoint!).Address;
     }
 }

@@ -1,13 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
-using CliWrap;
-using CliWrap.Buffered;
 using Gate.NetlinkCtl.Guard;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Routing;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.Tests.Rendering;
 using Gate.NetlinkCtl.TestSupport;
+using static Gate.NetlinkCtl.Tests.Routing.ForwardedTraffic;
 
 namespace Gate.NetlinkCtl.Tests.Routing;
 
@@ -38,12 +36,12 @@ public sealed class RoutingEndToEndTests : IDisposable
         await WireAsync(peer, vpg, vpc);
         var context = new ReconcileContext(peer.Name, BackendKind.Netlink);
         Assert.Equal("0", await SysctlAsync(peer, "net.ipv4.conf.ub.forwarding"));
-        Assert.False(await PingsOnceAsync(vpc, VpcHost, Sim), "without routing the peer must not forward");
+        Assert.False(await PingsAsync(vpc, Sim, 1, VpcHost), "without routing the peer must not forward");
 
         Assert.Null((await _reconciler.ApplyAsync(State(masquerade: true), context, Token)).Failure);
-        Assert.True(await PingsAsync(vpc, VpcHost, Sim), "a source in routing.sources reaches the SIM through the peer");
-        Assert.Equal(PeerInner, await TcpSourceSeenAsync(vpc, vpg, VpcHost));
-        Assert.False(await PingsOnceAsync(vpc, Outsider, Sim), "a host outside routing.sources must not be forwarded");
+        Assert.True(await PingsAsync(vpc, Sim, source: VpcHost), "a source in routing.sources reaches the SIM through the peer");
+        Assert.Equal(PeerInner, await TcpSourceSeenAsync(vpc, vpg, Sim, VpcHost));
+        Assert.False(await PingsAsync(vpc, Sim, 1, Outsider), "a host outside routing.sources must not be forwarded");
         // Forwarding is per device: the host-wide switch stays off, and this kernel forwards anyway.
         Assert.Equal("0", await SysctlAsync(peer, "net.ipv4.ip_forward"));
         Assert.Equal("1", await SysctlAsync(peer, "net.ipv4.conf.ub.forwarding"));
@@ -51,8 +49,8 @@ public sealed class RoutingEndToEndTests : IDisposable
         Assert.True((await _reconciler.DiffAsync(State(masquerade: true), context, Token)).InSync);
 
         Assert.Null((await _reconciler.ApplyAsync(State(masquerade: false), context, Token)).Failure);
-        Assert.Equal(VpcHost, await TcpSourceSeenAsync(vpc, vpg, VpcHost));
-        Assert.False(await PingsOnceAsync(vpc, Outsider, Sim), "a host outside routing.sources must not be forwarded");
+        Assert.Equal(VpcHost, await TcpSourceSeenAsync(vpc, vpg, Sim, VpcHost));
+        Assert.False(await PingsAsync(vpc, Sim, 1, Outsider), "a host outside routing.sources must not be forwarded");
 
         Assert.Null((await _reconciler.DeleteAsync(State(masquerade: false), context, Token)).Failure);
         Assert.Equal("0", await SysctlAsync(peer, "net.ipv4.conf.ub.forwarding"));
@@ -77,7 +75,7 @@ public sealed class RoutingEndToEndTests : IDisposable
         var context = new ReconcileContext(peer.Name, BackendKind.Netlink);
 
         Assert.Null((await _reconciler.ApplyAsync(State(masquerade: true), context, Token)).Failure);
-        Assert.True(await PingsAsync(vpc, VpcHost, Sim), "the VPC host reaches the SIM");
+        Assert.True(await PingsAsync(vpc, Sim, source: VpcHost), "the VPC host reaches the SIM");
         // The routing block goes away, the gate stays: both devices forward as before gatectl.
         Assert.Null((await _reconciler.ApplyAsync(State(masquerade: null), context, Token)).Failure);
         Assert.Equal("0", await SysctlAsync(peer, "net.ipv4.conf.ub.forwarding"));
@@ -153,44 +151,6 @@ public sealed class RoutingEndToEndTests : IDisposable
         await vpg.IpAsync("link", "set", "vx0", "up");
         await vpg.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", "192.0.2.1");
         await vpg.IpAsync("route", "add", "198.51.100.0/24", "via", "198.18.0.1", "dev", "vx0");
-    }
-
-    private static async Task<string> SysctlAsync(TestNamespace ns, string key) => (await ns.ExecAsync("sysctl", "-n", key)).Trim();
-
-    // Three echo requests from one source address, at most three seconds in all.
-    private static async Task<bool> PingsAsync(TestNamespace from, IPAddress source, IPAddress target)
-    {
-        var result = await Cli.Wrap("ip")
-            .WithArguments(["netns", "exec", from.Name, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-w", "3", "-I", source.ToString(), target.ToString()])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Token);
-        return result.ExitCode == 0;
-    }
-
-    // A negative check: one echo request, one second (on this segment a reply takes well under a millisecond).
-    private static async Task<bool> PingsOnceAsync(TestNamespace from, IPAddress source, IPAddress target)
-    {
-        var result = await Cli.Wrap("ip")
-            .WithArguments(["netns", "exec", from.Name, "ping", "-c", "1", "-w", "1", "-I", source.ToString(), target.ToString()])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Token);
-        return result.ExitCode == 0;
-    }
-
-    // A TCP connection from the VPC host to a listener on the SIM: the address the SIM sees as its peer.
-    private static async Task<IPAddress> TcpSourceSeenAsync(TestNamespace client, TestNamespace server, IPAddress source)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        limit.CancelAfter(TimeSpan.FromSeconds(5));
-        using var listener = server.CreateInside(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        using var socket = client.CreateInside(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        listener.Bind(new IPEndPoint(Sim, 0));
-        listener.Listen(1);
-        socket.Bind(new IPEndPoint(source, 0));
-        var accept = listener.AcceptAsync(limit.Token);
-        await socket.ConnectAsync(listener.LocalEndPoint!, limit.Token);
-        using var accepted = await accept;
-        return ((IPEndPoint)accepted.RemoteEndPoint!).Address;
     }
 
     private static string Counterless(string listing) =>
