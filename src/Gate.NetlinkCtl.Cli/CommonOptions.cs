@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Gate.NetlinkCtl.Cli;
 
 /// <summary>How a command prints its result.</summary>
-public enum OutputFormat
+internal enum OutputFormat
 {
     /// <summary>Lines for people; errors on stderr.</summary>
     Text,
@@ -16,7 +16,7 @@ public enum OutputFormat
 /// Options several verbs share, defined once so they read the same everywhere. Each call returns a
 /// new option: a verb adds its own instance, so command trees built side by side share no state.
 /// </summary>
-public static class CommonOptions
+internal static class CommonOptions
 {
     /// <summary><c>--output text|json</c> (short <c>-o</c>), default text.</summary>
     public static Option<OutputFormat> Output()

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Cli;
 
 /// <summary>Every exit code gatectl returns, in one place; the README's table and the man page's EXIT STATUS mirror it.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Success; for <c>plan</c> and <c>diff</c>: in sync; for <c>check</c>: every check passed.</summary>
     public const int Ok = 0;
@@ -30,4 +30,4 @@ public static class ExitCodes
 }
 
 /// <summary>One exit code as a reference documents it.</summary>
-public sealed record ExitCodeMeaning(int Code, string Name, string Meaning);
+internal sealed record ExitCodeMeaning(int Code, string Name, string Meaning);

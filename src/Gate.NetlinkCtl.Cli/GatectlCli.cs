@@ -5,7 +5,7 @@ using Gate.NetlinkCtl.Reconcile;
 namespace Gate.NetlinkCtl.Cli;
 
 /// <summary>Builds gatectl's command tree; each verb lives in its own class under Commands/.</summary>
-public static class GatectlCli
+internal static class GatectlCli
 {
     /// <summary>Parses and runs one command line, returning its exit code.</summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

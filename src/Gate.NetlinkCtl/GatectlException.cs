@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl;
 /// that catches this type can print the message as it is. The rtnetlink library keeps its own root,
 /// <see cref="Netlink.NetlinkException"/>, since it does not depend on gatectl.
 /// </summary>
-public abstract class GatectlException : Exception
+internal abstract class GatectlException : Exception
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
     protected GatectlException(string message, Exception? inner = null)

@@ -6,7 +6,7 @@ using Gate.NetlinkCtl.Reconcile;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl apply FILE</c>: converges the host, verifies it, and restores the previous state if a step fails.</summary>
-public static class ApplyCommand
+internal static class ApplyCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

@@ -13,7 +13,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// <c>gatectl check FILE</c>: is the overlay able to carry traffic? One line per check (✔/⚠/✘) with what was seen and
 /// the fix; read-only. Exit 0 all passed, 2 warnings only, 1 a failure.
 /// </summary>
-public static class CheckCommand
+internal static class CheckCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

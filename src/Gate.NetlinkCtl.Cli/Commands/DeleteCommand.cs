@@ -5,7 +5,7 @@ using Gate.NetlinkCtl.Reconcile;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl delete FILE</c>: removes exactly what gatectl made for the gates in the file, nothing else.</summary>
-public static class DeleteCommand
+internal static class DeleteCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

@@ -13,7 +13,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// gatectl's own apply, proves traffic both ways, and tears everything down (<c>--keep</c> leaves it;
 /// <c>gatectl demo down</c> removes it).
 /// </summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     /// <summary>The namespace tag of the demo: its namespaces are <c>gctdemo-*</c>.</summary>
     public const string Tag = "demo";

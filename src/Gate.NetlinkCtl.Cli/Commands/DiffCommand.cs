@@ -7,7 +7,7 @@ using Gate.NetlinkCtl.Reconcile.Diff;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl diff FILE</c>: per gate, in sync / drifted (what) / missing, and the foreign objects seen; exit 0 in sync, 2 drift, 1 when a gate's endpoints are unknown.</summary>
-public static class DiffCommand
+internal static class DiffCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

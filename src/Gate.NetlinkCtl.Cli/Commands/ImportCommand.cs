@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// <c>gatectl import</c>: prints a state file for a Gate that exists now (a VXLAN device on the host, or the vendor
 /// script's arguments), with <c>adopt: true</c>, so applying it takes the gate over changing nothing but ownership marks.
 /// </summary>
-public static class ImportCommand
+internal static class ImportCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

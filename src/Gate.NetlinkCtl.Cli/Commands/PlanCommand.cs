@@ -6,7 +6,7 @@ using Gate.NetlinkCtl.Reconcile;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl plan FILE</c>: the changes apply would make; changes nothing; exit 0 in sync, 2 pending.</summary>
-public static class PlanCommand
+internal static class PlanCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

@@ -5,7 +5,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary>The options every reconciling verb shares: <c>--netns</c> and <c>--backend</c>, plus the state file argument.</summary>
-public static class ReconcileOptions
+internal static class ReconcileOptions
 {
     private const string NetnsName = "--netns";
     private const string BackendName = "--backend";

@@ -10,7 +10,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary>What the reconciling verbs share: load and validate the state file, build the reconciler, turn failures into exit codes.</summary>
-public static class ReconcileRunner
+internal static class ReconcileRunner
 {
     /// <summary>Creates the reconciler the CLI uses; host features (extensions) are registered here.</summary>
     public static GateReconciler CreateReconciler() => new(BackendSelector.Default, [new GuardExtension(), new RoutingExtension()]);

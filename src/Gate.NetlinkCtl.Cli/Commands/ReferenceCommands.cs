@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// command tree at package build time (and for hosts that install the bare binary). Hidden: they are build tools, not
 /// verbs an operator needs in <c>--help</c>.
 /// </summary>
-public static class ReferenceCommands
+internal static class ReferenceCommands
 {
     /// <summary>Builds <c>gatectl man</c>.</summary>
     public static Command BuildMan()

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// <c>gatectl render FILE --format networkd|nm-keyfile|iproute2|nftables [--out DIR] [--templates DIR]</c>:
 /// renders the state as configuration for another tool, touching nothing on the host.
 /// </summary>
-public static class RenderCommand
+internal static class RenderCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()
@@ -119,4 +119,4 @@ public static class RenderCommand
 /// <param name="Format">What to render.</param>
 /// <param name="OutputDirectory">Where to write the files, or null to print them.</param>
 /// <param name="Templates">A templates directory of the user's, or null for the built-in templates.</param>
-public sealed record RenderRequest(string StateFile, RenderFormat Format, string? OutputDirectory, string? Templates);
+internal sealed record RenderRequest(string StateFile, RenderFormat Format, string? OutputDirectory, string? Templates);

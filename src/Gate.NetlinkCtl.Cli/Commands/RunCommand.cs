@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl run STATE</c>: the daemon that keeps the state in force (systemd's gatectl.service).</summary>
-public static class RunCommand
+internal static class RunCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()
@@ -79,7 +79,7 @@ public static class RunCommand
 }
 
 /// <summary>The option the daemon's verbs (<c>run</c>, <c>status</c>) add to <see cref="ReconcileOptions"/>.</summary>
-public static class DaemonCliOptions
+internal static class DaemonCliOptions
 {
     /// <summary>A new <c>--runtime-dir DIR</c> option: where the status file and the apply lock live.</summary>
     public static Option<string> RuntimeDirectory() => new("--runtime-dir")

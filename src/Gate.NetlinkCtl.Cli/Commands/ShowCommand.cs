@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl show</c>: gatectl's gates as the kernel has them, in the state file's schema; applying the output changes nothing.</summary>
-public static class ShowCommand
+internal static class ShowCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// <c>gatectl soracom register|unregister FILE</c>: registers this host's outer and inner IPs as a Gate Peer of each
 /// gate's VPG (or removes it), idempotently: the VPG's list is read first, and only what is missing (or present) is sent.
 /// </summary>
-public static class SoracomCommand
+internal static class SoracomCommand
 {
     /// <summary>Builds <c>gatectl soracom</c> and its two verbs.</summary>
     public static Command Build()
@@ -136,7 +136,7 @@ public static class SoracomCommand
 /// <summary><c>gatectl soracom register|unregister --output json</c>.</summary>
 /// <param name="Action"><c>register</c> or <c>unregister</c>.</param>
 /// <param name="Gates">One entry per gate.</param>
-public sealed record RegistrationReport(string Action, IReadOnlyList<PeerRegistration> Gates);
+internal sealed record RegistrationReport(string Action, IReadOnlyList<PeerRegistration> Gates);
 
 /// <summary>What happened to one gate's registration.</summary>
 /// <param name="Gate">The gate.</param>
@@ -145,10 +145,10 @@ public sealed record RegistrationReport(string Action, IReadOnlyList<PeerRegistr
 /// <param name="Inner">This host's inner IP (register only).</param>
 /// <param name="Result"><c>registered</c>, <c>already-registered</c>, <c>unregistered</c>, <c>not-registered</c> or <c>failed</c>.</param>
 /// <param name="Error">Why it failed, or null.</param>
-public sealed record PeerRegistration(string Gate, string VpgId, string Outer, string? Inner, string Result, string? Error);
+internal sealed record PeerRegistration(string Gate, string VpgId, string Outer, string? Inner, string Result, string? Error);
 
 /// <summary>Source-generated JSON for <c>gatectl soracom</c>.</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(
     PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(RegistrationReport))]
-public sealed partial class SoracomCliJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class SoracomCliJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

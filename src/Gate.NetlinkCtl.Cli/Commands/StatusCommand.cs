@@ -7,7 +7,7 @@ using Gate.NetlinkCtl.Daemon.Metrics;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl status</c>: what the daemon last did, read from the status file it writes after every reconcile.</summary>
-public static class StatusCommand
+internal static class StatusCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

@@ -6,7 +6,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl validate FILE</c>: loads a state file and checks every rule, touching nothing on the host.</summary>
-public static class ValidateCommand
+internal static class ValidateCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

@@ -4,7 +4,7 @@ using System.Reflection;
 namespace Gate.NetlinkCtl.Cli.Commands;
 
 /// <summary><c>gatectl version</c>: prints the build's version.</summary>
-public static class VersionCommand
+internal static class VersionCommand
 {
     /// <summary>The version string of this build.</summary>
     public static string Current =>

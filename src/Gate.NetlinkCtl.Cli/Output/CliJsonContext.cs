@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Cli.Output;
 /// <param name="Valid">True when the state has no error.</param>
 /// <param name="Gates">How many gates the valid state holds (0 when invalid).</param>
 /// <param name="Errors">Every error, ordered by position.</param>
-public sealed record ValidationReport(string File, bool Valid, int Gates, IReadOnlyList<ValidationErrorEntry> Errors);
+internal sealed record ValidationReport(string File, bool Valid, int Gates, IReadOnlyList<ValidationErrorEntry> Errors);
 
 /// <summary>One located error in JSON output.</summary>
 /// <param name="File">The file.</param>
@@ -15,18 +15,18 @@ public sealed record ValidationReport(string File, bool Valid, int Gates, IReadO
 /// <param name="Column">1-based column (0 when unknown).</param>
 /// <param name="Path">The field path, such as <c>gates[0].vni</c>.</param>
 /// <param name="Message">What is wrong and what is expected.</param>
-public sealed record ValidationErrorEntry(string File, int Line, int Column, string Path, string Message);
+internal sealed record ValidationErrorEntry(string File, int Line, int Column, string Path, string Message);
 
 /// <summary>Source-generated JSON for every type the CLI prints (no reflection, so native AOT works).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ValidationReport))]
 [JsonSerializable(typeof(CheckJsonReport))]
-public sealed partial class CliJsonContext : JsonSerializerContext;
+internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 /// <summary>The result of <c>gatectl check --output json</c>.</summary>
 /// <param name="Result"><c>pass</c>, <c>warn</c> or <c>fail</c>: the worst finding.</param>
 /// <param name="Findings">Every check in the order it ran.</param>
-public sealed record CheckJsonReport(string Result, IReadOnlyList<CheckJsonFinding> Findings);
+internal sealed record CheckJsonReport(string Result, IReadOnlyList<CheckJsonFinding> Findings);
 
 /// <summary>One check in JSON output.</summary>
 /// <param name="Gate">The gate's name, or <c>host</c>.</param>
@@ -34,4 +34,4 @@ public sealed record CheckJsonReport(string Result, IReadOnlyList<CheckJsonFindi
 /// <param name="Verdict"><c>pass</c>, <c>warn</c> or <c>fail</c>.</param>
 /// <param name="Seen">What was found.</param>
 /// <param name="Fix">What to do; null for a pass.</param>
-public sealed record CheckJsonFinding(string Gate, string Check, string Verdict, string Seen, string? Fix);
+internal sealed record CheckJsonFinding(string Gate, string Check, string Verdict, string Seen, string? Fix);

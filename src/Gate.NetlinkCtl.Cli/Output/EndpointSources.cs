@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.SoracomApi;
 namespace Gate.NetlinkCtl.Cli.Output;
 
 /// <summary>How the reconciling verbs print where SORACOM-sourced endpoints came from, and what a held gate means for the exit code.</summary>
-public static class EndpointSources
+internal static class EndpointSources
 {
     /// <summary>One line per gate with a SORACOM source: <c>soracom: GATE: endpoints from cache, 12 minutes old (...)</c>.</summary>
     public static void Print(IReadOnlyList<EndpointResolution> sources, TextWriter stdout)
@@ -70,4 +70,4 @@ public static class EndpointSources
 /// <param name="Endpoints">VPG endpoints in the answer.</param>
 /// <param name="Peers">Customers' peers in the answer.</param>
 /// <param name="Error">Why the API was not used, or null.</param>
-public sealed record SourceEntry(string Gate, string VpgId, string Origin, DateTimeOffset? FetchedAt, double? AgeSeconds, int Endpoints, int Peers, string? Error);
+internal sealed record SourceEntry(string Gate, string VpgId, string Origin, DateTimeOffset? FetchedAt, double? AgeSeconds, int Endpoints, int Peers, string? Error);

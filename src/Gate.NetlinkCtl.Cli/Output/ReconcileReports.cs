@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Cli.Output;
 /// <param name="Interface">The device it changes.</param>
 /// <param name="Action">A stable verb such as <c>create-device</c>.</param>
 /// <param name="Description">The change in words.</param>
-public sealed record StepEntry(string Gate, string Interface, string Action, string Description)
+internal sealed record StepEntry(string Gate, string Interface, string Action, string Description)
 {
     /// <summary>Copies a step.</summary>
     public static StepEntry From(PlanStep step) => new(step.Gate, step.Interface, step.Action, step.Describe());
@@ -21,7 +21,7 @@ public sealed record StepEntry(string Gate, string Interface, string Action, str
 /// <param name="Gate">The gate.</param>
 /// <param name="Interface">Its interface.</param>
 /// <param name="Message">What is wrong and what to do.</param>
-public sealed record ProblemEntry(string Gate, string Interface, string Message);
+internal sealed record ProblemEntry(string Gate, string Interface, string Message);
 
 /// <summary><c>gatectl plan --output json</c> (and <c>apply --dry-run</c>).</summary>
 /// <param name="Backend">The backend that observed.</param>
@@ -29,7 +29,7 @@ public sealed record ProblemEntry(string Gate, string Interface, string Message)
 /// <param name="InSync">True when nothing would change.</param>
 /// <param name="Steps">The changes apply would make, in order.</param>
 /// <param name="Problems">What keeps apply from running.</param>
-public sealed record PlanReport(string Backend, string? Netns, bool InSync, IReadOnlyList<StepEntry> Steps, IReadOnlyList<ProblemEntry> Problems)
+internal sealed record PlanReport(string Backend, string? Netns, bool InSync, IReadOnlyList<StepEntry> Steps, IReadOnlyList<ProblemEntry> Problems)
 {
     /// <summary>Builds the report of a plan.</summary>
     public static PlanReport From(PlanResult result, ReconcileContext context) => new(
@@ -58,7 +58,7 @@ public sealed record PlanReport(string Backend, string? Netns, bool InSync, IRea
 /// <param name="Succeeded">True when the host is now in sync (verified).</param>
 /// <param name="Executed">Steps that completed.</param>
 /// <param name="Failure">What failed, or null.</param>
-public sealed record ApplyReport(string Backend, string? Netns, bool Succeeded, IReadOnlyList<StepEntry> Executed, FailureEntry? Failure)
+internal sealed record ApplyReport(string Backend, string? Netns, bool Succeeded, IReadOnlyList<StepEntry> Executed, FailureEntry? Failure)
 {
     /// <summary>Builds the report of an apply.</summary>
     public static ApplyReport From(ApplyResult result, ReconcileContext context) => new(
@@ -83,7 +83,7 @@ public sealed record ApplyReport(string Backend, string? Netns, bool Succeeded, 
 /// <param name="RestoreSteps">What was run to restore the pre-apply state.</param>
 /// <param name="Restored">True when the host is as before the apply.</param>
 /// <param name="RestoreError">Why restoring failed, or null.</param>
-public sealed record FailureEntry(string Stage, string Message, StepEntry? FailedStep, IReadOnlyList<StepEntry> RestoreSteps, bool Restored, string? RestoreError);
+internal sealed record FailureEntry(string Stage, string Message, StepEntry? FailedStep, IReadOnlyList<StepEntry> RestoreSteps, bool Restored, string? RestoreError);
 
 /// <summary><c>gatectl diff --output json</c>.</summary>
 /// <param name="Backend">The backend that observed.</param>
@@ -93,7 +93,7 @@ public sealed record FailureEntry(string Stage, string Message, StepEntry? Faile
 /// <param name="HostChanges">Pending host-feature changes.</param>
 /// <param name="Foreign">Objects gatectl did not make, left alone.</param>
 /// <param name="Problems">What keeps apply from running.</param>
-public sealed record DiffReport(
+internal sealed record DiffReport(
     string Backend, string? Netns, bool InSync, IReadOnlyList<GateEntry> Gates, IReadOnlyList<string> HostChanges,
     IReadOnlyList<ForeignEntry> Foreign, IReadOnlyList<ProblemEntry> Problems)
 {
@@ -128,26 +128,26 @@ public sealed record DiffReport(
 /// <param name="Interface">Its device.</param>
 /// <param name="Status"><c>in-sync</c>, <c>drifted</c>, <c>missing</c>, <c>absent</c>, <c>orphaned</c>, <c>conflict</c> or <c>held</c>.</param>
 /// <param name="Differences">What differs.</param>
-public sealed record GateEntry(string Gate, string Interface, string Status, IReadOnlyList<string> Differences);
+internal sealed record GateEntry(string Gate, string Interface, string Status, IReadOnlyList<string> Differences);
 
 /// <summary>A virtual address held by keepalived, in <c>diff</c> JSON.</summary>
 /// <param name="Gate">The gate whose <c>ha.virtualAddress</c> it is.</param>
 /// <param name="Interface">The device it is on.</param>
 /// <param name="Address">The address with the prefix length the kernel holds.</param>
-public sealed record KeepalivedEntry(string Gate, string Interface, string Address);
+internal sealed record KeepalivedEntry(string Gate, string Interface, string Address);
 
 /// <summary>A foreign object in <c>diff</c> JSON.</summary>
 /// <param name="Interface">The device it is on (or is).</param>
 /// <param name="Kind"><c>device</c>, <c>address</c>, <c>fdbentry</c> or <c>route</c>.</param>
 /// <param name="Description">What it is.</param>
-public sealed record ForeignEntry(string Interface, string Kind, string Description);
+internal sealed record ForeignEntry(string Interface, string Kind, string Description);
 
 /// <summary>Source-generated JSON for the reconciling verbs (no reflection, so native AOT works).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(PlanReport))]
 [JsonSerializable(typeof(ApplyReport))]
 [JsonSerializable(typeof(DiffReport))]
-public sealed partial class ReconcileJsonContext : JsonSerializerContext
+internal sealed partial class ReconcileJsonContext : JsonSerializerContext
 {
     /// <summary>The context with readable text: "VNI 10 -> 200" stays as written instead of "-\u003E".</summary>
     public static ReconcileJsonContext Readable { get; } = new(new JsonSerializerOptions

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Cli.Reference;
 /// accepts, and file names where a verb takes a file. It needs bash-completion's <c>_init_completion</c> and
 /// <c>_filedir</c>, which bash-completion provides to every script it loads from its completions directory.
 /// </summary>
-public static class BashCompletion
+internal static class BashCompletion
 {
     /// <summary>Writes the script for <paramref name="root"/>.</summary>
     public static string Write(VerbReference root)

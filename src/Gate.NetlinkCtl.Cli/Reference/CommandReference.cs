@@ -14,7 +14,7 @@ namespace Gate.NetlinkCtl.Cli.Reference;
 /// <param name="Verbs">Its visible subcommands.</param>
 /// <param name="GlobalOptions">The options every verb accepts (recursive options of this verb and its parents).</param>
 /// <param name="Runnable">True when the verb does something itself; false for a group that only holds verbs (soracom).</param>
-public sealed record VerbReference(
+internal sealed record VerbReference(
     string Path,
     string Description,
     IReadOnlyList<ArgumentReference> Arguments,
@@ -51,7 +51,7 @@ public sealed record VerbReference(
 /// <param name="Name">The name <c>--help</c> shows (<c>file</c>).</param>
 /// <param name="Description">What it is.</param>
 /// <param name="Optional">True when it may be left out.</param>
-public sealed record ArgumentReference(string Name, string Description, bool Optional)
+internal sealed record ArgumentReference(string Name, string Description, bool Optional)
 {
     /// <summary>Reads one argument.</summary>
     public static ArgumentReference Of(Argument argument) =>
@@ -64,7 +64,7 @@ public sealed record ArgumentReference(string Name, string Description, bool Opt
 /// <param name="Values">The only values it accepts, when it has such a list; empty otherwise.</param>
 /// <param name="Default">Its default as typed on a command line, or null when it has none worth showing.</param>
 /// <param name="Description">What it does.</param>
-public sealed record OptionReference(
+internal sealed record OptionReference(
     IReadOnlyList<string> Names,
     string? ValueName,
     IReadOnlyList<string> Values,

@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Cli.Reference;
 /// arguments and options, every exit code. Nothing here repeats a description by hand; the few fixed lines name files
 /// and units, which the command tree does not know.
 /// </summary>
-public static class ManPage
+internal static class ManPage
 {
     /// <summary>Writes the page for <paramref name="root"/> at <paramref name="version"/>.</summary>
     public static string Write(VerbReference root, string version)

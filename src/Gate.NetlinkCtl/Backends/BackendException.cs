@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.Reconcile.Plan;
 namespace Gate.NetlinkCtl.Backends;
 
 /// <summary>A backend could not observe or could not execute a step; the message says what the kernel or tool said.</summary>
-public sealed class BackendException : GatectlException
+internal sealed class BackendException : GatectlException
 {
     /// <summary>Creates the exception for a failed step.</summary>
     public BackendException(string backend, PlanStep? step, int completedSteps, string message, Exception? inner = null)

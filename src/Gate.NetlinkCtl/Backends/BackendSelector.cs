@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Backends;
 /// Chooses and creates the backend for a reconcile: a factory per <see cref="BackendKind"/> plus the rule that
 /// resolves <see cref="BackendKind.Auto"/>. Immutable: <c>With...</c> returns a changed copy.
 /// </summary>
-public sealed class BackendSelector
+internal sealed class BackendSelector
 {
     private readonly ImmutableDictionary<BackendKind, Func<ReconcileContext, IGateBackend>> _factories;
     private readonly Func<ReconcileContext, CancellationToken, ValueTask<BackendKind>> _autoRule;

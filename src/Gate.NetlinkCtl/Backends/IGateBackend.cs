@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Backends;
 /// One way of reading and programming the host (rtnetlink, iproute2, NetworkManager). The planner never knows
 /// which one runs; every backend must leave the same observed state for the same plan.
 /// </summary>
-public interface IGateBackend : IAsyncDisposable
+internal interface IGateBackend : IAsyncDisposable
 {
     /// <summary>The backend's name as the CLI spells it (<c>netlink</c>, <c>iproute2</c>, ...).</summary>
     string Name { get; }

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Check;
 
 /// <summary>How one check came out.</summary>
-public enum CheckVerdict
+internal enum CheckVerdict
 {
     /// <summary>✔ nothing in the way.</summary>
     Pass,
@@ -19,7 +19,7 @@ public enum CheckVerdict
 /// <param name="Verdict">The outcome.</param>
 /// <param name="Seen">What was found, in words and figures.</param>
 /// <param name="Fix">What to do about it; null for a pass.</param>
-public sealed record CheckFinding(string Gate, string Check, CheckVerdict Verdict, string Seen, string? Fix = null)
+internal sealed record CheckFinding(string Gate, string Check, CheckVerdict Verdict, string Seen, string? Fix = null)
 {
     /// <summary>A pass.</summary>
     public static CheckFinding Pass(string gate, string check, string seen) => new(gate, check, CheckVerdict.Pass, seen);
@@ -40,7 +40,7 @@ public sealed record CheckFinding(string Gate, string Check, CheckVerdict Verdic
 }
 
 /// <summary>Everything one <c>gatectl check</c> found, in the order it was checked.</summary>
-public sealed record CheckReport(IReadOnlyList<CheckFinding> Findings)
+internal sealed record CheckReport(IReadOnlyList<CheckFinding> Findings)
 {
     /// <summary>The worst verdict (Pass when there are no findings).</summary>
     public CheckVerdict Worst => Findings.Count == 0 ? CheckVerdict.Pass : Findings.Max(f => f.Verdict);

@@ -5,7 +5,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Check;
 
 /// <summary>The data path check: which inner addresses a gate probes, and what each round of echo requests means.</summary>
-public static class DataPathFindings
+internal static class DataPathFindings
 {
     /// <summary>The gate's probe targets: its peers' inner addresses, then its <c>probe</c> list, without repeats.</summary>
     public static IReadOnlyList<IPAddress> Targets(GateSpec gate) =>

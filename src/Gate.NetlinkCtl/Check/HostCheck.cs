@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Check;
 /// sends a bounded round of ICMP echo per target. The endpoints of a <c>soracom:</c> gate must already be resolved
 /// into the state it is given.
 /// </summary>
-public static class HostCheck
+internal static class HostCheck
 {
     /// <summary>Runs every check of every gate that should exist, in the namespace <paramref name="netns"/> (null: this one).</summary>
     /// <param name="state">The state, endpoints resolved.</param>

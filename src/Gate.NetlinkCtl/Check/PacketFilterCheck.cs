@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Check;
 /// iptables-nft's tables too), read over netlink and run for a VXLAN packet from each endpoint and peer to the gate's
 /// <c>local</c>. A rule or policy that drops or rejects it is named by table, chain and handle, with the fix.
 /// </summary>
-public sealed class PacketFilterCheck(NfRuleset ruleset, IReadOnlyList<Link> links)
+internal sealed class PacketFilterCheck(NfRuleset ruleset, IReadOnlyList<Link> links)
 {
     private const byte InetFamily = 1;
     private const byte IpFamily = 2;

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Check;
 /// credentials (else the cache, else nothing), the VPG fits the gate (Gate open, VNI, device subnet), and this host is
 /// registered as a Gate Peer.
 /// </summary>
-public static class SoracomFindings
+internal static class SoracomFindings
 {
     /// <summary>The findings for every gate with a SORACOM source.</summary>
     public static IEnumerable<CheckFinding> From(ResolvedState resolved, DateTimeOffset now)

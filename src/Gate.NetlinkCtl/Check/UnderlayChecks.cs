@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Check;
 /// The kernel-side checks of one gate, read-only over rtnetlink: the gate device, its underlay (up, carrier), the route
 /// to every endpoint and peer (RTM_GETROUTE), the MTU, other VXLAN devices on the same port, rp_filter and the counters.
 /// </summary>
-public sealed class UnderlayChecks(RtnlClient rtnl, IReadOnlyList<Link> links)
+internal sealed class UnderlayChecks(RtnlClient rtnl, IReadOnlyList<Link> links)
 {
     private const int RpFilterStrict = 1;
 

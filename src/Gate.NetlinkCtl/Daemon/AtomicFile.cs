@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// to disk, then renamed over the target, so a reader (node_exporter, <c>gatectl status</c>) sees the
 /// old file or the new one, never half of one.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Mode for files other users may read (metrics are scraped by node_exporter's own user).</summary>
     public const UnixFileMode WorldReadable =

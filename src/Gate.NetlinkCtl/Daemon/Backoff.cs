@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// </summary>
 /// <param name="Initial">The delay after the first failure.</param>
 /// <param name="Cap">The longest delay.</param>
-public sealed record Backoff(TimeSpan Initial, TimeSpan Cap)
+internal sealed record Backoff(TimeSpan Initial, TimeSpan Cap)
 {
     /// <summary>The daemon's default: 1 s, doubling, at most 5 minutes.</summary>
     public static Backoff Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>Builds the generic host that runs <see cref="ReconcileDaemon"/>, with systemd integration when started by systemd.</summary>
-public static class DaemonHost
+internal static class DaemonHost
 {
     /// <summary>
     /// Builds the host. Under systemd (<c>Type=notify</c>) it sends READY=1 once the first reconcile is done and

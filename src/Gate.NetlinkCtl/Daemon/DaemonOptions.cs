@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <param name="Netns">The network namespace to manage, or null for the daemon's own.</param>
 /// <param name="StatusPath">Where the status file is written.</param>
 /// <param name="ListenForEvents">False to rely on the periodic resync alone (no rtnetlink subscription).</param>
-public sealed record DaemonOptions(string StatePath, string? Netns, string StatusPath, bool ListenForEvents = true)
+internal sealed record DaemonOptions(string StatePath, string? Netns, string StatusPath, bool ListenForEvents = true)
 {
     /// <summary>
     /// A burst of requests ends when none has come for this long. The kernel announces one change's consequences

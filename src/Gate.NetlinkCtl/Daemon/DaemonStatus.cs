@@ -16,7 +16,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <param name="ConsecutiveFailures">Reconciles failed in a row.</param>
 /// <param name="NextRetryAt">When the next retry is due after a failure, else null.</param>
 /// <param name="Totals">Counts since the daemon started.</param>
-public sealed record DaemonStatus(
+internal sealed record DaemonStatus(
     int Pid,
     string StateFile,
     string? Netns,
@@ -39,7 +39,7 @@ public sealed record DaemonStatus(
 /// <param name="LoadedAt">When that content was read.</param>
 /// <param name="Gates">The gates of the state in force.</param>
 /// <param name="RejectedErrors">Errors of the file's latest content when it was refused; empty when it was accepted.</param>
-public sealed record StateFileStatus(string? Sha256, DateTimeOffset? LoadedAt, IReadOnlyList<string> Gates, IReadOnlyList<string> RejectedErrors);
+internal sealed record StateFileStatus(string? Sha256, DateTimeOffset? LoadedAt, IReadOnlyList<string> Gates, IReadOnlyList<string> RejectedErrors);
 
 /// <summary>One finished reconcile.</summary>
 /// <param name="StartedAt">When it started.</param>
@@ -49,7 +49,7 @@ public sealed record StateFileStatus(string? Sha256, DateTimeOffset? LoadedAt, I
 /// <param name="Repairs">The drift it repaired.</param>
 /// <param name="Gates">Each gate and whether it ended in sync.</param>
 /// <param name="Error">Why it failed, or null.</param>
-public sealed record ReconcileRecord(
+internal sealed record ReconcileRecord(
     DateTimeOffset StartedAt,
     double DurationSeconds,
     IReadOnlyList<string> Triggers,
@@ -62,16 +62,16 @@ public sealed record ReconcileRecord(
 /// <param name="Reconciles">Reconciles run.</param>
 /// <param name="Failures">Reconciles that failed.</param>
 /// <param name="Repairs">Drift repairs applied.</param>
-public sealed record ReconcileTotals(long Reconciles, long Failures, long Repairs);
+internal sealed record ReconcileTotals(long Reconciles, long Failures, long Repairs);
 
 /// <summary>What <c>gatectl status --output json</c> prints: where it looked, whether the daemon runs, and its status.</summary>
 /// <param name="StatusFile">The status file read.</param>
 /// <param name="Running">True when the process that wrote the status is still alive.</param>
 /// <param name="Status">The daemon's status, or null when there is no status file.</param>
-public sealed record DaemonStatusReport(string StatusFile, bool Running, DaemonStatus? Status);
+internal sealed record DaemonStatusReport(string StatusFile, bool Running, DaemonStatus? Status);
 
 /// <summary>Reads and writes the daemon's status file (JSON), atomically.</summary>
-public static class StatusFile
+internal static class StatusFile
 {
     /// <summary>The daemon's runtime directory (systemd's RuntimeDirectory=gatectl).</summary>
     public const string RuntimeDirectory = "/run/gatectl";

@@ -15,7 +15,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <param name="Interface">The gate's device.</param>
 /// <param name="InterfaceIndex">The device's index, as the event named it.</param>
 /// <param name="Destination">The remote endpoint the entry points to.</param>
-public sealed record FloodEntryRepair(string Gate, string Interface, int InterfaceIndex, IPAddress Destination)
+internal sealed record FloodEntryRepair(string Gate, string Interface, int InterfaceIndex, IPAddress Destination)
 {
     /// <summary>The repair's kind in the status and the metrics: the plan step it stands for.</summary>
     public const string Kind = "add-flood";
@@ -54,7 +54,7 @@ public sealed record FloodEntryRepair(string Gate, string Interface, int Interfa
 /// names a foreign device (no <c>gatectl:&lt;gate&gt;</c> alias), an absent or held gate, or an unwanted destination.
 /// Immutable.
 /// </summary>
-public sealed class FloodRepairScope
+internal sealed class FloodRepairScope
 {
     private readonly Dictionary<int, GateFloods> _devices;
 
@@ -114,4 +114,4 @@ public sealed class FloodRepairScope
 /// <param name="Gate">The gate's name.</param>
 /// <param name="Interface">Its device.</param>
 /// <param name="Destinations">Every destination the state in force wants a flood entry towards.</param>
-public sealed record GateFloods(string Gate, string Interface, IReadOnlySet<IPAddress> Destinations);
+internal sealed record GateFloods(string Gate, string Interface, IReadOnlySet<IPAddress> Destinations);

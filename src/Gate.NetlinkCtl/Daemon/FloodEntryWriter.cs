@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.Netlink;
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>Writes the single flood entry a <see cref="FloodEntryRepair"/> restores.</summary>
-public interface IFloodEntryWriter
+internal interface IFloodEntryWriter
 {
     /// <summary>
     /// Appends the permanent all-zero entry towards <paramref name="destination"/> on device <paramref name="interfaceIndex"/>
@@ -16,7 +16,7 @@ public interface IFloodEntryWriter
 
 /// <summary>The fast path's writer: one rtnetlink socket in the daemon's namespace, opened on first use, kept open.</summary>
 /// <param name="netns">The named network namespace, or null for the daemon's own.</param>
-public sealed class RtnlFloodEntryWriter(string? netns) : IFloodEntryWriter, IDisposable
+internal sealed class RtnlFloodEntryWriter(string? netns) : IFloodEntryWriter, IDisposable
 {
     private RtnlClient? _client;
 

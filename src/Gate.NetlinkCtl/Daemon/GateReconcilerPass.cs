@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <summary>The daemon's reconcile: <see cref="GateReconciler.ApplyAsync"/> (observe, plan, apply, verify, roll back on failure).</summary>
 /// <param name="reconciler">The pipeline.</param>
 /// <param name="context">Namespace, backend and lock directory.</param>
-public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileContext context) : IReconcilePass
+internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileContext context) : IReconcilePass
 {
     /// <inheritdoc />
     public async Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <param name="Interface">Its device.</param>
 /// <param name="VirtualAddress">The pair's virtual address.</param>
 /// <param name="Master">True when the address is on this host's gate.</param>
-public sealed record HaRole(string Gate, string Interface, string VirtualAddress, bool Master)
+internal sealed record HaRole(string Gate, string Interface, string VirtualAddress, bool Master)
 {
     /// <summary>The role of each present gate with an <c>ha</c> block in <paramref name="state"/>, as <paramref name="host"/> shows it.</summary>
     public static IReadOnlyList<HaRole> Of(DesiredState state, ObservedHost host) =>

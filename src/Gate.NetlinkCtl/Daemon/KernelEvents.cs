@@ -3,7 +3,7 @@ using System.Net;
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>A stream of rtnetlink change notifications (links, neighbours and FDB entries, addresses, routes).</summary>
-public interface IKernelEventFeed
+internal interface IKernelEventFeed
 {
     /// <summary>The current interface indexes by name, so events that carry only an index can be matched to gates.</summary>
     Task<IReadOnlyDictionary<string, int>> ListInterfacesAsync(CancellationToken cancellationToken);
@@ -13,7 +13,7 @@ public interface IKernelEventFeed
 }
 
 /// <summary>The object kind an rtnetlink notification is about.</summary>
-public enum KernelChangeKind
+internal enum KernelChangeKind
 {
     /// <summary>RTM_NEWLINK / RTM_DELLINK.</summary>
     Link,
@@ -39,7 +39,7 @@ public enum KernelChangeKind
 /// <param name="InterfaceIndex">The interface it is on (a route's output interface), or 0 when none.</param>
 /// <param name="InterfaceName">The interface's name when the message carries it (link messages), else null.</param>
 /// <param name="Removed">True for RTM_DEL* messages.</param>
-public sealed record KernelChange(KernelChangeKind Kind, int InterfaceIndex, string? InterfaceName, bool Removed)
+internal sealed record KernelChange(KernelChangeKind Kind, int InterfaceIndex, string? InterfaceName, bool Removed)
 {
     /// <summary>For a link event: the device's ifalias (null when it has none, or for other kinds).</summary>
     public string? Alias { get; init; }
@@ -53,14 +53,14 @@ public sealed record KernelChange(KernelChangeKind Kind, int InterfaceIndex, str
 /// <param name="Destination">The remote endpoint (NDA_DST), or null.</param>
 /// <param name="Permanent">True when NUD_PERMANENT is set.</param>
 /// <param name="Self">True when NTF_SELF is set (the device's own FDB, not a bridge's).</param>
-public sealed record FdbChange(string Mac, IPAddress? Destination, bool Permanent, bool Self);
+internal sealed record FdbChange(string Mac, IPAddress? Destination, bool Permanent, bool Self);
 
 /// <summary>
 /// Decides whether a notification touches a gate: a link event naming a gate's device or underlay, or a
 /// neighbour, address or route event on a gate device's index. Indexes are learned from a listing and
 /// from link events, since a re-created device gets a new index.
 /// </summary>
-public sealed class GateEventFilter
+internal sealed class GateEventFilter
 {
     private readonly Lock _lock = new();
     private HashSet<string> _names = new(StringComparer.Ordinal);

@@ -20,7 +20,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// <see cref="DaemonRecorder"/> records what happened, for the status file and the metrics file alike.
 /// </para>
 /// </summary>
-public sealed class ReconcileDaemon : BackgroundService
+internal sealed class ReconcileDaemon : BackgroundService
 {
     private readonly DaemonOptions _options;
     private readonly StateInForce _stateFile;

@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>One full reconcile of the host against a desired state: observe, diff, plan, apply, verify.</summary>
-public interface IReconcilePass
+internal interface IReconcilePass
 {
     /// <summary>Converges the host to <paramref name="state"/> and reports what it found and did; may also throw on failure.</summary>
     Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken);
@@ -13,7 +13,7 @@ public interface IReconcilePass
 /// <param name="Repairs">Each change applied to bring the host back in line (empty when it was in sync).</param>
 /// <param name="Gates">Each gate of the state and whether it was in sync when the pass ended.</param>
 /// <param name="Error">Why the pass failed (what failed, what was restored), or null when the host ended in sync.</param>
-public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates, string? Error)
+internal sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadOnlyList<GateSync> Gates, string? Error)
 {
     /// <summary>What a person should know though the pass succeeded (endpoints from a stale cache because the API failed).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -33,10 +33,10 @@ public sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IReadO
 /// <param name="Gate">The gate's name.</param>
 /// <param name="Kind">The kind of change, a short stable word used as a metrics label (<c>create-device</c>, <c>add-fdb</c>, ...).</param>
 /// <param name="Detail">What was changed, for people.</param>
-public sealed record DriftRepair(string Gate, string Kind, string Detail);
+internal sealed record DriftRepair(string Gate, string Kind, string Detail);
 
 /// <summary>Whether one gate matched its desired state.</summary>
 /// <param name="Gate">The gate's name.</param>
 /// <param name="Interface">Its VXLAN device.</param>
 /// <param name="InSync">True when the kernel matches the desired state.</param>
-public sealed record GateSync(string Gate, string Interface, bool InSync);
+internal sealed record GateSync(string Gate, string Interface, bool InSync);

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>Why the daemon reconciles.</summary>
-public enum ReconcileTrigger
+internal enum ReconcileTrigger
 {
     /// <summary>The daemon just started.</summary>
     Start,
@@ -33,7 +33,7 @@ public enum ReconcileTrigger
 /// loop in bursts: a request that arrives while others are still coming joins them, so a burst of
 /// rtnetlink events (a device deleted takes its addresses, FDB entries and routes with it) is one reconcile.
 /// </summary>
-public sealed class ReconcileRequests
+internal sealed class ReconcileRequests
 {
     private readonly Channel<ReconcileTrigger> _channel =
         Channel.CreateUnbounded<ReconcileTrigger>(new UnboundedChannelOptions { SingleReader = true });

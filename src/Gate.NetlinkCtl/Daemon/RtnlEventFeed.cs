@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>The kernel's rtnetlink notifications (links, neighbours and FDB, IPv4 addresses and routes) in one namespace.</summary>
 /// <param name="netns">The named network namespace, or null for the daemon's own.</param>
-public sealed class RtnlEventFeed(string? netns) : IKernelEventFeed
+internal sealed class RtnlEventFeed(string? netns) : IKernelEventFeed
 {
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, int>> ListInterfacesAsync(CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// Ansible and most editors do) leave a watch on the old inode blind. Whether the content really changed
 /// is decided by <see cref="StateInForce"/>'s hash, so spurious notifications cost one file read.
 /// </summary>
-public sealed class StateFileWatcher : IDisposable
+internal sealed class StateFileWatcher : IDisposable
 {
     private readonly FileSystemWatcher _watcher;
     private readonly string _fileName;

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Daemon;
 /// The daemon's view of its state file: the last good state stays in force until a valid new content
 /// replaces it; content is compared by SHA-256, so a touch or a rewrite of the same bytes changes nothing.
 /// </summary>
-public sealed class StateInForce(string path)
+internal sealed class StateInForce(string path)
 {
     private string? _lastSeenHash;
 
@@ -79,7 +79,7 @@ public sealed class StateInForce(string path)
 }
 
 /// <summary>The result of <see cref="StateInForce.Refresh"/>.</summary>
-public enum StateFileRead
+internal enum StateFileRead
 {
     /// <summary>Same content as last time.</summary>
     Unchanged,

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Daemon;
 
 /// <summary>The daemon could not start: its state file is invalid and there is no earlier good state to keep.</summary>
-public sealed class StateRejectedException : GatectlException
+internal sealed class StateRejectedException : GatectlException
 {
     /// <summary>Creates the exception from the file's errors.</summary>
     public StateRejectedException(string path, IReadOnlyList<string> errors)

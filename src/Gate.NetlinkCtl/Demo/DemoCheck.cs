@@ -6,4 +6,4 @@ namespace Gate.NetlinkCtl.Demo;
 /// <param name="What">The probe and what it found (ping 3/3, TCP echo 64 KiB, ...).</param>
 /// <param name="Passed">Whether the proof held.</param>
 /// <param name="Latency">The round trip it measured, when it measures one.</param>
-public sealed record DemoCheck(string Direction, string Path, string What, bool Passed, TimeSpan? Latency);
+internal sealed record DemoCheck(string Direction, string Path, string What, bool Passed, TimeSpan? Latency);

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// The demo's proofs that a configured Gate Peer works against the emulator: both directions for every SIM with
 /// ping and TCP/UDP payloads, the encapsulation seen on the peer's underlay, and the overlay MTU.
 /// </summary>
-public static class DemoChecks
+internal static class DemoChecks
 {
     /// <summary>The direction label of traffic from a SIM to the peer.</summary>
     public const string DeviceToCloud = "device → cloud";

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Demo;
 
 /// <summary>The emulator could not build, change or probe its namespaces; the message names the command and what it said.</summary>
-public sealed class DemoException : GatectlException
+internal sealed class DemoException : GatectlException
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
     public DemoException(string message)

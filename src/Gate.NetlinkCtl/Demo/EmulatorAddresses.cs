@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// underlay from TEST-NET-1/2 (the real VPG endpoints sit in 100.64.0.0/10), the device subnet inside
 /// 198.18.0.0/15 (the real default is 10.128.0.0/9).
 /// </summary>
-public static class EmulatorAddresses
+internal static class EmulatorAddresses
 {
     /// <summary>The device subnet the emulated VPG owns.</summary>
     public static IPNetwork DeviceSubnet { get; } = IPNetwork.Parse("198.18.0.0/16");

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// A socket belongs to the namespace it was created in, so the emulator opens its probe sockets this way
 /// and then uses them from any thread.
 /// </summary>
-public static class NetworkNamespace
+internal static class NetworkNamespace
 {
     private const int CloneNewNet = 0x40000000;
 

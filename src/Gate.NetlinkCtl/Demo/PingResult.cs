@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// <param name="Errors">ICMP errors or local send errors counted.</param>
 /// <param name="AverageRtt">The average round trip of the replies, when there were any.</param>
 /// <param name="LocalError">A local error line such as <c>message too long, mtu=1450</c>, when one was printed.</param>
-public sealed partial record PingResult(int Sent, int Received, int Duplicates, int Errors, TimeSpan? AverageRtt, string? LocalError)
+internal sealed partial record PingResult(int Sent, int Received, int Duplicates, int Errors, TimeSpan? AverageRtt, string? LocalError)
 {
     /// <summary>Every request answered exactly once.</summary>
     public bool AllAnswered => Sent > 0 && Received == Sent && Duplicates == 0;

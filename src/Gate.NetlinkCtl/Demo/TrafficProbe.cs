@@ -11,13 +11,13 @@ namespace Gate.NetlinkCtl.Demo;
 /// <param name="Bytes">Payload size sent (and expected back).</param>
 /// <param name="Elapsed">From the first send (TCP: from connect) to the last byte back.</param>
 /// <param name="Error">Why it failed, when it did.</param>
-public sealed record PayloadResult(bool Passed, int Bytes, TimeSpan Elapsed, string? Error);
+internal sealed record PayloadResult(bool Passed, int Bytes, TimeSpan Elapsed, string? Error);
 
 /// <summary>
 /// Bounded traffic between two namespaces: <c>ping</c> for ICMP, and UDP/TCP echo sockets that this process opens
 /// inside each namespace, so the payload check needs no extra tool and measures its own round trip.
 /// </summary>
-public static class TrafficProbe
+internal static class TrafficProbe
 {
     /// <summary>Pings <paramref name="target"/> from <paramref name="ns"/>: <paramref name="count"/> requests 0.2 s apart, within a deadline.</summary>
     /// <remarks>

@@ -26,7 +26,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// standby becomes active. The peer is not told; it keeps sending to both, which is why it must not pin a SIM's MAC
 /// to one endpoint (VXLAN learning off).
 /// </remarks>
-public sealed class VpgEmulator : IAsyncDisposable
+internal sealed class VpgEmulator : IAsyncDisposable
 {
     /// <summary>The overlay MTU: the underlay's 1500 minus VXLAN's 50 bytes; the SIMs use it too.</summary>
     public const int OverlayMtu = 1500 - GateSpec.VxlanOverhead;

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// A bounded <c>tcpdump</c> of VXLAN traffic (UDP 4789) on one device of one namespace, decoded into
 /// <see cref="VxlanPacket"/>s: proof that traffic crossed the kernel's VXLAN path with the expected header.
 /// </summary>
-public sealed class VxlanCapture : IAsyncDisposable
+internal sealed class VxlanCapture : IAsyncDisposable
 {
     private const uint PcapMagicMicroseconds = 0xa1b2c3d4;
     private const uint PcapMagicNanoseconds = 0xa1b23c4d;

@@ -12,7 +12,7 @@ namespace Gate.NetlinkCtl.Demo;
 /// <param name="Vni">The VXLAN network identifier.</param>
 /// <param name="InnerSource">The encapsulated frame's IPv4 source, when it carries IPv4.</param>
 /// <param name="InnerDestination">The encapsulated frame's IPv4 destination, when it carries IPv4.</param>
-public sealed record VxlanPacket(
+internal sealed record VxlanPacket(
     IPAddress OuterSource,
     IPAddress OuterDestination,
     ushort SourcePort,

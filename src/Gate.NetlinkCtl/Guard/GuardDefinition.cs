@@ -16,7 +16,7 @@ namespace Gate.NetlinkCtl.Guard;
 /// The same rules the nftables template renders (templates/nftables/gatectl-guard.nft.sbn); a test proves nft
 /// lists both alike. Allowed sources live in sets, so an endpoint change is one element added or deleted.
 /// </summary>
-public static class GuardDefinition
+internal static class GuardDefinition
 {
     /// <summary>The one chain: <c>type filter hook input priority filter; policy accept;</c>.</summary>
     public const string Chain = "input";

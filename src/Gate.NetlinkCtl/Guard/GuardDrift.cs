@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Guard;
 
 /// <summary>How gatectl's nftables table compares with what the state asks for.</summary>
-public enum GuardStatus
+internal enum GuardStatus
 {
     /// <summary>The table holds exactly the wanted chain, sets, elements and rules.</summary>
     InSync,
@@ -27,7 +27,7 @@ public enum GuardStatus
 /// <param name="Missing">Objects the table should have and lacks, for people ("element 203.0.113.9 in set sources_main").</param>
 /// <param name="Unexpected">Objects the table has and should not.</param>
 /// <param name="ElementsOnly">True when only set elements differ: apply then adds and deletes elements, nothing else.</param>
-public sealed record GuardDrift(GuardStatus Status, EquatableList<string> Missing, EquatableList<string> Unexpected, bool ElementsOnly = false)
+internal sealed record GuardDrift(GuardStatus Status, EquatableList<string> Missing, EquatableList<string> Unexpected, bool ElementsOnly = false)
 {
     /// <summary>True when apply has nothing to do.</summary>
     public bool InSync => Status is GuardStatus.InSync or GuardStatus.Off;

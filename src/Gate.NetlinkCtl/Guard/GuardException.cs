@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.Netlink;
 namespace Gate.NetlinkCtl.Guard;
 
 /// <summary>The guard could not read, program or remove gatectl's nftables table; the message says why and what to do.</summary>
-public sealed class GuardException : GatectlException
+internal sealed class GuardException : GatectlException
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
     public GuardException(string message)

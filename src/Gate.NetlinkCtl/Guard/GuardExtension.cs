@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Guard;
 /// the gates too: with <c>guard: true</c> a gate never runs unguarded). Register it with
 /// <c>new GateReconciler(extensions: [new GuardExtension()])</c>.
 /// </summary>
-public sealed class GuardExtension : IReconcileExtension
+internal sealed class GuardExtension : IReconcileExtension
 {
     /// <summary>The extension's name, which its steps carry.</summary>
     public const string ExtensionName = "guard";
@@ -66,7 +66,7 @@ public sealed class GuardExtension : IReconcileExtension
 
 /// <summary>Creates gatectl's table, or changes it to the wanted one (set elements only, when only they differ).</summary>
 /// <param name="Comparison">The drift observed, the table wanted and the table before (for rollback; null: there was none).</param>
-public sealed record ProgramGuard(GuardComparison Comparison)
+internal sealed record ProgramGuard(GuardComparison Comparison)
     : ExtensionStep(GuardExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />
@@ -84,7 +84,7 @@ public sealed record ProgramGuard(GuardComparison Comparison)
 /// <summary>Deletes gatectl's table because the state no longer wants it.</summary>
 /// <param name="Drift">Why: the drift observed.</param>
 /// <param name="Previous">The table before, for rollback.</param>
-public sealed record RemoveGuard(GuardDrift Drift, GuardSnapshot Previous)
+internal sealed record RemoveGuard(GuardDrift Drift, GuardSnapshot Previous)
     : ExtensionStep(GuardExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />
@@ -99,7 +99,7 @@ public sealed record RemoveGuard(GuardDrift Drift, GuardSnapshot Previous)
 
 /// <summary>Puts gatectl's table back as it was before a failed apply (or removes it when there was none).</summary>
 /// <param name="Snapshot">The table to restore, or null for none.</param>
-public sealed record RestoreGuard(GuardSnapshot? Snapshot)
+internal sealed record RestoreGuard(GuardSnapshot? Snapshot)
     : ExtensionStep(GuardExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />

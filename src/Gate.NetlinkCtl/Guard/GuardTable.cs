@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Guard;
 
 /// <summary>gatectl's own nftables table, the only one the guard ever changes (docs/ARCHITECTURE.md).</summary>
-public static class GuardTable
+internal static class GuardTable
 {
     /// <summary>The table's family.</summary>
     public const string Family = "inet";

@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Guard;
 /// is a set element added or deleted; any other difference replaces the table in one transaction. Needs
 /// CAP_NET_ADMIN only and starts no process.
 /// </summary>
-public sealed class NftablesGuard
+internal sealed class NftablesGuard
 {
     private readonly string? _netns;
 
@@ -166,7 +166,7 @@ public sealed class NftablesGuard
 /// <param name="Drift">What differs.</param>
 /// <param name="Wanted">The table wanted, or null when no table is.</param>
 /// <param name="Observed">The table as observed, or null when it does not exist.</param>
-public sealed record GuardComparison(GuardDrift Drift, NfTableContents? Wanted, GuardSnapshot? Observed)
+internal sealed record GuardComparison(GuardDrift Drift, NfTableContents? Wanted, GuardSnapshot? Observed)
 {
     /// <summary>
     /// The one transaction that repairs the drift: set elements added and deleted when only they differ,

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace Gate.NetlinkCtl.Health;
 
 /// <summary>Which kind of socket sends the echo requests.</summary>
-public enum IcmpSocketKind
+internal enum IcmpSocketKind
 {
     /// <summary>An ICMP "ping socket" (SOCK_DGRAM, IPPROTO_ICMP): no capability, allowed when the process's group is in net.ipv4.ping_group_range.</summary>
     Ping,
@@ -21,7 +21,7 @@ public enum IcmpSocketKind
 /// net.ipv4.ping_group_range leaves the process's group out. Requests go one at a time: send, wait for the matching
 /// reply or the timeout.
 /// </summary>
-public sealed class IcmpEchoSocket : IDisposable
+internal sealed class IcmpEchoSocket : IDisposable
 {
     private const byte EchoRequest = 8;
     private const byte EchoReply = 0;
@@ -161,7 +161,7 @@ public sealed class IcmpEchoSocket : IDisposable
 }
 
 /// <summary>ICMP echo cannot be sent from this process (neither a ping socket nor a raw socket is allowed).</summary>
-public sealed class ProbeUnavailableException : Exception
+internal sealed class ProbeUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ProbeUnavailableException(string message, Exception innerException)

@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Health;
 /// Probes inner addresses through the overlay with ICMP echo: each target on its own socket, targets in parallel,
 /// requests one at a time per target. It only sends and listens; it never changes the gate.
 /// </summary>
-public static class OverlayProber
+internal static class OverlayProber
 {
     /// <summary>One round to every target in <paramref name="netns"/> (null: this namespace).</summary>
     public static async Task<IReadOnlyList<ProbeResult>> ProbeAsync(string? netns, IReadOnlyList<IPAddress> targets, ProbeSettings settings, CancellationToken cancellationToken)

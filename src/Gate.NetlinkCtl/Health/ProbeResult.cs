@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Health;
 /// <param name="Target">The inner address probed.</param>
 /// <param name="Sent">Requests sent.</param>
 /// <param name="RoundTrips">The round trip of every reply, in order.</param>
-public sealed record ProbeResult(IPAddress Target, int Sent, IReadOnlyList<TimeSpan> RoundTrips)
+internal sealed record ProbeResult(IPAddress Target, int Sent, IReadOnlyList<TimeSpan> RoundTrips)
 {
     /// <summary>Replies received.</summary>
     public int Received => RoundTrips.Count;
@@ -35,7 +35,7 @@ public sealed record ProbeResult(IPAddress Target, int Sent, IReadOnlyList<TimeS
 /// <param name="Count">Requests per target.</param>
 /// <param name="Interval">Pause between a reply (or timeout) and the next request.</param>
 /// <param name="Timeout">How long one request waits.</param>
-public sealed record ProbeSettings(int Count, TimeSpan Interval, TimeSpan Timeout)
+internal sealed record ProbeSettings(int Count, TimeSpan Interval, TimeSpan Timeout)
 {
     /// <summary><c>gatectl check</c>'s round: 5 requests, 0.2 s apart, 1 s each at most (so at most 6 s a target, targets in parallel).</summary>
     public static ProbeSettings Check { get; } = new(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));

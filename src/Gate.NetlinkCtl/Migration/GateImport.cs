@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Migration;
 /// Writes what a host's Gate is now as a gate of the state file, with <c>adopt: true</c>: applying it takes the device
 /// over and changes nothing but gatectl's ownership marks (the device's alias, its address's metric).
 /// </summary>
-public static class GateImport
+internal static class GateImport
 {
     /// <summary>The gate the vendor's script made from <paramref name="arguments"/>, named <paramref name="name"/>.</summary>
     /// <remarks>

@@ -17,7 +17,7 @@ namespace Gate.NetlinkCtl.Migration;
 /// <param name="VxlanAddress">VXLAN_ADDR/NETMASK: this peer's inner address with the device subnet's prefix.</param>
 /// <param name="Vni">VXLAN_ID, or 10 for the older form.</param>
 /// <param name="VpgAddresses">VPG_IP...: the VPG's outer IPs, one flood entry each.</param>
-public sealed record VendorScriptArguments(
+internal sealed record VendorScriptArguments(
     string PhysicalInterface,
     IPAddress PhysicalAddress,
     string VxlanInterface,

@@ -12,7 +12,7 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// The in-process entry to gatectl's pipeline (observe -> plan -> apply -> verify), used by the CLI and the daemon:
 /// one method per command, each returning a result record to print. Thread-safe; holds no state between calls.
 /// </summary>
-public sealed class GateReconciler
+internal sealed class GateReconciler
 {
     private readonly BackendSelector _backends;
     private readonly IReadOnlyList<IReconcileExtension> _extensions;

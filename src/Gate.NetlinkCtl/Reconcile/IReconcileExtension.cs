@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// own steps from the desired state and the observation, and executes them after the gates' steps. A failed apply
 /// runs the <see cref="ExtensionStep.Undo"/> of its completed steps in reverse.
 /// </summary>
-public interface IReconcileExtension
+internal interface IReconcileExtension
 {
     /// <summary>Short name used in messages (<c>guard</c>).</summary>
     string Name { get; }
@@ -25,13 +25,13 @@ public interface IReconcileExtension
 /// <param name="Desired">The desired state (for <c>delete</c>: the named gates, all <c>absent</c>).</param>
 /// <param name="Host">The observation the gates were planned against.</param>
 /// <param name="Reconcile">Namespace and backend.</param>
-public sealed record ExtensionContext(DesiredState Desired, ObservedHost Host, ReconcileContext Reconcile);
+internal sealed record ExtensionContext(DesiredState Desired, ObservedHost Host, ReconcileContext Reconcile);
 
 /// <summary>A step an extension plans and executes itself; it carries how to undo it.</summary>
 /// <param name="Extension">The extension's <see cref="IReconcileExtension.Name"/>.</param>
 /// <param name="Gate">The gate it concerns, or empty for host-wide steps.</param>
 /// <param name="Interface">The device it concerns, or empty.</param>
-public abstract record ExtensionStep(string Extension, string Gate, string Interface) : PlanStep(Gate, Interface)
+internal abstract record ExtensionStep(string Extension, string Gate, string Interface) : PlanStep(Gate, Interface)
 {
     /// <summary>The step that reverses this one (for rollback), or null when nothing needs undoing.</summary>
     public abstract ExtensionStep? Undo { get; }

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Reconcile;
 
 /// <summary>The marks written into kernel objects that make them gatectl's own (docs/ARCHITECTURE.md).</summary>
-public static class Ownership
+internal static class Ownership
 {
     /// <summary>A gatectl device's ifalias is this prefix followed by the gate's name.</summary>
     public const string AliasPrefix = "gatectl:";

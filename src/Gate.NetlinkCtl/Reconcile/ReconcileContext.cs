@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// <summary>Where and how a reconcile runs: which network namespace, which backend, where the apply lock lives.</summary>
 /// <param name="Netns">Named network namespace (as <c>ip netns</c> knows it), or null for the current one.</param>
 /// <param name="Backend">Backend to use; <see cref="BackendKind.Auto"/> defers to the state file's <c>host.backend</c>, then to the selector's rule.</param>
-public sealed record ReconcileContext(string? Netns = null, BackendKind Backend = BackendKind.Auto)
+internal sealed record ReconcileContext(string? Netns = null, BackendKind Backend = BackendKind.Auto)
 {
     /// <summary>The default directory of the per-namespace lock files.</summary>
     public const string DefaultLockDirectory = "/run/gatectl";

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// <param name="Backend">The backend that observed.</param>
 /// <param name="Plan">The steps and problems.</param>
 /// <param name="Observed">The observation the plan was made from.</param>
-public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost Observed)
+internal sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost Observed)
 {
     /// <summary>Which backend was chosen for which gates, and why (empty unless the backend explains itself, as NetworkManager's does).</summary>
     public IReadOnlyList<string> BackendChoices { get; init; } = [];
@@ -23,7 +23,7 @@ public sealed record PlanResult(string Backend, ReconcilePlan Plan, ObservedHost
 /// <param name="Executed">Steps that completed, in order (rolled-back ones included); empty when already in sync.</param>
 /// <param name="Failure">Why it failed and what it restored, or null on success.</param>
 /// <param name="Observed">The final observation (after verify or after rollback).</param>
-public sealed record ApplyResult(
+internal sealed record ApplyResult(
     string Backend,
     ReconcilePlan Plan,
     EquatableList<PlanStep> Executed,
@@ -52,7 +52,7 @@ public sealed record ApplyResult(
 /// <param name="FailedStep">The step that failed, when a step did.</param>
 /// <param name="RestoreSteps">Steps run to restore the pre-apply checkpoint.</param>
 /// <param name="RestoreError">Why restoring failed too, or null when the host is back as it was (or nothing had changed).</param>
-public sealed record ApplyFailure(
+internal sealed record ApplyFailure(
     ApplyStage Stage,
     string Message,
     PlanStep? FailedStep,
@@ -64,7 +64,7 @@ public sealed record ApplyFailure(
 }
 
 /// <summary>Stages of an apply, for failure reports.</summary>
-public enum ApplyStage
+internal enum ApplyStage
 {
     /// <summary>The plan had problems; nothing was changed.</summary>
     Plan,
@@ -81,4 +81,4 @@ public enum ApplyStage
 /// <param name="State">A desired state that, applied, changes nothing.</param>
 /// <param name="Skipped">gatectl devices the schema cannot express (drifted too far), with why.</param>
 /// <param name="Observed">The observation it was made from.</param>
-public sealed record ShowResult(string Backend, DesiredState State, EquatableList<string> Skipped, ObservedHost Observed);
+internal sealed record ShowResult(string Backend, DesiredState State, EquatableList<string> Skipped, ObservedHost Observed);

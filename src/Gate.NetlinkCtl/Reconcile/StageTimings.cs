@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Reconcile;
 /// <c>GATECTL_STAGE_TIMINGS=1 gatectl apply FILE</c> prints them to stderr when the command ends. Off unless the
 /// variable is 1; then a stage costs one branch.
 /// </summary>
-public static class StageTimings
+internal static class StageTimings
 {
     /// <summary>The environment variable that turns the timings on.</summary>
     public const string Variable = "GATECTL_STAGE_TIMINGS";

@@ -1,6 +1,8 @@
 namespace Gate.NetlinkCtl.Rendering;
 
 /// <summary>The kinds of configuration gatectl renders from a state.</summary>
+/// <remarks>Public, unlike the rest of the core: it is the value of <c>render --format</c>, and the tests render each
+/// format as a theory, whose parameters xUnit requires to be public.</remarks>
 public enum RenderFormat
 {
     /// <summary>systemd-networkd <c>.netdev</c>/<c>.network</c> files (and a <c>.link</c> file and an underlay drop-in).</summary>
@@ -20,7 +22,7 @@ public enum RenderFormat
 }
 
 /// <summary>The command-line names of <see cref="RenderFormat"/>, which are also the template folder names.</summary>
-public static class RenderFormatNames
+internal static class RenderFormatNames
 {
     private static readonly (RenderFormat Format, string Name)[] Names =
     [

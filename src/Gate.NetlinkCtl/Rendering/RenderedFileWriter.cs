@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Rendering;
 
 /// <summary>Writes rendered files under a directory, each replaced atomically, with the mode its consumer expects.</summary>
-public static class RenderedFileWriter
+internal static class RenderedFileWriter
 {
     private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode Executable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;

@@ -16,7 +16,7 @@ namespace Gate.NetlinkCtl.Rendering;
 /// a template, e.g. <c>"50-gatectl-{{ gate.interface }}.netdev"</c>). Output that is only whitespace
 /// produces no file.
 /// </remarks>
-public sealed class StateRenderer(TemplateSource templates)
+internal sealed class StateRenderer(TemplateSource templates)
 {
     private static readonly LexerOptions WithFrontMatter = new()
     {

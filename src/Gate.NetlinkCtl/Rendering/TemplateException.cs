@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Rendering;
 
 /// <summary>A template could not be read, parsed or rendered; the message names the file and line.</summary>
-public sealed class TemplateException : GatectlException
+internal sealed class TemplateException : GatectlException
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
     public TemplateException(string message)

@@ -15,7 +15,7 @@ namespace Gate.NetlinkCtl.Rendering;
 /// Top level: <c>source</c>, <c>gatectl</c>, <c>host</c>, <c>gates</c>, and in per-gate templates <c>gate</c>.
 /// Addresses are strings in their usual text form; numbers are integers; absent values are null.
 /// </remarks>
-public static class TemplateModel
+internal static class TemplateModel
 {
     /// <summary>The variables shared by every template rendered from <paramref name="state"/>.</summary>
     /// <param name="state">The desired state.</param>

@@ -5,10 +5,10 @@ namespace Gate.NetlinkCtl.Rendering;
 /// <summary>One template as read from its source.</summary>
 /// <param name="Path">Where it came from, for error messages (<c>templates/networkd/vxlan.netdev.sbn</c>).</param>
 /// <param name="Text">The template text, front matter included.</param>
-public sealed record TemplateFile(string Path, string Text);
+internal sealed record TemplateFile(string Path, string Text);
 
 /// <summary>Where templates come from: the ones built into gatectl, or a directory of the user's.</summary>
-public abstract class TemplateSource
+internal abstract class TemplateSource
 {
     /// <summary>File extension every template carries.</summary>
     public const string Extension = ".sbn";

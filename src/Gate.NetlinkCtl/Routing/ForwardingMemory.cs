@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.Routing;
 /// device (<c>NAME VALUE</c>); a device gatectl found already forwarding is not listed, so gatectl never turns off
 /// what it did not turn on.
 /// </summary>
-public sealed class ForwardingMemory
+internal sealed class ForwardingMemory
 {
     private readonly string _path;
 

@@ -14,7 +14,7 @@ namespace Gate.NetlinkCtl.Routing;
 /// comes out after it is turned off, so forwarding never runs unfiltered. Register it with
 /// <c>new GateReconciler(extensions: [new GuardExtension(), new RoutingExtension()])</c>.
 /// </summary>
-public sealed class RoutingExtension : IReconcileExtension
+internal sealed class RoutingExtension : IReconcileExtension
 {
     /// <summary>The extension's name, which its steps carry.</summary>
     public const string ExtensionName = "routing";
@@ -225,7 +225,7 @@ public sealed class RoutingExtension : IReconcileExtension
 /// <summary>Turns IPv4 forwarding on for a device a routed gate needs, remembering the value it had.</summary>
 /// <param name="Gate">The gate that needs it.</param>
 /// <param name="Device">The gate's device or underlay.</param>
-public sealed record EnableForwarding(string Gate, string Device) : ExtensionStep(RoutingExtension.ExtensionName, Gate, Device)
+internal sealed record EnableForwarding(string Gate, string Device) : ExtensionStep(RoutingExtension.ExtensionName, Gate, Device)
 {
     /// <inheritdoc />
     public override string Action => "enable-forwarding";
@@ -240,7 +240,7 @@ public sealed record EnableForwarding(string Gate, string Device) : ExtensionSte
 /// <summary>Puts back the forwarding value a device had before gatectl, because no routed gate needs it any more.</summary>
 /// <param name="Device">The device.</param>
 /// <param name="Value">The value to put back, or null when the device is gone (then it is only forgotten) or not yet known.</param>
-public sealed record RestoreForwarding(string Device, uint? Value) : ExtensionStep(RoutingExtension.ExtensionName, "", Device)
+internal sealed record RestoreForwarding(string Device, uint? Value) : ExtensionStep(RoutingExtension.ExtensionName, "", Device)
 {
     /// <inheritdoc />
     public override string Action => "restore-forwarding";
@@ -258,7 +258,7 @@ public sealed record RestoreForwarding(string Device, uint? Value) : ExtensionSt
 /// <param name="Drift">What differs.</param>
 /// <param name="Wanted">The table wanted.</param>
 /// <param name="Previous">The table before, for rollback (null: none).</param>
-public sealed record ProgramRouting(GuardDrift Drift, NfTableContents Wanted, NfTableContents? Previous)
+internal sealed record ProgramRouting(GuardDrift Drift, NfTableContents Wanted, NfTableContents? Previous)
     : ExtensionStep(RoutingExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />
@@ -275,7 +275,7 @@ public sealed record ProgramRouting(GuardDrift Drift, NfTableContents Wanted, Nf
 
 /// <summary>Deletes gatectl's routing table because no gate routes any more.</summary>
 /// <param name="Previous">The table before, for rollback.</param>
-public sealed record RemoveRouting(NfTableContents Previous) : ExtensionStep(RoutingExtension.ExtensionName, "", "")
+internal sealed record RemoveRouting(NfTableContents Previous) : ExtensionStep(RoutingExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />
     public override string Action => "remove-routing";
@@ -289,7 +289,7 @@ public sealed record RemoveRouting(NfTableContents Previous) : ExtensionStep(Rou
 
 /// <summary>Puts gatectl's routing table back as it was before a failed apply (or removes it when there was none).</summary>
 /// <param name="Previous">The table to restore, or null for none.</param>
-public sealed record RestoreRouting(NfTableContents? Previous) : ExtensionStep(RoutingExtension.ExtensionName, "", "")
+internal sealed record RestoreRouting(NfTableContents? Previous) : ExtensionStep(RoutingExtension.ExtensionName, "", "")
 {
     /// <inheritdoc />
     public override string Action => "restore-routing";

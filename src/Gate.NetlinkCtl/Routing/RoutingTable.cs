@@ -24,7 +24,7 @@ namespace Gate.NetlinkCtl.Routing;
 /// </code>
 /// The gateway's rules (SORACOM Junction redirection: the peer as the devices' gateway) come from a <c>gateway</c> block.
 /// </summary>
-public static class RoutingTable
+internal static class RoutingTable
 {
     /// <summary>The table's family.</summary>
     public const string Family = "inet";

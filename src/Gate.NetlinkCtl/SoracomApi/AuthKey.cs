@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <summary>A SORACOM auth key. <see cref="ToString"/> shows the id's first characters only, so a stray log line leaks nothing.</summary>
 /// <param name="Id">The auth key id (<c>keyId-...</c>).</param>
 /// <param name="Secret">The auth key secret (<c>secret-...</c>).</param>
-public sealed record AuthKey(string Id, string Secret)
+internal sealed record AuthKey(string Id, string Secret)
 {
     /// <inheritdoc />
     public override string ToString() => $"AuthKey({(Id.Length > 8 ? Id[..8] : "")}..., secret hidden)";
@@ -16,7 +16,7 @@ public sealed record AuthKey(string Id, string Secret)
 /// Reads the auth key from where the state file says: a JSON file that only its owner may read (mode 0600 or
 /// narrower; anything broader is refused, as ssh refuses a readable private key), or the environment.
 /// </summary>
-public static class CredentialsReader
+internal static class CredentialsReader
 {
     private const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute

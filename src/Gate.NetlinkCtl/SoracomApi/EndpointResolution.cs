@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <param name="Endpoints">How many VPG endpoints the answer lists.</param>
 /// <param name="Peers">How many other customers' peers it lists.</param>
 /// <param name="Error">Why the API was not used (null when it was).</param>
-public sealed record EndpointResolution(string Gate, string VpgId, EndpointOrigin Origin, DateTimeOffset? FetchedAt, int Endpoints, int Peers, string? Error)
+internal sealed record EndpointResolution(string Gate, string VpgId, EndpointOrigin Origin, DateTimeOffset? FetchedAt, int Endpoints, int Peers, string? Error)
 {
     /// <summary>What a person should know though the answer was used: entries of the list skipped (each named, with why).</summary>
     public EquatableList<string> Notes { get; init; } = EquatableList<string>.Empty;
@@ -47,7 +47,7 @@ public sealed record EndpointResolution(string Gate, string VpgId, EndpointOrigi
 }
 
 /// <summary>Where a gate's API-derived endpoints came from.</summary>
-public enum EndpointOrigin
+internal enum EndpointOrigin
 {
     /// <summary>A fresh API answer.</summary>
     Api,
@@ -62,7 +62,7 @@ public enum EndpointOrigin
 /// <summary>A desired state with every SORACOM source resolved, and how each was.</summary>
 /// <param name="State">The state to plan: literal lists joined with the answers; unresolved gates in <see cref="DesiredState.Held"/>.</param>
 /// <param name="Resolutions">One per gate with a <c>soracom</c> source.</param>
-public sealed record ResolvedState(DesiredState State, EquatableList<EndpointResolution> Resolutions);
+internal sealed record ResolvedState(DesiredState State, EquatableList<EndpointResolution> Resolutions);
 
 /// <summary>What happened to this host's registration as a Gate Peer of one gate's VPG.</summary>
 /// <param name="Gate">The gate.</param>
@@ -71,7 +71,7 @@ public sealed record ResolvedState(DesiredState State, EquatableList<EndpointRes
 /// <param name="Inner">This host's inner IP (register only).</param>
 /// <param name="Result"><c>registered</c>, <c>unregistered</c>, <c>not-registered</c> or <c>failed</c>.</param>
 /// <param name="Error">Why it failed and what to do, or null.</param>
-public sealed record RegistrationOutcome(string Gate, string VpgId, string Outer, string? Inner, string Result, string? Error)
+internal sealed record RegistrationOutcome(string Gate, string VpgId, string Outer, string? Inner, string Result, string? Error)
 {
     /// <summary>One line for people.</summary>
     public string Describe() => Error is not null

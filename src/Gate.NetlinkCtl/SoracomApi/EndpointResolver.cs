@@ -5,7 +5,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>Resolves gates' SORACOM sources into endpoints and peers before planning, and keeps this host registered.</summary>
-public interface IEndpointResolver
+internal interface IEndpointResolver
 {
     /// <summary>The state with each present gate's API answer (or cached answer) joined to its literal lists.</summary>
     Task<ResolvedState> ResolveAsync(DesiredState desired, CancellationToken cancellationToken);
@@ -29,7 +29,7 @@ public interface IEndpointResolver
 /// </summary>
 /// <param name="source">The API (default: the real one over HTTPS, sessions kept in a 0600 file).</param>
 /// <param name="clock">The time (tests).</param>
-public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTimeOffset>? clock = null) : IEndpointResolver
+internal sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTimeOffset>? clock = null) : IEndpointResolver
 {
     private readonly IGatePeerSource _source = source ?? new SoracomGatePeerSource();
     private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
@@ -252,7 +252,7 @@ public sealed class EndpointResolver(IGatePeerSource? source = null, Func<DateTi
 }
 
 /// <summary>Whether a gate fits its VPG: the same VNI, an address inside the device subnet, Gate open. Each problem says the fix.</summary>
-public static class VpgChecks
+internal static class VpgChecks
 {
     /// <summary>What stops <paramref name="gate"/> from working with <paramref name="vpg"/> (nothing when the VPG's settings are unknown).</summary>
     public static IEnumerable<string> Problems(GateSpec gate, VirtualPrivateGateway? vpg)

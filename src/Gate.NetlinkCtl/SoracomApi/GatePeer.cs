@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <param name="Outer">Its outer (underlay) IPv4 address.</param>
 /// <param name="Inner">Its inner IPv4 address, when the API gives one.</param>
 /// <param name="OwnedByCustomer">False for the VPG's own endpoints, true for Gate Peers like this host.</param>
-public sealed record GatePeer(IPAddress Outer, IPAddress? Inner, bool OwnedByCustomer)
+internal sealed record GatePeer(IPAddress Outer, IPAddress? Inner, bool OwnedByCustomer)
 {
     /// <summary>
     /// Reads the API's entry; null when gatectl cannot use it (no IPv4 outer address, no owner flag), with why in
@@ -43,14 +43,14 @@ public sealed record GatePeer(IPAddress Outer, IPAddress? Inner, bool OwnedByCus
 /// <summary>A VPG's Gate peers as gatectl can use them, and the entries it skipped (each named, with why).</summary>
 /// <param name="Peers">The usable entries.</param>
 /// <param name="Skipped">One line per skipped entry, such as <c>entry 3 (outerIpAddress 2001:db8::1): ... not IPv4</c>.</param>
-public sealed record GatePeerList(IReadOnlyList<GatePeer> Peers, IReadOnlyList<string> Skipped);
+internal sealed record GatePeerList(IReadOnlyList<GatePeer> Peers, IReadOnlyList<string> Skipped);
 
 /// <summary>The Gate settings of a VPG that decide whether a gate can work: open, its VNI, its device subnet.</summary>
 /// <param name="VpgId">The VPG.</param>
 /// <param name="GateOpened">Whether Gate is open (null when the API did not say).</param>
 /// <param name="Vni">The VPG's <c>gateVxlanId</c> (null when absent or not a VNI).</param>
 /// <param name="DeviceSubnet">The VPG's <c>deviceSubnetCidrRange</c> (null when absent or not an IPv4 prefix).</param>
-public sealed record VirtualPrivateGateway(string VpgId, bool? GateOpened, uint? Vni, IPNetwork? DeviceSubnet)
+internal sealed record VirtualPrivateGateway(string VpgId, bool? GateOpened, uint? Vni, IPNetwork? DeviceSubnet)
 {
     internal static VirtualPrivateGateway FromJson(string vpgId, VirtualPrivateGatewayJson json) => new(
         vpgId,
@@ -64,4 +64,4 @@ public sealed record VirtualPrivateGateway(string VpgId, bool? GateOpened, uint?
 /// <summary>What the API says of one VPG: its Gate settings and its Gate peers.</summary>
 /// <param name="Vpg">The VPG's Gate settings.</param>
 /// <param name="Peers">Its Gate peers (and the skipped entries).</param>
-public sealed record VpgAnswer(VirtualPrivateGateway Vpg, GatePeerList Peers);
+internal sealed record VpgAnswer(VirtualPrivateGateway Vpg, GatePeerList Peers);

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// Turns a VPG's Gate peers into a gate's flood list: entries with <c>ownedByCustomer: false</c> are the VPG's
 /// endpoints, the customer-owned others (not this host's own outer IP) are peers; the literal lists come first.
 /// </summary>
-public static class GatePeerMapping
+internal static class GatePeerMapping
 {
     /// <summary>The gate with its literal endpoints and peers joined by the API's (no repeats, this host left out).</summary>
     public static GateSpec Merge(GateSpec gate, IReadOnlyList<GatePeer> peers)

@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>Asks the SORACOM API about a VPG and changes its Gate peers: the seam between the resolver's decisions and HTTP.</summary>
-public interface IGatePeerSource
+internal interface IGatePeerSource
 {
     /// <summary>Reads the VPG's Gate settings and its Gate peers.</summary>
     /// <param name="source">The gate's SORACOM source.</param>
@@ -29,7 +29,7 @@ public interface IGatePeerSource
 /// <param name="store">Where sessions are kept: memory (the daemon) or memory and a 0600 file (one-shot commands).</param>
 /// <param name="handler">The HTTP handler (tests); null for the default one.</param>
 /// <param name="changeRetries">The waits before retries of register and unregister (tests); null for the default.</param>
-public sealed class SoracomGatePeerSource(SessionStore store = SessionStore.File, Func<HttpMessageHandler>? handler = null, IReadOnlyList<TimeSpan>? changeRetries = null)
+internal sealed class SoracomGatePeerSource(SessionStore store = SessionStore.File, Func<HttpMessageHandler>? handler = null, IReadOnlyList<TimeSpan>? changeRetries = null)
     : IGatePeerSource
 {
     private readonly SessionKeeper _sessions = new(store);

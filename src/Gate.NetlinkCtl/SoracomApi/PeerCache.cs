@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// restart during one never leaves gatectl without endpoints. Written atomically; holds no secret.
 /// </summary>
 /// <param name="stateDirectory">The host's state directory (<c>host.stateDirectory</c>).</param>
-public sealed class PeerCache(string stateDirectory)
+internal sealed class PeerCache(string stateDirectory)
 {
     /// <summary>The cache file of <paramref name="vpgId"/> (the validator allows only letters, digits, '-' and '_' in it).</summary>
     public string PathOf(string vpgId) => Path.Combine(stateDirectory, "soracom", vpgId + ".json");
@@ -62,7 +62,7 @@ public sealed class PeerCache(string stateDirectory)
 /// <summary>A VPG's Gate peers and when the API gave them.</summary>
 /// <param name="FetchedAt">When the API answered.</param>
 /// <param name="Peers">The entries, endpoints and customers' peers.</param>
-public sealed record CachedPeers(DateTimeOffset FetchedAt, IReadOnlyList<GatePeer> Peers)
+internal sealed record CachedPeers(DateTimeOffset FetchedAt, IReadOnlyList<GatePeer> Peers)
 {
     /// <summary>The VPG's Gate settings fetched with the peers (null in a cache written before gatectl read them).</summary>
     public VirtualPrivateGateway? Vpg { get; init; }

@@ -7,7 +7,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.SoracomApi;
 
 /// <summary>Where a <see cref="SessionKeeper"/> keeps sessions between calls.</summary>
-public enum SessionStore
+internal enum SessionStore
 {
     /// <summary>In memory only (the daemon: it lives as long as its sessions, and logs out when it stops).</summary>
     Memory,
@@ -22,7 +22,7 @@ public enum SessionStore
 /// </summary>
 /// <param name="store">Memory only, or memory and a 0600 file per session.</param>
 /// <param name="clock">The time (tests).</param>
-public sealed class SessionKeeper(SessionStore store, Func<DateTimeOffset>? clock = null)
+internal sealed class SessionKeeper(SessionStore store, Func<DateTimeOffset>? clock = null)
 {
     private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
     private readonly Dictionary<string, (SoracomSession Session, SoracomSource Source)> _sessions = new(StringComparer.Ordinal);

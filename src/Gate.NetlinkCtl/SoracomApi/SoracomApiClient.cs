@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <summary>The API's session: sent as <c>X-Soracom-API-Key</c> and <c>X-Soracom-Token</c>. <see cref="ToString"/> hides both.</summary>
 /// <param name="ApiKey">The API key <c>POST /v1/auth</c> returned.</param>
 /// <param name="Token">The token <c>POST /v1/auth</c> returned.</param>
-public sealed record SoracomSession(string ApiKey, string Token)
+internal sealed record SoracomSession(string ApiKey, string Token)
 {
     /// <summary>When the token ends (the login time plus the <c>tokenTimeoutSeconds</c> asked for).</summary>
     public DateTimeOffset ExpiresAt { get; init; } = DateTimeOffset.MaxValue;
@@ -25,7 +25,7 @@ public sealed record SoracomSession(string ApiKey, string Token)
 /// the API's own code and message, and what to do, and never a secret. Register and unregister are retried on 429 and
 /// 5xx with bounded backoff (they change the VPG, and a person waits for them); reads fail at once and the cache covers.
 /// </summary>
-public sealed class SoracomApiClient : IDisposable
+internal sealed class SoracomApiClient : IDisposable
 {
     /// <summary>The longest Retry-After gatectl waits for before giving up on this attempt (the cache covers the rest).</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);

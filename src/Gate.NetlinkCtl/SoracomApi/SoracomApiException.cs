@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// A SORACOM API call failed. The message says what failed and what to do, and never holds a secret
 /// (no auth key, API key or token is ever put in a message).
 /// </summary>
-public sealed class SoracomApiException : GatectlException
+internal sealed class SoracomApiException : GatectlException
 {
     /// <summary>Creates the exception.</summary>
     public SoracomApiException(SoracomFailure failure, string message, Exception? inner = null)
@@ -38,7 +38,7 @@ public sealed class SoracomApiException : GatectlException
 }
 
 /// <summary>The kinds of API failure a person acts on differently.</summary>
-public enum SoracomFailure
+internal enum SoracomFailure
 {
     /// <summary>The credentials are missing, unreadable, too widely readable, or the API refused them (401).</summary>
     Credentials,

@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="Kind">Document kind (<see cref="StateSchema.Kind"/>).</param>
 /// <param name="Host">Settings that apply to every gate on the host.</param>
 /// <param name="Gates">The gates, in file order.</param>
-public sealed record DesiredState(
+internal sealed record DesiredState(
     string ApiVersion,
     string Kind,
     HostSettings Host,
@@ -19,7 +19,7 @@ public sealed record DesiredState(
 }
 
 /// <summary>Schema identifiers written in every state file so the format can evolve.</summary>
-public static class StateSchema
+internal static class StateSchema
 {
     /// <summary>The only <c>apiVersion</c> this build reads.</summary>
     public const string ApiVersion = "gatectl/v1";

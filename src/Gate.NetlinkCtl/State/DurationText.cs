@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gate.NetlinkCtl.State;
 
 /// <summary>Reads and writes durations as a whole number with one unit: <c>30s</c>, <c>5m</c>, <c>1h</c>.</summary>
-public static class DurationText
+internal static class DurationText
 {
     /// <summary>Reads <c>&lt;digits&gt;s|m|h</c>.</summary>
     public static bool TryParse(string text, out TimeSpan value)

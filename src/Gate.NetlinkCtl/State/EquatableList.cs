@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.State;
 
 /// <summary>An immutable list with value equality, so records that hold lists compare by content.</summary>
 /// <typeparam name="T">Element type; its own equality decides.</typeparam>
-public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
+internal sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
 {
     private readonly ImmutableArray<T> _items;
 
@@ -50,7 +50,7 @@ public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableLis
 }
 
 /// <summary>Builds <see cref="EquatableList{T}"/> values.</summary>
-public static class EquatableList
+internal static class EquatableList
 {
     /// <summary>Copies a sequence into an equatable list.</summary>
     public static EquatableList<T> ToEquatableList<T>(this IEnumerable<T> items) => new(items);

@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.State;
 /// Whether a gate may take over a VXLAN device with its interface name that gatectl did not make (one the vendor's
 /// setup script or a person made): the one exception to "own only what you made", asked for in the state file.
 /// </summary>
-public enum GateAdoption
+internal enum GateAdoption
 {
     /// <summary>A device with the gate's name that is not gatectl's is a conflict: apply refuses (the default).</summary>
     Off,

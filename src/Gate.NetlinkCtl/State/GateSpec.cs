@@ -18,7 +18,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="Peers">Other Gate Peers; each gets an all-zero FDB entry too.</param>
 /// <param name="Routes">Extra prefixes reached through the overlay.</param>
 /// <param name="State">Whether the gate should exist.</param>
-public sealed record GateSpec(
+internal sealed record GateSpec(
     string Name,
     string Interface,
     uint Vni,
@@ -66,7 +66,7 @@ public sealed record GateSpec(
 }
 
 /// <summary>Whether a gate should exist on the host.</summary>
-public enum GatePresence
+internal enum GatePresence
 {
     /// <summary>Create or keep the gate.</summary>
     Present,
@@ -79,9 +79,9 @@ public enum GatePresence
 /// <param name="Outer">Its outer (underlay) IPv4 address.</param>
 /// <param name="Inner">Its inner IPv4 address in the device subnet, when known.</param>
 /// <param name="Name">A label for people.</param>
-public sealed record PeerSpec(IPAddress Outer, IPAddress? Inner, string? Name);
+internal sealed record PeerSpec(IPAddress Outer, IPAddress? Inner, string? Name);
 
 /// <summary>A prefix reached through the overlay via an inner next hop.</summary>
 /// <param name="To">The destination prefix.</param>
 /// <param name="Via">The next hop, inside the device subnet.</param>
-public sealed record RouteSpec(IPNetwork To, IPAddress Via);
+internal sealed record RouteSpec(IPNetwork To, IPAddress Via);

@@ -9,4 +9,4 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="Egress">The interface the devices' traffic leaves by (not the gate itself).</param>
 /// <param name="Masquerade">Whether the traffic leaves with the egress interface's address as its source.</param>
 /// <param name="Destinations">What the devices may reach through this peer; empty means everything outside the device subnet.</param>
-public sealed record GatewaySpec(string Egress, bool Masquerade, EquatableList<IPNetwork> Destinations);
+internal sealed record GatewaySpec(string Egress, bool Masquerade, EquatableList<IPNetwork> Destinations);

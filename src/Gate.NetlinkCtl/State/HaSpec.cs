@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="RouterId">The VRRP virtual router id, 1..255, the same on every peer of the pair and unique per gate.</param>
 /// <param name="Priority">This host's VRRP priority, 1..254; the highest running peer holds the address.</param>
 /// <param name="Peers">The other peers' inner addresses, where VRRP advertisements are sent (unicast).</param>
-public sealed record HaSpec(InterfaceAddress VirtualAddress, byte RouterId, byte Priority, EquatableList<IPAddress> Peers)
+internal sealed record HaSpec(InterfaceAddress VirtualAddress, byte RouterId, byte Priority, EquatableList<IPAddress> Peers)
 {
     /// <summary>The lowest VRRP priority a host may have.</summary>
     public const int MinPriority = 1;

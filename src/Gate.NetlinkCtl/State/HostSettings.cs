@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="ReconcileInterval">How often the daemon runs a full resync.</param>
 /// <param name="MetricsPath">Where Prometheus text-format metrics are written, or null for none.</param>
 /// <param name="Guard">Whether gatectl installs its nftables table that accepts VXLAN only from known endpoints.</param>
-public sealed record HostSettings(
+internal sealed record HostSettings(
     BackendKind Backend,
     TimeSpan ReconcileInterval,
     string? MetricsPath,
@@ -22,6 +22,8 @@ public sealed record HostSettings(
 }
 
 /// <summary>The ways gatectl can program the host.</summary>
+/// <remarks>Public, unlike the rest of the core: it is the value of <c>--backend</c>, and the tests run each backend
+/// as a theory, whose parameters xUnit requires to be public.</remarks>
 public enum BackendKind
 {
     /// <summary>NetworkManager when it manages the underlay, rtnetlink otherwise.</summary>

@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.State;
 /// <summary>An IPv4 address with a prefix length, as assigned to an interface (host bits may be set).</summary>
 /// <param name="Address">The address.</param>
 /// <param name="PrefixLength">The prefix length, 0..32.</param>
-public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLength)
+internal readonly record struct InterfaceAddress(IPAddress Address, int PrefixLength)
 {
     /// <summary>The network this address sits in.</summary>
     public IPNetwork Network => new(MaskHostBits(Address, PrefixLength), PrefixLength);

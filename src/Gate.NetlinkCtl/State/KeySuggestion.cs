@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.State;
 
 /// <summary>Finds the known key a misspelt one most likely meant.</summary>
-public static class KeySuggestion
+internal static class KeySuggestion
 {
     /// <summary>The closest of <paramref name="known"/> to <paramref name="typed"/>, or null when none is close.</summary>
     /// <remarks>Close means: equal ignoring case, or within an edit distance of 1 for short keys and 2 for keys of 5+ characters.</remarks>

@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="Forward">Whether this peer forwards between its underlay and the gate.</param>
 /// <param name="Masquerade">Whether forwarded traffic leaves the gate with the peer's inner address as its source.</param>
 /// <param name="Sources">The networks allowed to reach the device subnet through this peer.</param>
-public sealed record RoutingSpec(bool Forward, bool Masquerade, EquatableList<IPNetwork> Sources)
+internal sealed record RoutingSpec(bool Forward, bool Masquerade, EquatableList<IPNetwork> Sources)
 {
     /// <summary>True when the block asks for anything on the host (forwarding, with its filter and masquerade).</summary>
     public bool Active => Forward && Sources.Count > 0;

@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="VpgId">The Virtual Private Gateway's id (<c>vpg_id</c> in the API's paths).</param>
 /// <param name="Coverage">Which API serves the VPG: Japan or global coverage.</param>
 /// <param name="Credentials">Where the auth key comes from (never the state file itself).</param>
-public sealed record SoracomSource(string VpgId, SoracomCoverage Coverage, SoracomCredentialsSource Credentials)
+internal sealed record SoracomSource(string VpgId, SoracomCoverage Coverage, SoracomCredentialsSource Credentials)
 {
     /// <summary>The API's base URL instead of the coverage's (tests, private endpoints); null for the coverage's own.</summary>
     public Uri? ApiUrl { get; init; }
@@ -50,7 +50,7 @@ public sealed record SoracomSource(string VpgId, SoracomCoverage Coverage, Sorac
 }
 
 /// <summary>SORACOM's two coverages, each with its own API.</summary>
-public enum SoracomCoverage
+internal enum SoracomCoverage
 {
     /// <summary>Japan coverage, <c>api.soracom.io</c>.</summary>
     Jp,
@@ -62,7 +62,7 @@ public enum SoracomCoverage
 /// <summary>Where the auth key (id and secret) is read from: a file only root may read, or the environment.</summary>
 /// <param name="File">A JSON file <c>{"authKeyId": ..., "authKey": ...}</c> with mode 0600 or narrower, or null.</param>
 /// <param name="Environment">True to read <c>SORACOM_AUTH_KEY_ID</c> and <c>SORACOM_AUTH_KEY</c>.</param>
-public sealed record SoracomCredentialsSource(string? File, bool Environment)
+internal sealed record SoracomCredentialsSource(string? File, bool Environment)
 {
     /// <summary>The variable holding the auth key id.</summary>
     public const string KeyIdVariable = "SORACOM_AUTH_KEY_ID";

@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="Column">1-based column, or 0 when the state did not come from a file.</param>
 /// <param name="Path">The field's path, such as <c>gates[1].endpoints[0]</c>; empty for the document itself.</param>
 /// <param name="Message">What is wrong, then what is expected or what to do.</param>
-public sealed record StateError(string File, int Line, int Column, string Path, string Message)
+internal sealed record StateError(string File, int Line, int Column, string Path, string Message)
 {
     /// <summary>Formats the error as <c>file:line:column: path: message</c>, the way compilers do.</summary>
     public override string ToString()

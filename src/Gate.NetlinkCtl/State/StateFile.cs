@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.Validation;
 namespace Gate.NetlinkCtl.State;
 
 /// <summary>The one call most code needs: read a state file and check every rule, getting a valid state or every error.</summary>
-public static class StateFile
+internal static class StateFile
 {
     /// <summary>Loads and validates the file at <paramref name="path"/>; <see cref="StateLoadResult.State"/> is null unless it is valid.</summary>
     /// <exception cref="IOException">The file is missing or unreadable.</exception>

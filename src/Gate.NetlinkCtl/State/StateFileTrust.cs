@@ -9,7 +9,7 @@ namespace Gate.NetlinkCtl.State;
 /// every user may write, or one owned by another non-root user, is refused. Checked on the open handle, so the file
 /// checked is the file read.
 /// </summary>
-public static class StateFileTrust
+internal static class StateFileTrust
 {
     private const int AtEmptyPath = 0x1000;
     private const uint StatxModeAndUid = 0x2 | 0x8;

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.State;
 
 /// <summary>The ranges a state file's numbers must fall in, and the one wording used to report them.</summary>
-public static class StateLimits
+internal static class StateLimits
 {
     /// <summary>Largest VXLAN network identifier (24 bits).</summary>
     public const uint MaxVni = 16_777_215;

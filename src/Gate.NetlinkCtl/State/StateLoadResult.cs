@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.State;
 /// <param name="State">The state, or null when the file could not be read as one (syntax error, wrong shape).</param>
 /// <param name="Map">Field positions, for errors found later.</param>
 /// <param name="Errors">Every error, ordered by position.</param>
-public sealed record StateLoadResult(DesiredState? State, StateSourceMap Map, IReadOnlyList<StateError> Errors)
+internal sealed record StateLoadResult(DesiredState? State, StateSourceMap Map, IReadOnlyList<StateError> Errors)
 {
     /// <summary>True when there is a state and no error.</summary>
     public bool IsValid => State is not null && Errors.Count == 0;

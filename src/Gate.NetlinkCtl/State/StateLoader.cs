@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.State;
 /// native AOT works) and keeping every field's line:column. Reports all errors it finds, not just the first.
 /// Checks shape and syntax only; <c>StateValidator</c> checks the rules between values.
 /// </summary>
-public static class StateLoader
+internal static class StateLoader
 {
     internal static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     internal static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.State;
 
 /// <summary>Builds and splits field paths such as <c>gates[1].endpoints[0]</c>.</summary>
-public static class StatePath
+internal static class StatePath
 {
     /// <summary>The path of a key inside <paramref name="parent"/>.</summary>
     public static string Key(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";

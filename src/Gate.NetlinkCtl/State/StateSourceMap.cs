@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.State;
 /// Where each field of a loaded state sits in its file, keyed by path (<c>gates[0].vni</c>), and which
 /// fields the loader could not read, so later checks neither lose their location nor repeat an error.
 /// </summary>
-public sealed class StateSourceMap
+internal sealed class StateSourceMap
 {
     private readonly Dictionary<string, SourceMark> _marks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _broken = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.State;
 /// hostile file cannot move the cursor or forge extra lines on the terminal that prints the error) and cut short
 /// when long (so a megabyte value makes a one-line error).
 /// </summary>
-public static class StateText
+internal static class StateText
 {
     /// <summary>The most characters of a value an error message shows.</summary>
     public const int MaxShown = 64;

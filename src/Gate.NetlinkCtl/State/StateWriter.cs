@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.State;
 /// Writes a <see cref="DesiredState"/> as YAML in the state-file schema, every default spelled out
 /// (so <c>gatectl show</c> says what is in force), such that loading the output gives back an equal state.
 /// </summary>
-public static class StateWriter
+internal static class StateWriter
 {
     /// <summary>The state as YAML text.</summary>
     public static string Write(DesiredState state)

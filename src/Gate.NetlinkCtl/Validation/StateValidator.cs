@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Validation;
 /// Checks the rules between the values of a loaded state (ranges, names, subnets, repeats, conflicts
 /// between gates) and reports every broken rule at the line:column of the field it is about.
 /// </summary>
-public static class StateValidator
+internal static class StateValidator
 {
     private static readonly IStateRule[] Rules =
     [

@@ -15,7 +15,7 @@ public sealed class KeepalivedRenderingTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     /// <summary>The sample's first gate as one peer of a pair, the second in a pair of three, the absent third with an ha block it does not use.</summary>
-    public static DesiredState PairState()
+    internal static DesiredState PairState()
     {
         var sample = SampleStates.ThreeGates();
         return sample with

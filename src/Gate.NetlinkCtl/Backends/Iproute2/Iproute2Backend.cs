@@ -12,7 +12,7 @@ namespace Gate.NetlinkCtl.Backends.Iproute2;
 /// The iproute2 backend: observes with <c>ip -j</c> / <c>bridge -j</c> and executes a plan as <c>ip -batch -</c> /
 /// <c>bridge -batch -</c> scripts on stdin, through CliWrap with argument arrays (never a shell string).
 /// </summary>
-public sealed partial class Iproute2Backend : IGateBackend
+internal sealed partial class Iproute2Backend : IGateBackend
 {
     /// <summary>How long one <c>ip</c> or <c>bridge</c> process may run before it is killed and the step fails.</summary>
     public static readonly TimeSpan DefaultProcessTimeout = TimeSpan.FromSeconds(30);

@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Backends.Netlink;
 /// The default backend: gatectl's own rtnetlink client, one socket in the target namespace. Consecutive flood-entry
 /// changes go to the kernel as one pipelined batch, so thousands of endpoints cost one round of syscalls.
 /// </summary>
-public sealed class NetlinkBackend : IGateBackend
+internal sealed class NetlinkBackend : IGateBackend
 {
     private readonly string? _netns;
     private RtnlClient? _client;

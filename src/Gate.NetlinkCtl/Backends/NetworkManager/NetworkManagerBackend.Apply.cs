@@ -8,7 +8,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Backends.NetworkManager;
 
 /// <summary>Executing plan steps: one gate's profile steps folded into one write and one activation.</summary>
-public sealed partial class NetworkManagerBackend
+internal sealed partial class NetworkManagerBackend
 {
     private async Task RunOnKernelAsync(PlanStep step, CancellationToken cancellationToken) =>
         await _kernel.ExecuteAsync([step], cancellationToken).ConfigureAwait(false);

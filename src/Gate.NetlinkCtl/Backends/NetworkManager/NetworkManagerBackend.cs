@@ -22,7 +22,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager;
 /// activation. In <see cref="NetworkManagerMode.Auto"/> gates whose underlay NetworkManager does not manage are
 /// passed to the kernel backend unchanged.
 /// </remarks>
-public sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
+internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
 {
     /// <summary>How long activation and device removal may take before a step fails.</summary>
     public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(20);

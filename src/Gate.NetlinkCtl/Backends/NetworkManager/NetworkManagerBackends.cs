@@ -4,7 +4,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Backends.NetworkManager;
 
 /// <summary>Adds the NetworkManager backend to a <see cref="BackendSelector"/>: for <c>networkmanager</c> and for <c>auto</c>.</summary>
-public static class NetworkManagerBackends
+internal static class NetworkManagerBackends
 {
     /// <summary>
     /// A copy of <paramref name="selector"/> where <c>networkmanager</c> makes every gate a profile (NetworkManager must

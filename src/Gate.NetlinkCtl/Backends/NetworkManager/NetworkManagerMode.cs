@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Backends.NetworkManager;
 
 /// <summary>How the NetworkManager backend decides which gates become NetworkManager profiles.</summary>
-public enum NetworkManagerMode
+internal enum NetworkManagerMode
 {
     /// <summary><c>backend: networkmanager</c>: every new gate is a profile; NetworkManager must be reachable.</summary>
     Required,

@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.Daemon.Metrics;
 /// The daemon's counters and gauges, rendered for node_exporter's textfile collector. Counters start at
 /// zero with each daemon process, as Prometheus expects of counters (it handles the reset).
 /// </summary>
-public sealed class ReconcileMetrics
+internal sealed class ReconcileMetrics
 {
     /// <summary>Upper bounds (seconds) of the reconcile duration histogram's buckets.</summary>
     public static readonly IReadOnlyList<double> DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -168,7 +168,7 @@ public sealed class ReconcileMetrics
 }
 
 /// <summary>The results a reconcile can have, as written to the status file and the metrics.</summary>
-public static class ReconcileResults
+internal static class ReconcileResults
 {
     /// <summary>Nothing had drifted; nothing was changed.</summary>
     public const string InSync = "in-sync";
@@ -181,7 +181,7 @@ public static class ReconcileResults
 }
 
 /// <summary>Where the daemon's errors come from, as the <c>source</c> label of <c>gatectl_errors_total</c>.</summary>
-public static class ErrorSources
+internal static class ErrorSources
 {
     /// <summary>A reconcile failed.</summary>
     public const string Reconcile = "reconcile";

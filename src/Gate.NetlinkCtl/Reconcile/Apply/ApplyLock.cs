@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Reconcile.Apply;
 /// An exclusive <c>flock</c> on a per-namespace runtime file, so two applies never interleave. The file is opened with
 /// libc directly: .NET's FileStream takes its own flock for FileShare, which would fight with this one.
 /// </summary>
-public sealed class ApplyLock : IDisposable
+internal sealed class ApplyLock : IDisposable
 {
     private const int OpenReadWrite = 0x2;
     private const int OpenCreate = 0x40;

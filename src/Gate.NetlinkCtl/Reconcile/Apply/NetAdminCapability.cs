@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Reconcile.Apply;
 /// entries, routes and its nftables table. Read from <c>/proc/self/status</c> (<c>CapEff</c>), so a root process
 /// whose capabilities were dropped is told so before it tries, instead of failing half-way with EPERM.
 /// </summary>
-public static class NetAdminCapability
+internal static class NetAdminCapability
 {
     private const int CapNetAdmin = 12;
 

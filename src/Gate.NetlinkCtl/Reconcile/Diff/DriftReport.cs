@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Reconcile.Diff;
 /// <param name="HostChanges">Pending changes of host features (extensions), described.</param>
 /// <param name="Foreign">Objects gatectl did not make, seen on or near the gates.</param>
 /// <param name="Problems">Conflicts that keep apply from running.</param>
-public sealed record DriftReport(
+internal sealed record DriftReport(
     string Backend,
     EquatableList<GateDrift> Gates,
     EquatableList<string> HostChanges,
@@ -73,10 +73,10 @@ public sealed record DriftReport(
 /// <param name="Interface">Its device.</param>
 /// <param name="Status">In sync, drifted, missing, ...</param>
 /// <param name="Differences">What differs, as the changes apply would make (or the conflict's message).</param>
-public sealed record GateDrift(string Gate, string Interface, GateStatus Status, EquatableList<string> Differences);
+internal sealed record GateDrift(string Gate, string Interface, GateStatus Status, EquatableList<string> Differences);
 
 /// <summary>How a gate compares with the kernel.</summary>
-public enum GateStatus
+internal enum GateStatus
 {
     /// <summary>The device and everything gatectl keeps on it match.</summary>
     InSync,

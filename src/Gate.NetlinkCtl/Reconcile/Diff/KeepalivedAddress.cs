@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Reconcile.Diff;
 /// <param name="Gate">The gate whose <c>ha.virtualAddress</c> it is.</param>
 /// <param name="Interface">The device it is on.</param>
 /// <param name="Address">The address as the kernel holds it.</param>
-public sealed record KeepalivedAddress(string Gate, string Interface, ObservedAddress Address)
+internal sealed record KeepalivedAddress(string Gate, string Interface, ObservedAddress Address)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Interface}: address {Address.Address} held by keepalived (virtual address of gate {Gate})";

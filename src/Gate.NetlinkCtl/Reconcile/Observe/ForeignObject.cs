@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.Reconcile.Observe;
 /// <param name="Interface">The device it is on (or is).</param>
 /// <param name="Kind">What sort of object it is.</param>
 /// <param name="Description">What it is, in <c>ip</c>/<c>bridge</c> terms.</param>
-public sealed record ForeignObject(string Interface, ForeignKind Kind, string Description)
+internal sealed record ForeignObject(string Interface, ForeignKind Kind, string Description)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Interface}: {Description}";
@@ -15,7 +15,7 @@ public sealed record ForeignObject(string Interface, ForeignKind Kind, string De
 }
 
 /// <summary>Sorts of foreign objects.</summary>
-public enum ForeignKind
+internal enum ForeignKind
 {
     /// <summary>A VXLAN device without gatectl's alias.</summary>
     Device,

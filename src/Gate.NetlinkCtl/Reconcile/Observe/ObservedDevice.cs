@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Reconcile.Observe;
 /// <param name="Mtu">Current MTU.</param>
 /// <param name="Up">Whether the device is administratively up (IFF_UP).</param>
 /// <param name="Vxlan">VXLAN attributes, for VXLAN devices only.</param>
-public sealed record ObservedDevice(
+internal sealed record ObservedDevice(
     string Name,
     int Index,
     string Kind,
@@ -41,7 +41,7 @@ public sealed record ObservedDevice(
 /// <param name="Port">UDP destination port.</param>
 /// <param name="SourcePorts">UDP source port range.</param>
 /// <param name="Learning">Whether the device learns remote MACs.</param>
-public sealed record ObservedVxlan(
+internal sealed record ObservedVxlan(
     uint Vni,
     IPAddress? Local,
     string? UnderlayName,
@@ -55,4 +55,4 @@ public sealed record ObservedVxlan(
 /// <param name="Index">Kernel interface index.</param>
 /// <param name="Mtu">Its MTU; a gate's default MTU is this minus <see cref="GateSpec.VxlanOverhead"/>.</param>
 /// <param name="Up">Whether it is administratively up.</param>
-public sealed record ObservedUnderlay(string Name, int Index, int Mtu, bool Up);
+internal sealed record ObservedUnderlay(string Name, int Index, int Mtu, bool Up);

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Reconcile.Observe;
 /// <param name="Addresses">Its IPv4 addresses (owned or not).</param>
 /// <param name="Fdb">Its permanent and learned FDB entries (owned or not).</param>
 /// <param name="Routes">Routes in the main table through it, except the kernel's own prefix routes.</param>
-public sealed record ObservedGate(
+internal sealed record ObservedGate(
     ObservedDevice Device,
     EquatableList<ObservedAddress> Addresses,
     EquatableList<ObservedFdbEntry> Fdb,
@@ -65,7 +65,7 @@ public sealed record ObservedGate(
 /// <summary>An IPv4 address on a device.</summary>
 /// <param name="Address">Address and prefix length.</param>
 /// <param name="Metric">Prefix-route metric (IFA_RT_PRIORITY), 0 when unset; 147 marks gatectl's.</param>
-public sealed record ObservedAddress(InterfaceAddress Address, uint Metric)
+internal sealed record ObservedAddress(InterfaceAddress Address, uint Metric)
 {
     /// <summary>True when gatectl added it.</summary>
     public bool IsOwned => Metric == Ownership.AddressMetric;
@@ -75,7 +75,7 @@ public sealed record ObservedAddress(InterfaceAddress Address, uint Metric)
 /// <param name="Mac">The MAC, lower case with colons.</param>
 /// <param name="Destination">The remote VTEP, or null when the entry has none.</param>
 /// <param name="Permanent">True for static (NUD_PERMANENT) entries, false for learned ones.</param>
-public sealed record ObservedFdbEntry(string Mac, IPAddress? Destination, bool Permanent)
+internal sealed record ObservedFdbEntry(string Mac, IPAddress? Destination, bool Permanent)
 {
     /// <summary>True for a permanent all-zero entry with a destination: a flood entry, gatectl's on its own devices.</summary>
     public bool IsOwnedFlood => Permanent && Destination is not null && Ownership.IsFloodMac(Mac);
@@ -89,7 +89,7 @@ public sealed record ObservedFdbEntry(string Mac, IPAddress? Destination, bool P
 /// <param name="Destination">Destination prefix.</param>
 /// <param name="Gateway">Next hop, or null for a direct route.</param>
 /// <param name="Protocol">Route protocol (RTPROT); 147 marks gatectl's.</param>
-public sealed record ObservedRoute(IPNetwork Destination, IPAddress? Gateway, int Protocol)
+internal sealed record ObservedRoute(IPNetwork Destination, IPAddress? Gateway, int Protocol)
 {
     /// <summary>True when gatectl added it.</summary>
     public bool IsOwned => Protocol == Ownership.RouteProtocol;

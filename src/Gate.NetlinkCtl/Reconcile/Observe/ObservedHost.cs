@@ -10,7 +10,7 @@ namespace Gate.NetlinkCtl.Reconcile.Observe;
 /// <param name="Gates">gatectl's devices, plus any device (of any kind) named as a gate's interface.</param>
 /// <param name="OtherVxlans">VXLAN devices that are neither gatectl's nor named by the request: foreign.</param>
 /// <param name="Underlays">The requested underlay devices that exist.</param>
-public sealed record ObservedHost(
+internal sealed record ObservedHost(
     EquatableList<ObservedGate> Gates,
     EquatableList<ObservedDevice> OtherVxlans,
     EquatableList<ObservedUnderlay> Underlays)
@@ -64,7 +64,7 @@ public sealed record ObservedHost(
 /// <summary>What an observation must cover besides gatectl's own devices.</summary>
 /// <param name="Interfaces">Gate interface names to observe whatever they are (so conflicts are seen).</param>
 /// <param name="Underlays">Underlay names whose existence and MTU the planner needs.</param>
-public sealed record ObserveRequest(EquatableList<string> Interfaces, EquatableList<string> Underlays)
+internal sealed record ObserveRequest(EquatableList<string> Interfaces, EquatableList<string> Underlays)
 {
     /// <summary>Only gatectl's own devices (for <c>show</c>).</summary>
     public static ObserveRequest OwnedOnly { get; } = new(EquatableList<string>.Empty, EquatableList<string>.Empty);

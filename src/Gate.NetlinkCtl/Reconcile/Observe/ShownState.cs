@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Reconcile.Observe;
 
 /// <summary>Turns gatectl's observed gates back into the state file's schema, so applying the result changes nothing.</summary>
-public static class ShownState
+internal static class ShownState
 {
     /// <summary>The desired state that matches every gatectl gate in <paramref name="host"/>, plus the gates that cannot be expressed and why.</summary>
     public static (DesiredState State, EquatableList<string> Skipped) FromObserved(ObservedHost host)

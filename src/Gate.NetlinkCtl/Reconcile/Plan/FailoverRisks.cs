@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// virtual address with it, removing gatectl's primary address makes the kernel drop the secondary virtual address, and
 /// setting the link down stops the adverts. On the peer holding the address each is a fail-over to the other peer.
 /// </summary>
-public static class FailoverRisks
+internal static class FailoverRisks
 {
     /// <remarks>keepalived 2.2.7 (Debian bookworm) leaves the instance of a recreated device in BACKUP until it is reloaded.</remarks>
     /// <summary>One warning per step of <paramref name="steps"/> that disturbs a gate with an <c>ha</c> block.</summary>

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// (they free names); then, per gate in file order: remove stale routes, floods and addresses, create or
 /// recreate or fix the MTU, add addresses, set up (routes need an up link), add floods, add routes.
 /// </summary>
-public static class GatePlanner
+internal static class GatePlanner
 {
     /// <summary>
     /// Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left

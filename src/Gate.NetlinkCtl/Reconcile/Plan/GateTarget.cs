@@ -15,7 +15,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// <param name="Addresses">gatectl's addresses on it.</param>
 /// <param name="Floods">Destinations of its flood entries.</param>
 /// <param name="Routes">gatectl's routes through it.</param>
-public sealed record GateTarget(
+internal sealed record GateTarget(
     string Gate,
     string Interface,
     VxlanDeviceSpec Device,
@@ -55,4 +55,4 @@ public sealed record GateTarget(
 /// <summary>A route gatectl keeps through a gate's device.</summary>
 /// <param name="Destination">Destination prefix.</param>
 /// <param name="Gateway">Next hop inside the device subnet (null only when restoring a direct route).</param>
-public sealed record GateRoute(IPNetwork Destination, IPAddress? Gateway);
+internal sealed record GateRoute(IPNetwork Destination, IPAddress? Gateway);

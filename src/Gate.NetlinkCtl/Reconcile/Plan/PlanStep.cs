@@ -6,7 +6,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// <summary>One typed change to the host; a plan is an ordered list of them, executed by any backend.</summary>
 /// <param name="Gate">The gate the change belongs to.</param>
 /// <param name="Interface">The device it changes.</param>
-public abstract record PlanStep(string Gate, string Interface)
+internal abstract record PlanStep(string Gate, string Interface)
 {
     /// <summary>A short, stable verb for scripts (<c>create-device</c>, <c>add-flood</c>, ...).</summary>
     public abstract string Action { get; }
@@ -26,7 +26,7 @@ public abstract record PlanStep(string Gate, string Interface)
 /// <param name="SourcePorts">UDP source port range.</param>
 /// <param name="Learning">Whether the device learns remote MACs.</param>
 /// <param name="Mtu">MTU to create it with.</param>
-public sealed record VxlanDeviceSpec(
+internal sealed record VxlanDeviceSpec(
     uint Vni,
     IPAddress? Local,
     string? Underlay,
@@ -41,7 +41,7 @@ public sealed record VxlanDeviceSpec(
 }
 
 /// <summary>Creates a gate's VXLAN device (down, with gatectl's alias).</summary>
-public sealed record CreateDevice(string Gate, string Interface, VxlanDeviceSpec Device) : PlanStep(Gate, Interface)
+internal sealed record CreateDevice(string Gate, string Interface, VxlanDeviceSpec Device) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "create-device";
@@ -51,7 +51,7 @@ public sealed record CreateDevice(string Gate, string Interface, VxlanDeviceSpec
 }
 
 /// <summary>Deletes and creates again a device whose fixed attributes differ; <see cref="Reason"/> says which.</summary>
-public sealed record RecreateDevice(string Gate, string Interface, VxlanDeviceSpec Device, string Reason) : PlanStep(Gate, Interface)
+internal sealed record RecreateDevice(string Gate, string Interface, VxlanDeviceSpec Device, string Reason) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "recreate-device";
@@ -61,7 +61,7 @@ public sealed record RecreateDevice(string Gate, string Interface, VxlanDeviceSp
 }
 
 /// <summary>Deletes a gatectl device (gate absent, or no longer in the state file).</summary>
-public sealed record DeleteDevice(string Gate, string Interface, string Reason) : PlanStep(Gate, Interface)
+internal sealed record DeleteDevice(string Gate, string Interface, string Reason) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "delete-device";
@@ -71,7 +71,7 @@ public sealed record DeleteDevice(string Gate, string Interface, string Reason) 
 }
 
 /// <summary>Changes a device's MTU in place.</summary>
-public sealed record SetMtu(string Gate, string Interface, int Mtu, int Current) : PlanStep(Gate, Interface)
+internal sealed record SetMtu(string Gate, string Interface, int Mtu, int Current) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "set-mtu";
@@ -81,7 +81,7 @@ public sealed record SetMtu(string Gate, string Interface, int Mtu, int Current)
 }
 
 /// <summary>Sets a device administratively up or down.</summary>
-public sealed record SetUp(string Gate, string Interface, bool Up) : PlanStep(Gate, Interface)
+internal sealed record SetUp(string Gate, string Interface, bool Up) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => Up ? "set-up" : "set-down";
@@ -91,7 +91,7 @@ public sealed record SetUp(string Gate, string Interface, bool Up) : PlanStep(Ga
 }
 
 /// <summary>Adds an IPv4 address with gatectl's metric (147).</summary>
-public sealed record AddAddress(string Gate, string Interface, InterfaceAddress Address) : PlanStep(Gate, Interface)
+internal sealed record AddAddress(string Gate, string Interface, InterfaceAddress Address) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "add-address";
@@ -101,7 +101,7 @@ public sealed record AddAddress(string Gate, string Interface, InterfaceAddress 
 }
 
 /// <summary>Removes one of gatectl's addresses.</summary>
-public sealed record RemoveAddress(string Gate, string Interface, InterfaceAddress Address) : PlanStep(Gate, Interface)
+internal sealed record RemoveAddress(string Gate, string Interface, InterfaceAddress Address) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "remove-address";
@@ -111,7 +111,7 @@ public sealed record RemoveAddress(string Gate, string Interface, InterfaceAddre
 }
 
 /// <summary>Appends a permanent all-zero FDB entry towards a remote VTEP.</summary>
-public sealed record AddFlood(string Gate, string Interface, IPAddress Destination) : PlanStep(Gate, Interface)
+internal sealed record AddFlood(string Gate, string Interface, IPAddress Destination) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "add-flood";
@@ -121,7 +121,7 @@ public sealed record AddFlood(string Gate, string Interface, IPAddress Destinati
 }
 
 /// <summary>Removes one of gatectl's flood entries.</summary>
-public sealed record RemoveFlood(string Gate, string Interface, IPAddress Destination) : PlanStep(Gate, Interface)
+internal sealed record RemoveFlood(string Gate, string Interface, IPAddress Destination) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "remove-flood";
@@ -131,7 +131,7 @@ public sealed record RemoveFlood(string Gate, string Interface, IPAddress Destin
 }
 
 /// <summary>Adds a route with gatectl's protocol (147) through the device.</summary>
-public sealed record AddRoute(string Gate, string Interface, IPNetwork Destination, IPAddress? Gateway) : PlanStep(Gate, Interface)
+internal sealed record AddRoute(string Gate, string Interface, IPNetwork Destination, IPAddress? Gateway) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "add-route";
@@ -142,7 +142,7 @@ public sealed record AddRoute(string Gate, string Interface, IPNetwork Destinati
 }
 
 /// <summary>Removes one of gatectl's routes.</summary>
-public sealed record RemoveRoute(string Gate, string Interface, IPNetwork Destination, IPAddress? Gateway) : PlanStep(Gate, Interface)
+internal sealed record RemoveRoute(string Gate, string Interface, IPNetwork Destination, IPAddress? Gateway) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "remove-route";
@@ -160,7 +160,7 @@ public sealed record RemoveRoute(string Gate, string Interface, IPNetwork Destin
 /// <param name="Interface">The device.</param>
 /// <param name="Index">Its ifindex when observed: a backend that can check refuses a device recreated meanwhile.</param>
 /// <param name="PreviousAlias">The alias it had (null for none), for the record and for rollback.</param>
-public sealed record AdoptDevice(string Gate, string Interface, int Index, string? PreviousAlias) : PlanStep(Gate, Interface)
+internal sealed record AdoptDevice(string Gate, string Interface, int Index, string? PreviousAlias) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "adopt-device";
@@ -180,7 +180,7 @@ public sealed record AdoptDevice(string Gate, string Interface, int Index, strin
 /// kernel move its prefix route: it inserts the route with the new metric before it deletes the old one
 /// (<c>fib_modify_prefix_metric</c>), so the subnet is routed at every instant.
 /// </remarks>
-public sealed record SetAddressMetric(string Gate, string Interface, InterfaceAddress Address, uint Metric, uint Current) : PlanStep(Gate, Interface)
+internal sealed record SetAddressMetric(string Gate, string Interface, InterfaceAddress Address, uint Metric, uint Current) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "set-address-metric";
@@ -191,7 +191,7 @@ public sealed record SetAddressMetric(string Gate, string Interface, InterfaceAd
 }
 
 /// <summary>Gives an adopted device back (rollback of an adoption): its alias returns to what it was.</summary>
-public sealed record ReleaseDevice(string Gate, string Interface, string? Alias) : PlanStep(Gate, Interface)
+internal sealed record ReleaseDevice(string Gate, string Interface, string? Alias) : PlanStep(Gate, Interface)
 {
     /// <inheritdoc />
     public override string Action => "release-device";

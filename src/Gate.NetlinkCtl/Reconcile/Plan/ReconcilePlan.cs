@@ -5,7 +5,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// <summary>The ordered steps that bring the host to the desired state, or the problems that forbid any change.</summary>
 /// <param name="Steps">Changes, in execution order.</param>
 /// <param name="Problems">Conflicts that stop apply before it changes anything.</param>
-public sealed record ReconcilePlan(EquatableList<PlanStep> Steps, EquatableList<PlanProblem> Problems)
+internal sealed record ReconcilePlan(EquatableList<PlanStep> Steps, EquatableList<PlanProblem> Problems)
 {
     /// <summary>Nothing to do, nothing wrong.</summary>
     public static ReconcilePlan Empty { get; } = new(EquatableList<PlanStep>.Empty, EquatableList<PlanProblem>.Empty);
@@ -24,7 +24,7 @@ public sealed record ReconcilePlan(EquatableList<PlanStep> Steps, EquatableList<
 /// <param name="Gate">The gate.</param>
 /// <param name="Interface">Its interface.</param>
 /// <param name="Message">What is wrong and what to do.</param>
-public sealed record PlanProblem(string Gate, string Interface, string Message)
+internal sealed record PlanProblem(string Gate, string Interface, string Message)
 {
     /// <inheritdoc />
     public override string ToString() => $"gate {Gate}: {Message}";

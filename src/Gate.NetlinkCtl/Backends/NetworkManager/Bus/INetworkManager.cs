@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 
 /// <summary>The part of NetworkManager's D-Bus API gatectl uses: devices, stored profiles, activation.</summary>
-public interface INetworkManager : IAsyncDisposable
+internal interface INetworkManager : IAsyncDisposable
 {
     /// <summary>The bus address this client talks to (for messages).</summary>
     string BusAddress { get; }

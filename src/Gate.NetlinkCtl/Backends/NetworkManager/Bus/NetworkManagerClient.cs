@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 /// after the bus tries to start it; every failure becomes a <see cref="NetworkManagerException"/> that names
 /// the call, the object and what NetworkManager (or the bus) said.
 /// </summary>
-public sealed class NetworkManagerClient : INetworkManager
+internal sealed class NetworkManagerClient : INetworkManager
 {
     /// <summary>NetworkManager's well-known bus name.</summary>
     public const string Service = "org.freedesktop.NetworkManager";

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 
 /// <summary>A NetworkManager D-Bus call failed; the message names the call, the object and what NetworkManager said.</summary>
-public class NetworkManagerException : GatectlException
+internal class NetworkManagerException : GatectlException
 {
     /// <summary>Creates the exception with a message a person can act on.</summary>
     public NetworkManagerException(string message, Exception? innerException = null)
@@ -14,7 +14,7 @@ public class NetworkManagerException : GatectlException
 }
 
 /// <summary>NetworkManager cannot be reached: the bus is not there, or nothing owns NetworkManager's name on it.</summary>
-public sealed class NetworkManagerUnavailableException : NetworkManagerException
+internal sealed class NetworkManagerUnavailableException : NetworkManagerException
 {
     /// <summary>Creates the exception; the message names the bus address tried and what went wrong.</summary>
     public NetworkManagerUnavailableException(string busAddress, string reason, Exception? innerException = null)

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 /// Whether a NetworkManager process manages the network namespace gatectl is told to program: NetworkManager only
 /// sees devices in its own namespace, so a profile made through a NetworkManager elsewhere would land on the wrong host.
 /// </summary>
-public static class NetworkManagerNamespace
+internal static class NetworkManagerNamespace
 {
     /// <summary>
     /// Null when process <paramref name="pid"/> runs in <paramref name="netns"/> (a name as <c>ip netns</c> knows it, or

@@ -6,12 +6,12 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 /// <param name="Managed">Whether NetworkManager manages it (false: it leaves the device alone).</param>
 /// <param name="State">NetworkManager's device state.</param>
 /// <param name="ActiveConnection">The object path of the active connection on it, or null when none.</param>
-public sealed record NmDevice(string Path, string Interface, bool Managed, NmDeviceState State, string? ActiveConnection);
+internal sealed record NmDevice(string Path, string Interface, bool Managed, NmDeviceState State, string? ActiveConnection);
 
 /// <summary>A profile stored in NetworkManager's settings.</summary>
 /// <param name="Path">Its D-Bus object path.</param>
 /// <param name="Settings">Its settings, as <c>GetSettings</c> returned them.</param>
-public sealed record NmProfile(string Path, NmSettings Settings)
+internal sealed record NmProfile(string Path, NmSettings Settings)
 {
     /// <summary>The profile's <c>connection.id</c> (its name), or empty.</summary>
     public string Id => Settings.Get("connection", "id")?.GetString() ?? "";
@@ -25,10 +25,10 @@ public sealed record NmProfile(string Path, NmSettings Settings)
 /// <param name="ProfilePath">The object path of the profile it was activated from.</param>
 /// <param name="Uuid">That profile's UUID.</param>
 /// <param name="State">How far activation got.</param>
-public sealed record NmActiveConnection(string Path, string ProfilePath, string Uuid, NmActiveConnectionState State);
+internal sealed record NmActiveConnection(string Path, string ProfilePath, string Uuid, NmActiveConnectionState State);
 
 /// <summary>NetworkManager's device states (<c>NMDeviceState</c>).</summary>
-public enum NmDeviceState : uint
+internal enum NmDeviceState : uint
 {
     /// <summary>Unknown.</summary>
     Unknown = 0,
@@ -71,7 +71,7 @@ public enum NmDeviceState : uint
 }
 
 /// <summary>NetworkManager's active connection states (<c>NMActiveConnectionState</c>).</summary>
-public enum NmActiveConnectionState : uint
+internal enum NmActiveConnectionState : uint
 {
     /// <summary>Unknown.</summary>
     Unknown = 0,

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 /// (<c>connection</c>, <c>vxlan</c>, <c>ipv4</c>, ...) to property name to value. NetworkManager leaves out
 /// properties that hold their default value, so a missing property means "default", not "unset".
 /// </summary>
-public sealed class NmSettings
+internal sealed class NmSettings
 {
     private readonly SortedDictionary<string, SortedDictionary<string, VariantValue>> _settings = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace Gate.NetlinkCtl.Backends.NetworkManager.Bus;
 
 /// <summary>Where the D-Bus system bus is: <c>DBUS_SYSTEM_BUS_ADDRESS</c> when set, the well-known socket otherwise.</summary>
-public static class SystemBus
+internal static class SystemBus
 {
     /// <summary>The system bus socket every D-Bus client uses when the environment names none.</summary>
     public const string DefaultAddress = "unix:path=/var/run/dbus/system_bus_socket";

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Profiles;
 /// UUID is derived from the gate name (RFC 9562 version 5, in gatectl's own namespace). A profile is gatectl's
 /// only when both agree, so a hand-made profile that happens to be called <c>gatectl-x</c> is never touched.
 /// </summary>
-public static class ProfileIdentity
+internal static class ProfileIdentity
 {
     /// <summary>The prefix of every gatectl profile's connection id.</summary>
     public const string IdPrefix = "gatectl-";

@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Profiles;
 /// Translates a <see cref="VxlanProfile"/> to NetworkManager's settings and back. NetworkManager omits properties
 /// that hold their default, so reading applies NetworkManager's documented defaults (learning on, port 8472, ...).
 /// </summary>
-public static class ProfileSettings
+internal static class ProfileSettings
 {
     /// <summary>The setting NetworkManager reads a VXLAN device's MTU from.</summary>
     public const string MtuSetting = "802-3-ethernet";

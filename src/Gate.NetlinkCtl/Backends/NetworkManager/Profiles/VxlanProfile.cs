@@ -21,7 +21,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager.Profiles;
 /// <param name="Addresses">Static IPv4 addresses (<c>ipv4.address-data</c>, method manual).</param>
 /// <param name="RouteMetric">Metric of the prefix routes of the addresses (<c>ipv4.route-metric</c>); -1 means NetworkManager's default.</param>
 /// <param name="Autoconnect">Whether NetworkManager activates the profile by itself (<c>connection.autoconnect</c>).</param>
-public sealed record VxlanProfile(
+internal sealed record VxlanProfile(
     string Gate,
     string Interface,
     uint Vni,
