@@ -6,11 +6,13 @@ namespace Gate.NetlinkCtl.Netlink.Sockets;
 /// <summary>
 /// Runs a short action inside another network namespace without moving the process: a dedicated thread
 /// enters the namespace (setns), runs the action, returns to its own namespace and ends. A socket created
-/// there stays in that namespace for its whole life.
+/// there (netlink, ICMP, UDP ...) stays in that namespace for its whole life and may be used from any thread.
 /// </summary>
-internal static class NetworkNamespace
+public static class NetworkNamespace
 {
     /// <summary>The path of a namespace given by name (as <c>ip netns</c> knows it) or by absolute path.</summary>
+    /// <param name="netns">A namespace name or an absolute path.</param>
+    /// <returns>The path of the namespace's handle, under <c>/run/netns</c> for a name.</returns>
     public static string PathOf(string netns)
     {
         if (netns.StartsWith('/'))
@@ -27,6 +29,11 @@ internal static class NetworkNamespace
     }
 
     /// <summary>Runs <paramref name="action"/> inside <paramref name="netns"/> on a thread of its own.</summary>
+    /// <param name="netns">A namespace name as <c>ip netns</c> knows it, or an absolute path to its handle.</param>
+    /// <param name="action">What to run there, typically opening a socket.</param>
+    /// <returns>What <paramref name="action"/> returned.</returns>
+    /// <exception cref="NetlinkException">The namespace cannot be entered (it does not exist, or this process lacks
+    /// CAP_SYS_ADMIN); whatever <paramref name="action"/> throws is thrown as it is.</exception>
     public static T Run<T>(string netns, Func<T> action)
     {
         var path = PathOf(netns);
@@ -49,14 +56,9 @@ internal static class NetworkNamespace
         };
         thread.Start();
         thread.Join();
-        if (failure is NetlinkException or ArgumentException)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
         if (failure is not null)
         {
-            throw new NetlinkException($"cannot open a netlink socket in network namespace '{netns}': {failure.Message}", failure);
+            ExceptionDispatchInfo.Throw(failure);
         }
 
         return result!;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Gate.NetlinkCtl.Netlink.Sockets;
 
 namespace Gate.NetlinkCtl.Demo;
 
@@ -47,8 +48,8 @@ internal static class TrafficProbe
     public static async Task<PayloadResult> UdpEchoAsync(string clientNs, string serverNs, IPAddress serverAddress, int bytes = 512, TimeSpan? timeout = null)
     {
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(3));
-        using var server = await NetworkNamespace.RunInAsync(serverNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
-        using var client = await NetworkNamespace.RunInAsync(clientNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        using var server = NetworkNamespace.Run(serverNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        using var client = NetworkNamespace.Run(clientNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
         server.Bind(new IPEndPoint(serverAddress, 0));
         var echo = EchoOneDatagramAsync(server, limit.Token);
         var payload = RandomNumberGenerator.GetBytes(bytes);
@@ -75,8 +76,8 @@ internal static class TrafficProbe
     public static async Task<PayloadResult> TcpEchoAsync(string clientNs, string serverNs, IPAddress serverAddress, int bytes = 64 * 1024, TimeSpan? timeout = null)
     {
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(5));
-        using var listener = await NetworkNamespace.RunInAsync(serverNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        using var client = await NetworkNamespace.RunInAsync(clientNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+        using var listener = NetworkNamespace.Run(serverNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+        using var client = NetworkNamespace.Run(clientNs, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         listener.Bind(new IPEndPoint(serverAddress, 0));
         listener.Listen(1);
         var echo = EchoOneConnectionAsync(listener, bytes, limit.Token);

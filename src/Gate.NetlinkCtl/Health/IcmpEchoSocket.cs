@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Gate.NetlinkCtl.Netlink.Sockets;
 
 namespace Gate.NetlinkCtl.Health;
 
@@ -44,11 +45,11 @@ internal sealed class IcmpEchoSocket : IDisposable
     public IcmpSocketKind Kind { get; }
 
     /// <summary>Opens a socket in <paramref name="netns"/> (null: this process's namespace); throws <see cref="ProbeUnavailableException"/> when neither kind is allowed.</summary>
-    public static async Task<IcmpEchoSocket> OpenAsync(string? netns)
+    public static IcmpEchoSocket Open(string? netns)
     {
         try
         {
-            return netns is null ? OpenHere() : await Demo.NetworkNamespace.RunInAsync(netns, OpenHere).ConfigureAwait(false);
+            return netns is null ? OpenHere() : NetworkNamespace.Run(netns, OpenHere);
         }
         catch (Exception e) when (e is not ProbeUnavailableException)
         {

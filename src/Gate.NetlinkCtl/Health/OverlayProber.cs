@@ -16,7 +16,7 @@ internal static class OverlayProber
         var rounds = new List<Task<ProbeResult>>();
         foreach (var target in targets)
         {
-            var socket = await IcmpEchoSocket.OpenAsync(netns).ConfigureAwait(false);
+            var socket = IcmpEchoSocket.Open(netns);
             rounds.Add(RoundAsync(socket, target, settings, cancellationToken));
         }
 
@@ -24,9 +24,9 @@ internal static class OverlayProber
     }
 
     /// <summary>The kind of ICMP socket this process gets in <paramref name="netns"/> (ping socket or raw).</summary>
-    public static async Task<IcmpSocketKind> SocketKindAsync(string? netns)
+    public static IcmpSocketKind SocketKind(string? netns)
     {
-        using var socket = await IcmpEchoSocket.OpenAsync(netns).ConfigureAwait(false);
+        using var socket = IcmpEchoSocket.Open(netns);
         return socket.Kind;
     }
 

@@ -29,10 +29,10 @@ public sealed class DataPathProbeTests
     {
         await using var lab = await ProbingLabAsync();
         // A new namespace starts with ping_group_range "1 0" (nobody): root falls back to a raw socket (CAP_NET_RAW).
-        Assert.Equal(IcmpSocketKind.Raw, await OverlayProber.SocketKindAsync(lab.Ns));
+        Assert.Equal(IcmpSocketKind.Raw, OverlayProber.SocketKind(lab.Ns));
 
         await lab.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=0 0");
-        Assert.Equal(IcmpSocketKind.Ping, await OverlayProber.SocketKindAsync(lab.Ns));
+        Assert.Equal(IcmpSocketKind.Ping, OverlayProber.SocketKind(lab.Ns));
 
         var results = await OverlayProber.ProbeAsync(lab.Ns, [lab.Emulator.Sims[0].Inner.Address], Quick, TestContext.Current.CancellationToken);
         Assert.Equal(3, Assert.Single(results).Received);

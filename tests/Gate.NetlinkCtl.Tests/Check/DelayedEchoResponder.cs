@@ -28,7 +28,7 @@ internal sealed class DelayedEchoResponder : IAsyncDisposable
     public static async Task<DelayedEchoResponder> StartAsync(string ns, TimeSpan delay)
     {
         await TestNamespace.RunAsync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.icmp_echo_ignore_all=1"]);
-        var socket = await Gate.NetlinkCtl.Demo.NetworkNamespace.RunInAsync(ns, () => new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp));
+        var socket = Gate.NetlinkCtl.Netlink.Sockets.NetworkNamespace.Run(ns, () => new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp));
         socket.Bind(new IPEndPoint(IPAddress.Any, 0));
         return new DelayedEchoResponder(ns, socket, delay);
     }
