@@ -237,15 +237,9 @@ public sealed class NetworkManagerInstance : IAsyncDisposable
                 .WithArguments(["--config-file=" + Path.Combine(_directory, "bus.conf"), "--nofork", "--nopidfile", "--nosyslog"]),
             _log,
             "dbus-daemon");
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!File.Exists(BusSocket))
+        if (!await Poll.UntilAsync(() => Task.FromResult(File.Exists(BusSocket)), StartTimeout, TimeSpan.FromMilliseconds(20), () => _bus.Exited))
         {
-            if (_bus.Exited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"dbus-daemon did not open {BusSocket}:{Environment.NewLine}{Tail(Log)}");
-            }
-
-            await Task.Delay(20);
+            throw new InvalidOperationException($"dbus-daemon did not open {BusSocket}:{Environment.NewLine}{Tail(Log)}");
         }
     }
 
@@ -266,31 +260,26 @@ public sealed class NetworkManagerInstance : IAsyncDisposable
                 .WithEnvironmentVariables(e => e.Set("DBUS_SYSTEM_BUS_ADDRESS", BusAddress)),
             _log,
             "NetworkManager");
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
+        var nmcli = Prerequisites.FindOnPath("nmcli")!;
+        var started = await Poll.UntilAsync(
+            async () =>
+            {
+                // "running" once start-up is complete and the D-Bus API answers.
+                var probe = await Cli.Wrap(nmcli)
+                    .WithArguments(["-t", "-f", "RUNNING,STARTUP", "general"])
+                    .WithEnvironmentVariables(e => e.Set("DBUS_SYSTEM_BUS_ADDRESS", BusAddress))
+                    .WithValidation(CommandResultValidation.None)
+                    .ExecuteBufferedAsync();
+                return probe.ExitCode == 0 && probe.StandardOutput.Trim() == "running:started";
+            },
+            StartTimeout,
+            TimeSpan.FromMilliseconds(100),
+            () => _networkManager.Exited);
+        if (!started)
         {
-            if (_networkManager.Exited)
-            {
-                throw new InvalidOperationException($"NetworkManager exited during start-up:{Environment.NewLine}{Tail(Log)}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"NetworkManager did not start within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Tail(Log)}");
-            }
-
-            // "running" once start-up is complete and the D-Bus API answers.
-            var probe = await Cli.Wrap(Prerequisites.FindOnPath("nmcli")!)
-                .WithArguments(["-t", "-f", "RUNNING,STARTUP", "general"])
-                .WithEnvironmentVariables(e => e.Set("DBUS_SYSTEM_BUS_ADDRESS", BusAddress))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync();
-            if (probe.ExitCode == 0 && probe.StandardOutput.Trim() == "running:started")
-            {
-                return;
-            }
-
-            await Task.Delay(100);
+            throw new InvalidOperationException(_networkManager.Exited
+                ? $"NetworkManager exited during start-up:{Environment.NewLine}{Tail(Log)}"
+                : $"NetworkManager did not start within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Tail(Log)}");
         }
     }
 

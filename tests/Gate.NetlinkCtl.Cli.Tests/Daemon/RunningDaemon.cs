@@ -214,15 +214,9 @@ internal sealed class RunningDaemon : IAsyncDisposable
     /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with the daemon's log after <see cref="WaitLimit"/>.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        using var limit = new CancellationTokenSource(WaitLimit);
-        while (!await condition())
+        if (!await Poll.UntilAsync(condition, WaitLimit, TimeSpan.FromMilliseconds(100), () => _process?.Task.IsCompleted == true))
         {
-            if (limit.IsCancellationRequested || _process?.Task.IsCompleted == true)
-            {
-                Assert.Fail($"waited {WaitLimit.TotalSeconds} s for {what}; daemon {(_process?.Task.IsCompleted == true ? "exited" : "running")}; its log:\n{Log}");
-            }
-
-            await Task.Delay(100, CancellationToken.None);
+            Assert.Fail($"waited {WaitLimit.TotalSeconds} s for {what}; daemon {(_process?.Task.IsCompleted == true ? "exited" : "running")}; its log:\n{Log}");
         }
     }
 

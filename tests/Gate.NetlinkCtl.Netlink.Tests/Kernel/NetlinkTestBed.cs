@@ -75,16 +75,9 @@ internal sealed class NetlinkTestBed : IAsyncDisposable
     // The kernel's linkwatch sets a veth's operstate shortly after "up"; tests compare whole links, so wait for it.
     private static async Task<Link> WaitUntilOperationallyUpAsync(RtnlClient client, string name)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var link = client.GetLink(name) ?? throw new InvalidOperationException($"{name} missing");
-            if (link.OperState == LinkOperState.Up || attempt == 100)
-            {
-                return link;
-            }
-
-            await Task.Delay(20);
-        }
+        Link Read() => client.GetLink(name) ?? throw new InvalidOperationException($"{name} missing");
+        return await Poll.ForAsync(Read, link => link.OperState == LinkOperState.Up, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(20))
+            ?? Read();
     }
 
     private static JsonElement Parse(string json) =>

@@ -102,20 +102,8 @@ public sealed class FastPathDaemonTests : IDisposable
         return new ReconcileDaemon(options, new StateInForce(statePath), pass, feed, NullLogger<ReconcileDaemon>.Instance, writer);
     }
 
-    private static async Task<DaemonStatus> WaitForAsync(string statusPath, Func<DaemonStatus, bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            if (StatusFile.Read(statusPath) is { } status && condition(status))
-            {
-                return status;
-            }
-
-            Assert.False(limit.IsCancellationRequested, "the daemon did not get there within 20 s");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
+    private static async Task<DaemonStatus> WaitForAsync(string statusPath, Func<DaemonStatus, bool> condition) =>
+        await DaemonStateFiles.WaitForStatusAsync(statusPath, condition);
 
     /// <summary>A pass that finds everything in sync and, when asked, vouches for vxlab0 (index 7) as gate lab's own.</summary>
     private sealed class ScopedPass(bool withScope) : IReconcilePass

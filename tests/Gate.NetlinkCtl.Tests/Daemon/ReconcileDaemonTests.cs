@@ -69,20 +69,8 @@ public sealed class ReconcileDaemonTests : IDisposable
         return new ReconcileDaemon(options, new StateInForce(statePath), pass, feed, NullLogger<ReconcileDaemon>.Instance);
     }
 
-    private static async Task<DaemonStatus> WaitForAsync(string statusPath, Func<DaemonStatus, bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            if (StatusFile.Read(statusPath) is { } status && condition(status))
-            {
-                return status;
-            }
-
-            Assert.False(limit.IsCancellationRequested, "the daemon did not get there within 20 s");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
+    private static async Task<DaemonStatus> WaitForAsync(string statusPath, Func<DaemonStatus, bool> condition) =>
+        await DaemonStateFiles.WaitForStatusAsync(statusPath, condition);
 
     private sealed class CountingPass : IReconcilePass
     {
