@@ -25,25 +25,11 @@ public sealed class CheckCommandTests : IAsyncLifetime
         _api.AddPeer("203.0.113.132", null, owned: false);
         await File.WriteAllTextAsync(CredentialsFile, $$"""{"authKeyId": "{{FakeSoracomApi.AuthKeyId}}", "authKey": "{{FakeSoracomApi.AuthKeySecret}}"}""");
         File.SetUnixFileMode(CredentialsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await File.WriteAllTextAsync(StateFile, $"""
-            apiVersion: gatectl/v1
-            kind: GatePeer
-            host:
-              stateDirectory: {_directory}/state
-            gates:
-              - name: soracom
-                interface: gate0
-                underlay: u0
-                local: 192.0.2.10
-                vni: 10
-                address: 198.18.0.10/15
-                soracom:
-                  vpgId: {_api.VpgId}
-                  coverage: jp
-                  credentials: {"{"}file: {CredentialsFile}{"}"}
-                  apiUrl: {_api.BaseUrl}
-                  timeout: 1s
-            """);
+        await File.WriteAllTextAsync(StateFile, new StateYaml
+        {
+            StateDirectory = $"{_directory}/state",
+            Gates = [new GateYaml { Name = "soracom", Interface = "gate0", Vni = "10", Soracom = new SoracomYaml(_api.VpgId, _api.BaseUrl, CredentialsFile) { Coverage = "jp" } }],
+        }.ToString());
     }
 
     public async ValueTask DisposeAsync()

@@ -53,22 +53,8 @@ public sealed class NativeBinaryTests
         await ns.IpAsync("address", "add", "192.0.2.10/24", "dev", "u0");
         await ns.IpAsync("link", "set", "u0", "up");
         var state = Path.Combine(Directory.CreateTempSubdirectory("gatectl-aot").FullName, "state.yaml");
-        await File.WriteAllTextAsync(state, """
-            apiVersion: gatectl/v1
-            kind: GatePeer
-            host:
-              backend: netlink
-            gates:
-              - name: soracom
-                interface: gate0
-                vni: 10
-                underlay: u0
-                local: 192.0.2.10
-                address: 198.18.0.10/15
-                endpoints:
-                  - 192.0.2.1
-                  - 192.0.2.2
-            """, TestContext.Current.CancellationToken);
+        var gate = new GateYaml { Name = "soracom", Interface = "gate0", Vni = "10", Endpoints = ["192.0.2.1", "192.0.2.2"] };
+        await File.WriteAllTextAsync(state, new StateYaml { Backend = "netlink", Gates = [gate] }.ToString(), TestContext.Current.CancellationToken);
         try
         {
             var plan = await RunAsync("plan", state, "--netns", ns.Name);

@@ -6,20 +6,8 @@ namespace Gate.NetlinkCtl.Cli.Tests;
 /// <summary>plan, apply, diff, show and delete as a user runs them, against a private network namespace.</summary>
 public sealed class ReconcileCommandsTests : IAsyncLifetime
 {
-    private const string StateYaml = """
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        gates:
-          - name: soracom
-            interface: gate0
-            vni: 10
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints:
-              - 192.0.2.1
-              - 192.0.2.2
-        """;
+    private static readonly string StateYaml = Gate.NetlinkCtl.TestSupport.StateYaml.Of(
+        new GateYaml { Name = "soracom", Interface = "gate0", Vni = "10", Endpoints = ["192.0.2.1", "192.0.2.2"] }).ToString();
 
     private readonly string _directory = Directory.CreateTempSubdirectory("gatectl-cli").FullName;
     private TestNamespace? _ns;

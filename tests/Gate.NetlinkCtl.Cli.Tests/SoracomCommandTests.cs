@@ -18,24 +18,11 @@ public sealed class SoracomCommandTests : IAsyncLifetime
 
     private string CredentialsFile => Path.Combine(_directory, "soracom.json");
 
-    private string State => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          stateDirectory: {_directory}/state
-        gates:
-          - name: soracom
-            interface: gate0
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            soracom:
-              vpgId: {_api.VpgId}
-              coverage: jp
-              credentials: {"{"}file: {CredentialsFile}{"}"}
-              apiUrl: {_api.BaseUrl}
-              timeout: 1s
-        """;
+    private string State => new StateYaml
+    {
+        StateDirectory = $"{_directory}/state",
+        Gates = [new GateYaml { Name = "soracom", Interface = "gate0", Soracom = new SoracomYaml(_api.VpgId, _api.BaseUrl, CredentialsFile) { Coverage = "jp" } }],
+    }.ToString();
 
     public async ValueTask InitializeAsync()
     {

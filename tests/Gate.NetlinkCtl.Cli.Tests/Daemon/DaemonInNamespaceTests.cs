@@ -15,7 +15,7 @@ public sealed class DaemonInNamespaceTests
 {
     private const string Flood = "00:00:00:00:00:00";
 
-    private static string State(RunningDaemon d, string interval = "1h", string vni = "10", string extraEndpoint = "", string backend = "auto", string underlay = "u0") =>
+    private static string State(RunningDaemon d, string interval = "1h", string vni = "10", string? extraEndpoint = null, string backend = "auto", string underlay = "u0") =>
         RunningDaemon.LabState(d, backend, interval, vni, extraEndpoint, underlay);
 
     [Fact]
@@ -39,21 +39,13 @@ public sealed class DaemonInNamespaceTests
         // 2,000 endpoints (as the bench, outer addresses from the benchmarking range 198.18.0.0/16: nothing is sent to
         // them), so a full reconcile is no longer trivial. The periodic resync is an hour away.
         var endpoints = Enumerable.Range(0, 2_000).Select(i => $"198.18.{i / 250}.{1 + (i % 250)}").ToArray();
-        await using var d = await RunningDaemon.CreateAsync(d => $"""
-            apiVersion: gatectl/v1
-            kind: GatePeer
-            host:
-              backend: netlink
-              reconcileInterval: 1h
-              metricsPath: {d.MetricsPath}
-            gates:
-              - name: big
-                interface: vxbig0
-                underlay: u0
-                local: 192.0.2.10
-                address: 198.19.255.10/24
-                endpoints: [{string.Join(", ", endpoints)}]
-            """);
+        await using var d = await RunningDaemon.CreateAsync(d => new StateYaml
+        {
+            Backend = "netlink",
+            ReconcileInterval = "1h",
+            MetricsPath = d.MetricsPath,
+            Gates = [new GateYaml { Name = "big", Interface = "vxbig0", Address = "198.19.255.10/24", Endpoints = endpoints }],
+        }.ToString());
         await d.StartAsync();
         const string Deleted = "198.18.3.17";
         Assert.Contains($"{Flood} dst {Deleted} self permanent", await d.Namespace.BridgeAsync("fdb", "show", "dev", "vxbig0"), StringComparison.Ordinal);
@@ -145,7 +137,7 @@ public sealed class DaemonInNamespaceTests
         await d.StartAsync();
         var first = StatusFile.Read(d.StatusPath)!.State.Sha256;
 
-        await d.ReplaceStateAsync(State(d, extraEndpoint: "\n      - 198.51.100.200"));
+        await d.ReplaceStateAsync(State(d, extraEndpoint: "198.51.100.200"));
 
         await d.WaitUntilAsync(async () => (await FdbAsync(d)).Contains($"{Flood} dst 198.51.100.200 self permanent", StringComparison.Ordinal), "the new endpoint's FDB entry");
         var status = await d.WaitForStatusAsync(s => s.State.Sha256 != first && s.LastRepair?.Triggers.Contains("state-file-changed") == true, "the new state in force");
@@ -159,7 +151,7 @@ public sealed class DaemonInNamespaceTests
         await d.StartAsync();
         var good = StatusFile.Read(d.StatusPath)!.State.Sha256;
 
-        await d.ReplaceStateAsync(State(d, vni: "0", extraEndpoint: "\n      - 198.51.100.200"));
+        await d.ReplaceStateAsync(State(d, vni: "0", extraEndpoint: "198.51.100.200"));
 
         var status = await d.WaitForStatusAsync(s => s.State.RejectedErrors.Count > 0, "the edit to be refused");
         Assert.Contains("gates[0].vni", Assert.Single(status.State.RejectedErrors), StringComparison.Ordinal);

@@ -11,26 +11,12 @@ public sealed class DaemonWithSoracomApiTests
 {
     private const string Flood = "00:00:00:00:00:00";
 
-    private static string State(RunningDaemon d, FakeSoracomApi api) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          reconcileInterval: 1s
-          stateDirectory: {d.Directory}/state
-        gates:
-          - name: lab
-            interface: vxlab0
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            soracom:
-              vpgId: {api.VpgId}
-              coverage: global
-              credentials: {"{"}file: {d.Directory}/soracom.json{"}"}
-              apiUrl: {api.BaseUrl}
-              timeout: 1s
-              refreshInterval: 1s
-        """;
+    private static string State(RunningDaemon d, FakeSoracomApi api) => new StateYaml
+    {
+        ReconcileInterval = "1s",
+        StateDirectory = $"{d.Directory}/state",
+        Gates = [new GateYaml { Soracom = new SoracomYaml(api.VpgId, api.BaseUrl, $"{d.Directory}/soracom.json") { RefreshInterval = "1s" } }],
+    }.ToString();
 
     [Fact]
     public async Task The_daemon_follows_endpoints_added_and_removed_at_the_API()

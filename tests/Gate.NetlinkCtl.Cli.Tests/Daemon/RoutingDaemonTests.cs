@@ -1,3 +1,5 @@
+using Gate.NetlinkCtl.TestSupport;
+
 namespace Gate.NetlinkCtl.Cli.Tests.Daemon;
 
 /// <summary>
@@ -7,25 +9,14 @@ namespace Gate.NetlinkCtl.Cli.Tests.Daemon;
 /// </summary>
 public sealed class RoutingDaemonTests
 {
-    private static string State(RunningDaemon d) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: netlink
-          reconcileInterval: 1h
-          metricsPath: {d.MetricsPath}
-          stateDirectory: {d.Directory}
-        gates:
-          - name: lab
-            interface: vxlab0
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints: [198.51.100.4]
-            routing:
-              masquerade: true
-              sources: [203.0.113.0/24]
-        """;
+    private static string State(RunningDaemon d) => new StateYaml
+    {
+        Backend = "netlink",
+        ReconcileInterval = "1h",
+        MetricsPath = d.MetricsPath,
+        StateDirectory = d.Directory,
+        Gates = [new GateYaml { Endpoints = ["198.51.100.4"], Extra = "routing:\n  masquerade: true\n  sources: [203.0.113.0/24]" }],
+    }.ToString();
 
     [Fact]
     public async Task Forwarding_turned_off_by_hand_is_turned_back_on_from_the_kernel_event_with_CAP_NET_ADMIN_only()

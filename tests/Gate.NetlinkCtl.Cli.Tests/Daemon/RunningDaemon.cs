@@ -72,24 +72,13 @@ internal sealed class RunningDaemon : IAsyncDisposable
     /// The state most daemon tests keep in force: gate <c>lab</c> on <c>vxlab0</c> over <c>u0</c> with two endpoints,
     /// metrics on, and a full resync so rare it never happens during a test (repairs must come from events).
     /// </summary>
-    public static string LabState(RunningDaemon d, string backend = "auto", string interval = "1h", string vni = "10", string extraEndpoint = "", string underlay = "u0") => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: {backend}
-          reconcileInterval: {interval}
-          metricsPath: {d.MetricsPath}
-        gates:
-          - name: lab
-            interface: vxlab0
-            vni: {vni}
-            underlay: {underlay}
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints:
-              - 198.51.100.4
-              - 198.51.100.132{extraEndpoint}
-        """;
+    public static string LabState(RunningDaemon d, string backend = "auto", string interval = "1h", string vni = "10", string? extraEndpoint = null, string underlay = "u0") => new StateYaml
+    {
+        Backend = backend,
+        ReconcileInterval = interval,
+        MetricsPath = d.MetricsPath,
+        Gates = [new GateYaml { Vni = vni, Underlay = underlay, Endpoints = ["198.51.100.4", "198.51.100.132", .. extraEndpoint is null ? [] : new[] { extraEndpoint }] }],
+    }.ToString();
 
     /// <summary>Creates the namespace and the files; <paramref name="state"/> is the state file's content.</summary>
     public static async Task<RunningDaemon> CreateAsync(Func<RunningDaemon, string> state)

@@ -17,22 +17,13 @@ public sealed partial class PackageInMachineTests
     private const string Upgrade = "+upgrade1";
     private const string GateAddress = "198.18.0.10";
 
-    private const string State = """
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: netlink
-          reconcileInterval: 1h
-          guard: false
-        gates:
-          - name: lab
-            interface: gate0
-            vni: 10
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints: [192.0.2.20]
-        """;
+    private static readonly string State = new StateYaml
+    {
+        Backend = "netlink",
+        ReconcileInterval = "1h",
+        Guard = false,
+        Gates = [new GateYaml { Interface = "gate0", Vni = "10", Endpoints = ["192.0.2.20"] }],
+    }.ToString();
 
     [Fact]
     public async Task The_package_installs_upgrades_without_losing_a_ping_through_the_gate_then_removes_and_purges()

@@ -17,7 +17,7 @@ public sealed partial class GuardChildProcessTests
         Prerequisites.RequireCommand("strace", "strace");
         Prerequisites.RequireCommand("nft", "nftables");
         await using var host = await PeerHost.CreateAsync("gx");
-        var state = host.WriteState("state.yaml", PeerHost.FloodState(10_000) + "host:\n  guard: true\n");
+        var state = host.WriteState("state.yaml", PeerHost.FloodState(10_000, guard: true));
 
         var cold = await TraceAsync(host, "apply", state, "--netns", host.Namespace.Name);
         var noop = await TraceAsync(host, "apply", state, "--netns", host.Namespace.Name);

@@ -36,7 +36,7 @@ public sealed class LeastPrivilegeTests
     {
         Prerequisites.RequireCommand("nft", "nftables");
         await using var host = await PeerHost.CreateAsync("lp");
-        var state = host.WriteState("state.yaml", PeerHost.FloodState(2) + "host:\n  guard: true\n");
+        var state = host.WriteState("state.yaml", PeerHost.FloodState(2, guard: true));
 
         var apply = await RunConfinedAsync(host, "+net_admin", "apply", state);
         var table = await host.Namespace.ExecAsync("nft", "list", "table", "inet", "gatectl_guard");

@@ -1,4 +1,3 @@
-using System.Text;
 using Gate.NetlinkCtl.Cli.Tests.Daemon;
 using Gate.NetlinkCtl.TestSupport;
 
@@ -61,28 +60,22 @@ internal sealed class PeerHost : IAsyncDisposable
     /// A state with one gate <c>gate0</c> on <c>u0</c> whose flood list is <paramref name="count"/> endpoints from
     /// 198.18.0.0/15 starting at number <paramref name="first"/> (as the benchmark does: no packet is ever sent to them).
     /// </summary>
-    public static string FloodState(int count, int first = 0, int? mtu = null)
+    public static string FloodState(int count, int first = 0, int? mtu = null, bool? guard = null) => new StateYaml
     {
-        var text = new StringBuilder($"""
-            apiVersion: gatectl/v1
-            kind: GatePeer
-            gates:
-              - name: soracom
-                interface: gate0
-                vni: 10
-                underlay: u0
-                local: 192.0.2.10
-                address: 198.19.255.10/24
-            {(mtu is null ? "" : $"    mtu: {mtu}\n")}    endpoints:
-
-            """);
-        for (var i = first; i < first + count; i++)
-        {
-            text.Append($"      - 198.18.{i / 250}.{1 + (i % 250)}\n");
-        }
-
-        return text.ToString();
-    }
+        Guard = guard,
+        Gates =
+        [
+            new GateYaml
+            {
+                Name = "soracom",
+                Interface = "gate0",
+                Vni = "10",
+                Address = "198.19.255.10/24",
+                Mtu = mtu,
+                Endpoints = [.. Enumerable.Range(first, count).Select(i => $"198.18.{i / 250}.{1 + (i % 250)}")],
+            },
+        ],
+    }.ToString();
 
     /// <summary>Runs gatectl in-process with these arguments.</summary>
     public static (int Exit, string Stdout, string Stderr) Run(params string[] args)

@@ -22,23 +22,16 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await fixture.ResetAsync();
 
-    private static string State(string device, bool guard, params string[] endpoints) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: netlink
-          reconcileInterval: 1h
-          guard: {(guard ? "true" : "false")}
-        gates:
-          - name: lab
-            interface: {device}
-            vni: 10
-            underlay: {GatectlMachine.Underlay}
-            local: {GatectlMachine.Local}
-            address: 198.18.0.10/15
-            endpoints:
-        {string.Concat(endpoints.Select(e => $"      - {e}\n"))}
-        """;
+    private static string State(string device, bool guard, params string[] endpoints) => new StateYaml
+    {
+        Backend = "netlink",
+        ReconcileInterval = "1h",
+        Guard = guard,
+        Gates = [MachineGate(device) with { Vni = "10", Endpoints = endpoints }],
+    }.ToString();
+
+    private static GateYaml MachineGate(string device) =>
+        new() { Interface = device, Underlay = GatectlMachine.Underlay, Local = GatectlMachine.Local };
 
     [Theory]
     [InlineData(false)]
@@ -155,24 +148,11 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         api.AddPeer("192.0.2.10", "198.18.0.10", owned: true);
         await Machine.WriteFileAsync("/etc/gatectl/soracom.json",
             $$"""{"authKeyId": "{{FakeSoracomApi.AuthKeyId}}", "authKey": "{{FakeSoracomApi.AuthKeySecret}}"}""", "0600");
-        await fixture.WriteStateAsync($"""
-            apiVersion: gatectl/v1
-            kind: GatePeer
-            host:
-              reconcileInterval: 1h
-            gates:
-              - name: lab
-                interface: gsds0
-                underlay: {GatectlMachine.Underlay}
-                local: {GatectlMachine.Local}
-                address: 198.18.0.10/15
-                soracom:
-                  vpgId: {api.VpgId}
-                  coverage: global
-                  credentials: {"{"}file: /etc/gatectl/soracom.json{"}"}
-                  apiUrl: {api.BaseUrl}
-                  timeout: 2s
-            """);
+        await fixture.WriteStateAsync(new StateYaml
+        {
+            ReconcileInterval = "1h",
+            Gates = [MachineGate("gsds0") with { Soracom = new SoracomYaml(api.VpgId, api.BaseUrl, "/etc/gatectl/soracom.json") { Timeout = "2s" } }],
+        }.ToString());
         try
         {
             // The drop-in the docs and the Ansible role install, unchanged: it is already in /etc/systemd/system/gatectl.service.d/.

@@ -20,23 +20,22 @@ public sealed class NetworkManagerInMachineTests(NetworkManagerInMachineTests.Wi
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await fixture.ResetAsync();
 
-    private static string State(string backend, string device) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        host:
-          backend: {backend}
-          reconcileInterval: 1h
-        gates:
-          - name: lab
-            interface: {device}
-            vni: 10
-            underlay: {GatectlMachine.Underlay}
-            local: {GatectlMachine.Local}
-            address: 198.18.0.10/15
-            endpoints:
-              - 198.51.100.4
-              - 198.51.100.132
-        """;
+    private static string State(string backend, string device) => new StateYaml
+    {
+        Backend = backend,
+        ReconcileInterval = "1h",
+        Gates =
+        [
+            new GateYaml
+            {
+                Interface = device,
+                Vni = "10",
+                Underlay = GatectlMachine.Underlay,
+                Local = GatectlMachine.Local,
+                Endpoints = ["198.51.100.4", "198.51.100.132"],
+            },
+        ],
+    }.ToString();
 
     [Fact]
     public async Task Backend_auto_under_the_unit_makes_the_gate_a_profile_because_NetworkManager_manages_the_underlay()

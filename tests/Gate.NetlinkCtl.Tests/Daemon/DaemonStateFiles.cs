@@ -7,17 +7,7 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 internal static class DaemonStateFiles
 {
     /// <summary>One valid gate, <c>lab</c> on <c>vxlab0</c>, with one endpoint.</summary>
-    public const string Lab = """
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        gates:
-          - name: lab
-            interface: vxlab0
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints: [198.51.100.4]
-        """;
+    public static readonly string Lab = StateYaml.Of(new GateYaml { Endpoints = ["198.51.100.4"] }).ToString();
 
     /// <summary>Waits (20 s at most) for the daemon's status file to satisfy <paramref name="condition"/>.</summary>
     public static async Task<DaemonStatus> WaitForStatusAsync(string statusPath, Func<DaemonStatus, bool> condition) =>

@@ -13,7 +13,7 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 /// </summary>
 public sealed class FailureBackoffTests : IDisposable
 {
-    private const string Valid = DaemonStateFiles.Lab;
+    private static readonly string Valid = DaemonStateFiles.Lab;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("gct-backoff-").FullName;
 

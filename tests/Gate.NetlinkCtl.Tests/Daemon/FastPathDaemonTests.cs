@@ -15,7 +15,7 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 /// </summary>
 public sealed class FastPathDaemonTests : IDisposable
 {
-    private const string Valid = DaemonStateFiles.Lab;
+    private static readonly string Valid = DaemonStateFiles.Lab;
 
     private static readonly IPAddress Endpoint = IPAddress.Parse("198.51.100.4");
     private readonly string _dir = Directory.CreateTempSubdirectory("gct-fast-").FullName;

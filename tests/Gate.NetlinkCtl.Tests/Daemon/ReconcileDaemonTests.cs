@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 /// </summary>
 public sealed class ReconcileDaemonTests : IDisposable
 {
-    private const string Valid = DaemonStateFiles.Lab;
+    private static readonly string Valid = DaemonStateFiles.Lab;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("gct-loop-").FullName;
 

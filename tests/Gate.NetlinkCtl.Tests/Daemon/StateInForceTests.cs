@@ -4,7 +4,7 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 
 public sealed class StateInForceTests : IDisposable
 {
-    private const string Valid = DaemonStateFiles.Lab;
+    private static readonly string Valid = DaemonStateFiles.Lab;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("gct-state-").FullName;
 

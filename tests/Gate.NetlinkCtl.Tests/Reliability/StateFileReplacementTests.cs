@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.State;
+using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Reliability;
 
@@ -97,16 +98,6 @@ public sealed class StateFileReplacementTests : IDisposable
         return count;
     }
 
-    private static string State(string name, int endpoints) => $"""
-        apiVersion: gatectl/v1
-        kind: GatePeer
-        gates:
-          - name: {name}
-            interface: vxlab0
-            underlay: u0
-            local: 192.0.2.10
-            address: 198.18.0.10/15
-            endpoints:
-        {string.Concat(Enumerable.Range(1, endpoints).Select(i => $"      - 198.51.100.{i}\n"))}
-        """;
+    private static string State(string name, int endpoints) =>
+        StateYaml.Of(new GateYaml { Name = name, Endpoints = [.. Enumerable.Range(1, endpoints).Select(i => $"198.51.100.{i}")] }).ToString();
 }
