@@ -23,18 +23,12 @@ internal static class GatewayYaml
     }
 
     /// <summary>The block as the writer prints it.</summary>
-    public static YamlMappingNode Write(GatewaySpec gateway)
-    {
-        var node = new YamlMappingNode
-        {
-            { "egress", gateway.Egress },
-            { "masquerade", gateway.Masquerade ? "true" : "false" },
-        };
-        if (gateway.Destinations.Count > 0)
-        {
-            node.Add("destinations", new YamlSequenceNode(gateway.Destinations.Select(d => new YamlScalarNode(d.ToString()))));
-        }
+    public static YamlMappingNode Write(GatewaySpec gateway) => StateWriter.Mapping(StateKeys.Gateway.Block, gateway, Values);
 
-        return node;
-    }
+    private static readonly Dictionary<string, Func<GatewaySpec, YamlNode?>> Values = new(StringComparer.Ordinal)
+    {
+        [StateKeys.Gateway.Egress.Name] = g => new YamlScalarNode(g.Egress),
+        [StateKeys.Gateway.Masquerade.Name] = g => StateWriter.Bool(g.Masquerade),
+        [StateKeys.Gateway.Destinations.Name] = g => g.Destinations.Count > 0 ? StateWriter.List(g.Destinations) : null,
+    };
 }

@@ -28,11 +28,13 @@ internal static class HaYaml
     }
 
     /// <summary>The block as the writer prints it.</summary>
-    public static YamlMappingNode Write(HaSpec ha) => new()
+    public static YamlMappingNode Write(HaSpec ha) => StateWriter.Mapping(StateKeys.Ha.Block, ha, Values);
+
+    private static readonly Dictionary<string, Func<HaSpec, YamlNode?>> Values = new(StringComparer.Ordinal)
     {
-        { "virtualAddress", ha.VirtualAddress.ToString() },
-        { "routerId", ha.RouterId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        { "priority", ha.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        { "peers", new YamlSequenceNode(ha.Peers.Select(p => new YamlScalarNode(p.ToString()))) },
+        [StateKeys.Ha.VirtualAddress.Name] = h => StateWriter.Text(h.VirtualAddress),
+        [StateKeys.Ha.RouterId.Name] = h => StateWriter.Number(h.RouterId),
+        [StateKeys.Ha.Priority.Name] = h => StateWriter.Number(h.Priority),
+        [StateKeys.Ha.Peers.Name] = h => StateWriter.List(h.Peers),
     };
 }

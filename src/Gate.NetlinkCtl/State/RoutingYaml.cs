@@ -23,10 +23,12 @@ internal static class RoutingYaml
     }
 
     /// <summary>The block as the writer prints it.</summary>
-    public static YamlMappingNode Write(RoutingSpec routing) => new()
+    public static YamlMappingNode Write(RoutingSpec routing) => StateWriter.Mapping(StateKeys.Routing.Block, routing, Values);
+
+    private static readonly Dictionary<string, Func<RoutingSpec, YamlNode?>> Values = new(StringComparer.Ordinal)
     {
-        { "forward", routing.Forward ? "true" : "false" },
-        { "masquerade", routing.Masquerade ? "true" : "false" },
-        { "sources", new YamlSequenceNode(routing.Sources.Select(s => new YamlScalarNode(s.ToString()))) },
+        [StateKeys.Routing.Forward.Name] = r => StateWriter.Bool(r.Forward),
+        [StateKeys.Routing.Masquerade.Name] = r => StateWriter.Bool(r.Masquerade),
+        [StateKeys.Routing.Sources.Name] = r => StateWriter.List(r.Sources),
     };
 }
