@@ -19,9 +19,9 @@ internal static class HaYaml
         var routerId = fields.Read(StateKeys.Ha.RouterId);
         var priority = fields.Read(StateKeys.Ha.Priority);
         var peers = fields.Read(StateKeys.Ha.Peers).Select(p => p?.Value ?? IPAddress.Any).ToEquatableList();
-        if (fields.Node("peers") is null && !context.Map.IsBroken(fields.PathOf("peers")))
+        if (fields.Node(StateKeys.Ha.Peers) is null && !context.Map.IsBroken(fields.PathOf(StateKeys.Ha.Peers)))
         {
-            context.Error(fields.PathOf("peers"), node, "'peers' is missing; expected the other peers' inner addresses (at least one), such as [10.128.0.253]");
+            context.Error(fields.PathOf(StateKeys.Ha.Peers), node, "'peers' is missing; expected the other peers' inner addresses (at least one), such as [10.128.0.253]");
         }
 
         return new HaSpec(virtualAddress ?? new InterfaceAddress(IPAddress.Any, 0), (byte)(routerId ?? HaSpec.MinRouterId), (byte)(priority ?? HaSpec.MinPriority), peers);

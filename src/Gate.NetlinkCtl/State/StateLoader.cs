@@ -134,19 +134,19 @@ public static class StateLoader
         var apiVersion = root.Read(StateKeys.Root.ApiVersion);
         if (apiVersion is not null && apiVersion != StateSchema.ApiVersion)
         {
-            context.Error("apiVersion", root.Node("apiVersion")!, $"{StateText.Quote(apiVersion)} is not supported; expected {StateSchema.ApiVersion}");
+            context.Error(root.PathOf(StateKeys.Root.ApiVersion), root.Node(StateKeys.Root.ApiVersion)!, $"{StateText.Quote(apiVersion)} is not supported; expected {StateSchema.ApiVersion}");
         }
 
         var kind = root.Read(StateKeys.Root.Kind);
         if (kind is not null && kind != StateSchema.Kind)
         {
-            context.Error("kind", root.Node("kind")!, $"{StateText.Quote(kind)} is not a kind this build reads; expected {StateSchema.Kind}");
+            context.Error(root.PathOf(StateKeys.Root.Kind), root.Node(StateKeys.Root.Kind)!, $"{StateText.Quote(kind)} is not a kind this build reads; expected {StateSchema.Kind}");
         }
 
         var host = Block(root, StateKeys.Root.Host, context, ReadHost) ?? HostSettings.Default;
-        if (root.Node("gates") is null && !context.Map.IsBroken("gates"))
+        if (root.Node(StateKeys.Root.Gates) is null && !context.Map.IsBroken(root.PathOf(StateKeys.Root.Gates)))
         {
-            context.Errors.Add(context.Map.ErrorAt("gates", "'gates' is missing; expected a list of gates (an empty list [] manages none)"));
+            context.Errors.Add(context.Map.ErrorAt(root.PathOf(StateKeys.Root.Gates), "'gates' is missing; expected a list of gates (an empty list [] manages none)"));
         }
 
         var gates = root.Items(StateKeys.Root.Gates)
@@ -215,13 +215,13 @@ public static class StateLoader
         var adoptMayRecreate = fields.Read(StateKeys.Gate.AdoptMayRecreate)!.Value;
         if (adoptMayRecreate && !adopt)
         {
-            context.Error(fields.PathOf("adoptMayRecreate"), fields.Node("adoptMayRecreate")!,
+            context.Error(fields.PathOf(StateKeys.Gate.AdoptMayRecreate), fields.Node(StateKeys.Gate.AdoptMayRecreate)!,
                 "adoptMayRecreate only applies to adoption; set adopt: true as well, or leave adoptMayRecreate out");
         }
 
         var soracom = Block(fields, StateKeys.Gate.Soracom, context, ReadSoracom);
         // Left out of a gate with a SORACOM source, the VNI and device subnet are the VPG's own (checked against it otherwise).
-        soracom = soracom is null ? null : soracom with { VniFromVpg = fields.Node("vni") is null, DeviceSubnetFromVpg = fields.Node("deviceSubnet") is null };
+        soracom = soracom is null ? null : soracom with { VniFromVpg = fields.Node(StateKeys.Gate.Vni) is null, DeviceSubnetFromVpg = fields.Node(StateKeys.Gate.DeviceSubnet) is null };
         var ha = Block(fields, StateKeys.Gate.Ha, context, HaYaml.Read);
         var routing = Block(fields, StateKeys.Gate.Routing, context, RoutingYaml.Read);
         var gateway = Block(fields, StateKeys.Gate.Gateway, context, GatewayYaml.Read);
@@ -264,19 +264,19 @@ public static class StateLoader
 
         var vpgId = fields.Read(StateKeys.Soracom.VpgId);
         var coverage = fields.Read(StateKeys.Soracom.Coverage);
-        var credentialsNode = fields.Node("credentials");
+        var credentialsNode = fields.Node(StateKeys.Soracom.Credentials);
         SoracomCredentialsSource? credentials = null;
         if (credentialsNode is null || YamlFields.IsNull(credentialsNode))
         {
-            if (!context.Map.IsBroken(fields.PathOf("credentials")))
+            if (!context.Map.IsBroken(fields.PathOf(StateKeys.Soracom.Credentials)))
             {
-                context.Error(fields.PathOf("credentials"), credentialsNode ?? node,
+                context.Error(fields.PathOf(StateKeys.Soracom.Credentials), credentialsNode ?? node,
                     "'credentials' is missing; expected {file: /etc/gatectl/soracom.json} (mode 0600) or {env: true}");
             }
         }
         else
         {
-            credentials = ReadCredentials(credentialsNode, fields.PathOf("credentials"), context);
+            credentials = ReadCredentials(credentialsNode, fields.PathOf(StateKeys.Soracom.Credentials), context);
         }
 
         var apiUrl = fields.Read(StateKeys.Soracom.ApiUrl);
@@ -286,7 +286,7 @@ public static class StateLoader
         Uri? url = null;
         if (apiUrl is not null && !(Uri.TryCreate(apiUrl, UriKind.Absolute, out url) && url.Scheme is "http" or "https"))
         {
-            context.Error(fields.PathOf("apiUrl"), fields.Node("apiUrl")!, $"{StateText.Quote(apiUrl)} is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
+            context.Error(fields.PathOf(StateKeys.Soracom.ApiUrl), fields.Node(StateKeys.Soracom.ApiUrl)!, $"{StateText.Quote(apiUrl)} is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
             url = null;
         }
 

@@ -120,8 +120,14 @@ internal sealed class YamlFields
     /// <summary>The raw node of <paramref name="key"/>, when present.</summary>
     public YamlNode? Node(string key) => _values.GetValueOrDefault(key);
 
+    /// <summary>The raw node of <paramref name="key"/>, when present.</summary>
+    public YamlNode? Node(SchemaKey key) => Node(key.Name);
+
     /// <summary>The path of <paramref name="key"/> in this mapping.</summary>
     public string PathOf(string key) => StatePath.Key(Path, key);
+
+    /// <summary>The path of <paramref name="key"/> in this mapping.</summary>
+    public string PathOf(SchemaKey key) => PathOf(key.Name);
 
     /// <summary>A required scalar turned into a value; reports a missing key with <paramref name="expected"/>.</summary>
     public T? Required<T>(string key, string expected, ScalarParser<T> parse) where T : struct

@@ -70,6 +70,14 @@ public sealed partial class SchemaDocumentationTests
     }
 
     [Fact]
+    public void The_described_blocks_with_a_table_are_the_sections_checked_here()
+    {
+        var checkedHere = Sections().Select(row => row.Data.Item1);
+
+        Assert.Equal(checkedHere.Order(StringComparer.Ordinal), StateKeys.Blocks.Select(b => b.Heading).OfType<string>().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Every_documented_block_has_its_section_in_the_schema_doc()
     {
         var tables = StateSchemaDoc.Tables();

@@ -254,9 +254,20 @@ internal static class StateKeys
         public static readonly SchemaBlock Block = new("### `gateway`", "a gateway block", [Egress, Masquerade, Destinations]);
     }
 
-    /// <summary>Every block, outermost first.</summary>
-    public static IReadOnlyList<SchemaBlock> Blocks =>
-        [Root.Block, Host.Block, Gate.Block, Peer.Block, Route.Block, Soracom.Block, Credentials.Block, Ha.Block, Routing.Block, Gateway.Block];
+    /// <summary>Every block, the root first, each followed by the blocks it nests (so a new block needs no entry here).</summary>
+    public static IReadOnlyList<SchemaBlock> Blocks => [.. Nested(Root.Block)];
+
+    private static IEnumerable<SchemaBlock> Nested(SchemaBlock block) =>
+        block.Keys
+            .Select(key => key switch
+            {
+                BlockKey b => b.Block,
+                MappingListKey l => l.Items,
+                _ => null,
+            })
+            .OfType<SchemaBlock>()
+            .SelectMany(Nested)
+            .Prepend(block);
 
     // A word from a fixed set: the doc's type lists the words, the parser reads them.
     private static ScalarKey<T> Word<T>(string name, string what, (string Word, T Value)[] words, string @default, string rule, string expected)
