@@ -70,6 +70,16 @@ public sealed partial class SchemaDocumentationTests
     }
 
     [Fact]
+    public void A_section_without_its_table_gets_it_generated_after_its_prose()
+    {
+        var doc = File.ReadAllText(SourceTree.PathOf("docs", "state-schema.md")).ReplaceLineEndings("\n");
+        var table = StateSchemaDoc.Table(StateKeys.Ha.Block) + "\n";
+        Assert.Contains(table + "### `routing`", doc, StringComparison.Ordinal);
+
+        Assert.Equal(doc, StateSchemaDoc.UpdateTables(doc.Replace(table, string.Empty, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void The_described_blocks_with_a_table_are_the_sections_checked_here()
     {
         var checkedHere = Sections().Select(row => row.Data.Item1);

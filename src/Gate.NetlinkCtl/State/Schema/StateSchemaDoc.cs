@@ -27,7 +27,8 @@ public static class StateSchemaDoc
     /// <paramref name="doc"/> with the table under each block's heading replaced by the generated one: equal to the
     /// input when the doc is up to date.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The doc lacks a block's heading or the table under it.</exception>
+    /// <remarks>A section without a table (a new block's) gets its table at the end of the section.</remarks>
+    /// <exception cref="InvalidOperationException">The doc lacks a block's heading.</exception>
     public static string UpdateTables(string doc)
     {
         doc = doc.ReplaceLineEndings("\n");
@@ -40,10 +41,13 @@ public static class StateSchemaDoc
             }
 
             var start = doc.IndexOf("\n" + TableHead, heading + 1, StringComparison.Ordinal);
-            var nextHeading = doc.IndexOf("\n#", heading + block.Heading!.Length + 2, StringComparison.Ordinal);
+            var nextHeading = NextHeading(doc, heading + block.Heading!.Length + 2);
             if (start < 0 || (nextHeading >= 0 && start > nextHeading))
             {
-                throw new InvalidOperationException($"the schema doc has no key table under '{block.Heading}'; add a line '| key | type | default | rule |' there");
+                // A new block's section: its table goes at the end, after the prose.
+                var sectionEnd = nextHeading < 0 ? doc.Length : nextHeading + 1;
+                doc = doc[..sectionEnd] + Table(block) + "\n" + doc[sectionEnd..];
+                continue;
             }
 
             start++;
@@ -58,6 +62,14 @@ public static class StateSchemaDoc
         }
 
         return doc;
+    }
+
+    // The next "## " or "### " heading at or after from, or -1 (a "#" line inside a code block is not one).
+    private static int NextHeading(string doc, int from)
+    {
+        var second = doc.IndexOf("\n## ", from, StringComparison.Ordinal);
+        var third = doc.IndexOf("\n### ", from, StringComparison.Ordinal);
+        return second < 0 ? third : third < 0 ? second : Math.Min(second, third);
     }
 
     internal static string Table(SchemaBlock block)
