@@ -101,6 +101,7 @@ internal static class GatectlCli
         root.Subcommands.Add(Commands.VersionCommand.Build());
         root.Subcommands.Add(Commands.ReferenceCommands.BuildMan());
         root.Subcommands.Add(Commands.ReferenceCommands.BuildCompletion());
+        root.Subcommands.Add(Commands.SchemaCommand.Build());
         return root;
     }
 }

@@ -31,8 +31,8 @@ internal static class TemplateModel
         var model = new ScriptObject();
         Set(model, "source", source);
         Set(model, "gatectl", Marks());
-        Set(model, "host", ForHost(state.Host));
-        Set(model, "gates", gates);
+        Set(model, Var(StateKeys.Root.Host), ForHost(state.Host));
+        Set(model, Var(StateKeys.Root.Gates), gates);
         return model;
     }
 
@@ -44,9 +44,9 @@ internal static class TemplateModel
         foreach (var peer in gate.Peers)
         {
             var p = new ScriptObject();
-            Set(p, "outer", peer.Outer.ToString());
-            Set(p, "inner", peer.Inner?.ToString());
-            Set(p, "name", peer.Name);
+            Set(p, Var(StateKeys.Peer.Outer), peer.Outer.ToString());
+            Set(p, Var(StateKeys.Peer.Inner), peer.Inner?.ToString());
+            Set(p, Var(StateKeys.Peer.Name), peer.Name);
             peers.Add(p);
         }
 
@@ -54,39 +54,39 @@ internal static class TemplateModel
         foreach (var route in gate.Routes)
         {
             var r = new ScriptObject();
-            Set(r, "to", route.To.ToString());
-            Set(r, "via", route.Via.ToString());
+            Set(r, Var(StateKeys.Route.To), route.To.ToString());
+            Set(r, Var(StateKeys.Route.Via), route.Via.ToString());
             routes.Add(r);
         }
 
         var g = new ScriptObject();
-        Set(g, "name", gate.Name);
+        Set(g, Var(StateKeys.Gate.Name), gate.Name);
         Set(g, "present", gate.State == GatePresence.Present);
-        Set(g, "interface", gate.Interface);
+        Set(g, Var(StateKeys.Gate.Interface), gate.Interface);
         Set(g, "alias", Ownership.AliasFor(gate.Name));
         Set(g, "connection_id", ProfileIdentity.IdFor(gate.Name));
         Set(g, "connection_uuid", ProfileIdentity.UuidFor(gate.Name).ToString());
-        Set(g, "vni", (long)gate.Vni);
-        Set(g, "underlay", gate.Underlay);
-        Set(g, "local", gate.Local.ToString());
-        Set(g, "port", (int)gate.Port);
+        Set(g, Var(StateKeys.Gate.Vni), (long)gate.Vni);
+        Set(g, Var(StateKeys.Gate.Underlay), gate.Underlay);
+        Set(g, Var(StateKeys.Gate.Local), gate.Local.ToString());
+        Set(g, Var(StateKeys.Gate.Port), (int)gate.Port);
         // ip, networkd and NetworkManager all pass the range to the kernel as written: its half-open form.
         Set(g, "source_port_min", (int)gate.SourcePorts.ToKernel().Min);
         Set(g, "source_port_max", (int)gate.SourcePorts.ToKernel().Max);
-        Set(g, "address", gate.Address.ToString());
+        Set(g, Var(StateKeys.Gate.Address), gate.Address.ToString());
         Set(g, "address_ip", gate.Address.Address.ToString());
         Set(g, "prefix_length", gate.Address.PrefixLength);
-        Set(g, "device_subnet", gate.DeviceSubnet.ToString());
-        Set(g, "mtu", gate.Mtu);
+        Set(g, Var(StateKeys.Gate.DeviceSubnet), gate.DeviceSubnet.ToString());
+        Set(g, Var(StateKeys.Gate.Mtu), gate.Mtu);
         Set(g, "mtu_overhead", GateSpec.VxlanOverhead);
-        Set(g, "learning", gate.Learning);
-        Set(g, "endpoints", endpoints);
-        Set(g, "peers", peers);
+        Set(g, Var(StateKeys.Gate.Learning), gate.Learning);
+        Set(g, Var(StateKeys.Gate.Endpoints), endpoints);
+        Set(g, Var(StateKeys.Gate.Peers), peers);
         Set(g, "flood", Strings(gate.FloodDestinations.Select(d => d.ToString())));
-        Set(g, "routes", routes);
-        Set(g, "ha", gate.Ha is { } ha ? ForHa(ha) : null);
-        Set(g, "routing", gate.Routing is { Active: true } routing ? ForRouting(routing) : null);
-        Set(g, "gateway", gate.Gateway is { } gateway ? ForGateway(gateway) : null);
+        Set(g, Var(StateKeys.Gate.Routes), routes);
+        Set(g, Var(StateKeys.Gate.Ha), gate.Ha is { } ha ? ForHa(ha) : null);
+        Set(g, Var(StateKeys.Gate.Routing), gate.Routing is { Active: true } routing ? ForRouting(routing) : null);
+        Set(g, Var(StateKeys.Gate.Gateway), gate.Gateway is { } gateway ? ForGateway(gateway) : null);
         return g;
     }
 
@@ -94,19 +94,19 @@ internal static class TemplateModel
     private static ScriptObject ForRouting(RoutingSpec routing)
     {
         var r = new ScriptObject();
-        Set(r, "masquerade", routing.Masquerade);
-        Set(r, "sources", Strings(routing.Sources.Select(s => s.ToString())));
+        Set(r, Var(StateKeys.Routing.Masquerade), routing.Masquerade);
+        Set(r, Var(StateKeys.Routing.Sources), Strings(routing.Sources.Select(s => s.ToString())));
         return r;
     }
 
     private static ScriptObject ForHa(HaSpec ha)
     {
         var h = new ScriptObject();
-        Set(h, "virtual_address", ha.VirtualAddress.ToString());
+        Set(h, Var(StateKeys.Ha.VirtualAddress), ha.VirtualAddress.ToString());
         Set(h, "virtual_address_ip", ha.VirtualAddress.Address.ToString());
-        Set(h, "router_id", (int)ha.RouterId);
-        Set(h, "priority", (int)ha.Priority);
-        Set(h, "peers", Strings(ha.Peers.Select(p => p.ToString())));
+        Set(h, Var(StateKeys.Ha.RouterId), (int)ha.RouterId);
+        Set(h, Var(StateKeys.Ha.Priority), (int)ha.Priority);
+        Set(h, Var(StateKeys.Ha.Peers), Strings(ha.Peers.Select(p => p.ToString())));
         return h;
     }
 
@@ -114,17 +114,17 @@ internal static class TemplateModel
     private static ScriptObject ForGateway(GatewaySpec gateway)
     {
         var w = new ScriptObject();
-        Set(w, "egress", gateway.Egress);
-        Set(w, "masquerade", gateway.Masquerade);
-        Set(w, "destinations", Strings(Routing.RoutingTable.DestinationsOf(gateway).Select(d => d.ToString())));
+        Set(w, Var(StateKeys.Gateway.Egress), gateway.Egress);
+        Set(w, Var(StateKeys.Gateway.Masquerade), gateway.Masquerade);
+        Set(w, Var(StateKeys.Gateway.Destinations), Strings(Routing.RoutingTable.DestinationsOf(gateway).Select(d => d.ToString())));
         return w;
     }
 
     private static ScriptObject ForHost(HostSettings host)
     {
         var h = new ScriptObject();
-        Set(h, "guard", host.Guard);
-        Set(h, "backend", host.Backend.ToString().ToLowerInvariant());
+        Set(h, Var(StateKeys.Host.Guard), host.Guard);
+        Set(h, Var(StateKeys.Host.Backend), StateKeys.Host.Backend.WordFor(host.Backend));
         return h;
     }
 
@@ -150,6 +150,19 @@ internal static class TemplateModel
         }
 
         return array;
+    }
+
+    // A variable that mirrors a state key is that key in snake_case (deviceSubnet -> device_subnet); the others are
+    // the model's own (present, alias, address_ip, flood ...).
+    private static string Var(SchemaKey key)
+    {
+        var name = new System.Text.StringBuilder(key.Name.Length + 4);
+        foreach (var c in key.Name)
+        {
+            name.Append(char.IsAsciiLetterUpper(c) ? "_" + char.ToLowerInvariant(c) : c.ToString());
+        }
+
+        return name.ToString();
     }
 
     // Read-only, so a template cannot change what later templates of the same run see.

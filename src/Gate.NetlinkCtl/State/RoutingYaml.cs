@@ -5,32 +5,30 @@ namespace Gate.NetlinkCtl.State;
 /// <summary>Reads and writes a gate's <c>routing</c> block, kept beside the loader and writer so they stay small.</summary>
 internal static class RoutingYaml
 {
-    /// <summary>The keys of a <c>routing</c> block.</summary>
-    public static readonly string[] Keys = ["forward", "masquerade", "sources"];
-
     /// <summary>Reads the block at <paramref name="path"/>; null when it is not a mapping (reported).</summary>
     public static RoutingSpec? Read(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, path, "a routing block", Keys, context);
+        var fields = YamlFields.Open(node, path, StateKeys.Routing.Block, context);
         if (fields is null)
         {
             return null;
         }
 
-        var forward = fields.Optional("forward", "expected true (forward between the underlay and the gate) or false", Parsers.Boolean) ?? true;
-        var masquerade = fields.Optional("masquerade", "expected true (the devices see the peer's inner address) or false", Parsers.Boolean) ?? false;
-        var sources = fields.List("sources", "expected a list of the networks that may reach the device subnet, such as [192.0.2.0/24]")
-            .Select(item => YamlFields.Scalar(item.Node, item.Path, "expected a network written a.b.c.d/n, such as 192.0.2.0/24", Parsers.Ipv4Network, context)?.Value
-                ?? new System.Net.IPNetwork(System.Net.IPAddress.Any, 0))
+        var forward = fields.Read(StateKeys.Routing.Forward)!.Value;
+        var masquerade = fields.Read(StateKeys.Routing.Masquerade)!.Value;
+        var sources = fields.Read(StateKeys.Routing.Sources)
+            .Select(s => s?.Value ?? new System.Net.IPNetwork(System.Net.IPAddress.Any, 0))
             .ToEquatableList();
         return new RoutingSpec(forward, masquerade, sources);
     }
 
     /// <summary>The block as the writer prints it.</summary>
-    public static YamlMappingNode Write(RoutingSpec routing) => new()
+    public static YamlMappingNode Write(RoutingSpec routing) => StateWriter.Mapping(StateKeys.Routing.Block, routing, Values);
+
+    private static readonly Dictionary<string, Func<RoutingSpec, YamlNode?>> Values = new(StringComparer.Ordinal)
     {
-        { "forward", routing.Forward ? "true" : "false" },
-        { "masquerade", routing.Masquerade ? "true" : "false" },
-        { "sources", new YamlSequenceNode(routing.Sources.Select(s => new YamlScalarNode(s.ToString()))) },
+        [StateKeys.Routing.Forward.Name] = r => StateWriter.Bool(r.Forward),
+        [StateKeys.Routing.Masquerade.Name] = r => StateWriter.Bool(r.Masquerade),
+        [StateKeys.Routing.Sources.Name] = r => StateWriter.List(r.Sources),
     };
 }

@@ -12,50 +12,19 @@ namespace Gate.NetlinkCtl.State;
 /// </summary>
 internal static class StateLoader
 {
-    internal static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
-    internal static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
-    internal static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway", "probe"];
-    internal static readonly string[] PeerKeys = ["outer", "inner", "name"];
-    internal static readonly string[] RouteKeys = ["to", "via"];
-    internal static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
-    internal static readonly string[] CredentialKeys = ["file", "env"];
-
-    private const string SecretRefused =
-        "credentials are never written in the state file; put them in a file only root can read (credentials: {file: /etc/gatectl/soracom.json}, mode 0600) "
-        + "or in the environment (credentials: {env: true} with SORACOM_AUTH_KEY_ID and SORACOM_AUTH_KEY)";
-
-    private static readonly Dictionary<string, string> SecretKeys = new(StringComparer.Ordinal)
-    {
-        ["authKey"] = SecretRefused,
-        ["authKeyId"] = SecretRefused,
-        ["apiKey"] = SecretRefused,
-        ["token"] = SecretRefused,
-        ["password"] = SecretRefused,
-    };
-
-    private static readonly Dictionary<string, SoracomCoverage> Coverages = new(StringComparer.Ordinal)
-    {
-        ["jp"] = SoracomCoverage.Jp,
-        ["global"] = SoracomCoverage.Global,
-    };
-
-    private static readonly Dictionary<string, BackendKind> Backends = new(StringComparer.Ordinal)
-    {
-        ["auto"] = BackendKind.Auto,
-        ["netlink"] = BackendKind.Netlink,
-        ["iproute2"] = BackendKind.Iproute2,
-        ["networkmanager"] = BackendKind.NetworkManager,
-    };
-
-    private static readonly Dictionary<string, GatePresence> Presences = new(StringComparer.Ordinal)
-    {
-        ["present"] = GatePresence.Present,
-        ["absent"] = GatePresence.Absent,
-    };
+    // The key lists as the tests and docs name them; StateKeys declares them.
+    internal static string[] RootKeys => StateKeys.Root.Block.Names;
+    internal static string[] HostKeys => StateKeys.Host.Block.Names;
+    internal static string[] GateKeys => StateKeys.Gate.Block.Names;
+    internal static string[] PeerKeys => StateKeys.Peer.Block.Names;
+    internal static string[] RouteKeys => StateKeys.Route.Block.Names;
+    internal static string[] SoracomKeys => StateKeys.Soracom.Block.Names;
+    internal static string[] CredentialKeys => StateKeys.Credentials.Block.Names;
 
     /// <summary>The default of <c>learning</c>: on, as the vendor's setup leaves the kernel default.</summary>
     public const bool DefaultLearning = true;
+
+    private static readonly IPNetwork NoNetwork = new(IPAddress.Any, 0);
 
     /// <summary>Reads the file at <paramref name="path"/>.</summary>
     /// <exception cref="IOException">The file is missing or unreadable.</exception>
@@ -156,31 +125,31 @@ internal static class StateLoader
 
     private static DesiredState? ReadRoot(YamlNode node, LoadContext context)
     {
-        var root = YamlFields.Open(node, string.Empty, "a state file", RootKeys, context);
+        var root = YamlFields.Open(node, string.Empty, StateKeys.Root.Block, context);
         if (root is null)
         {
             return null;
         }
 
-        var apiVersion = root.RequiredText("apiVersion", $"expected {StateSchema.ApiVersion}");
+        var apiVersion = root.Read(StateKeys.Root.ApiVersion);
         if (apiVersion is not null && apiVersion != StateSchema.ApiVersion)
         {
-            context.Error("apiVersion", root.Node("apiVersion")!, $"{StateText.Quote(apiVersion)} is not supported; expected {StateSchema.ApiVersion}");
+            context.Error(root.PathOf(StateKeys.Root.ApiVersion), root.Node(StateKeys.Root.ApiVersion)!, $"{StateText.Quote(apiVersion)} is not supported; expected {StateSchema.ApiVersion}");
         }
 
-        var kind = root.RequiredText("kind", $"expected {StateSchema.Kind}");
+        var kind = root.Read(StateKeys.Root.Kind);
         if (kind is not null && kind != StateSchema.Kind)
         {
-            context.Error("kind", root.Node("kind")!, $"{StateText.Quote(kind)} is not a kind this build reads; expected {StateSchema.Kind}");
+            context.Error(root.PathOf(StateKeys.Root.Kind), root.Node(StateKeys.Root.Kind)!, $"{StateText.Quote(kind)} is not a kind this build reads; expected {StateSchema.Kind}");
         }
 
-        var host = root.Node("host") is { } hostNode && !YamlFields.IsNull(hostNode) ? ReadHost(hostNode, context) : HostSettings.Default;
-        if (root.Node("gates") is null && !context.Map.IsBroken("gates"))
+        var host = Block(root, StateKeys.Root.Host, context, ReadHost) ?? HostSettings.Default;
+        if (root.Node(StateKeys.Root.Gates) is null && !context.Map.IsBroken(root.PathOf(StateKeys.Root.Gates)))
         {
-            context.Errors.Add(context.Map.ErrorAt("gates", "'gates' is missing; expected a list of gates (an empty list [] manages none)"));
+            context.Errors.Add(context.Map.ErrorAt(root.PathOf(StateKeys.Root.Gates), "'gates' is missing; expected a list of gates (an empty list [] manages none)"));
         }
 
-        var gates = root.List("gates", "expected a list of gates, each a mapping starting with '- name: ...'")
+        var gates = root.Items(StateKeys.Root.Gates)
             .Select(item => ReadGate(item.Node, item.Path, context))
             .ToList();
         if (gates.Any(g => g is null))
@@ -191,21 +160,24 @@ internal static class StateLoader
         return new DesiredState(StateSchema.ApiVersion, StateSchema.Kind, host, gates.Select(g => g!).ToEquatableList());
     }
 
-    private static HostSettings ReadHost(YamlNode node, LoadContext context)
+    // A nested block: read by its parser when present and not empty, null otherwise.
+    private static T? Block<T>(YamlFields fields, BlockKey key, LoadContext context, Func<YamlNode, string, LoadContext, T?> read) where T : class =>
+        fields.Node(key.Name) is { } node && !YamlFields.IsNull(node) ? read(node, fields.PathOf(key.Name), context) : null;
+
+    private static HostSettings ReadHost(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, "host", "the host settings", HostKeys, context);
+        var fields = YamlFields.Open(node, path, StateKeys.Host.Block, context);
         if (fields is null)
         {
             return HostSettings.Default;
         }
 
-        var defaults = HostSettings.Default;
-        var stateDirectory = fields.OptionalText("stateDirectory", "expected an absolute directory path such as /var/lib/gatectl") ?? defaults.StateDirectory;
+        var stateDirectory = fields.Read(StateKeys.Host.StateDirectory)!;
         return new HostSettings(
-            fields.Optional("backend", "expected auto, netlink, iproute2 or networkmanager", Parsers.Word(Backends, "backend")) ?? defaults.Backend,
-            fields.Optional("reconcileInterval", "expected a whole number with a unit s, m or h, such as 30s, 5m or 1h", Parsers.Duration) ?? defaults.ReconcileInterval,
-            fields.OptionalText("metricsPath", "expected an absolute file path") ?? defaults.MetricsPath,
-            fields.Optional("guard", "expected true or false", Parsers.Boolean) ?? defaults.Guard)
+            fields.Read(StateKeys.Host.Backend)!.Value,
+            fields.Read(StateKeys.Host.ReconcileInterval)!.Value,
+            fields.Read(StateKeys.Host.MetricsPath),
+            fields.Read(StateKeys.Host.Guard)!.Value)
         {
             StateDirectory = stateDirectory,
         };
@@ -213,59 +185,46 @@ internal static class StateLoader
 
     private static GateSpec? ReadGate(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, path, "a gate", GateKeys, context);
+        var fields = YamlFields.Open(node, path, StateKeys.Gate.Block, context);
         if (fields is null)
         {
             return null;
         }
 
-        const string Ipv4Expected = "expected a dotted-quad IPv4 address such as 192.0.2.10";
-        var name = fields.RequiredText("name", "expected a name for the gate, such as soracom");
-        var interfaceName = fields.RequiredText("interface", "expected the VXLAN device's name, such as vxlan0");
-        var vni = Narrow<uint>(fields, "vni", 0, uint.MaxValue, StateLimits.VniExpected, context) ?? GateSpec.DefaultVni;
-        var underlay = fields.RequiredText("underlay", "expected the device that carries the tunnel, such as eth0");
-        var local = fields.Required("local", "expected this peer's outer IPv4 address, such as 192.0.2.10", Parsers.Ipv4)?.Value;
-        var port = Narrow<ushort>(fields, "port", 0, ushort.MaxValue, StateLimits.PortExpected, context) ?? GateSpec.DefaultPort;
-        var sourcePorts = fields.Optional("sourcePorts", "expected 'low-high' with ports 1..65535, such as 4789-4789, or 'any'", Parsers.PortRangeText) ?? PortRange.Default;
-        var address = fields.Required("address", "expected this peer's inner address with the device subnet's prefix, written a.b.c.d/n", Parsers.Ipv4WithPrefix);
-        var deviceSubnet = fields.Optional("deviceSubnet", "expected the VPG's device subnet, written a.b.c.d/n", Parsers.Ipv4Network)?.Value;
-        var mtu = Narrow<int>(fields, "mtu", int.MinValue, int.MaxValue, StateLimits.MtuExpected, context);
-        var learning = fields.Optional("learning", "expected true or false", Parsers.Boolean) ?? DefaultLearning;
-        var endpoints = fields.List("endpoints", "expected a list of the VPG's outer IPv4 addresses")
-            .Select(item => YamlFields.Scalar(item.Node, item.Path, Ipv4Expected, Parsers.Ipv4, context)?.Value ?? IPAddress.Any)
-            .ToEquatableList();
-        var peers = fields.List("peers", "expected a list of peers, each a mapping with outer (and optionally inner, name)")
+        var name = fields.Read(StateKeys.Gate.Name);
+        var interfaceName = fields.Read(StateKeys.Gate.Interface);
+        var vni = (uint)fields.Read(StateKeys.Gate.Vni)!.Value;
+        var underlay = fields.Read(StateKeys.Gate.Underlay);
+        var local = fields.Read(StateKeys.Gate.Local)?.Value;
+        var port = (ushort)fields.Read(StateKeys.Gate.Port)!.Value;
+        var sourcePorts = fields.Read(StateKeys.Gate.SourcePorts)!.Value;
+        var address = fields.Read(StateKeys.Gate.Address);
+        var deviceSubnet = fields.Read(StateKeys.Gate.DeviceSubnet)?.Value;
+        var mtu = (int?)fields.Read(StateKeys.Gate.Mtu);
+        var learning = fields.Read(StateKeys.Gate.Learning)!.Value;
+        var endpoints = fields.Read(StateKeys.Gate.Endpoints).Select(e => e?.Value ?? IPAddress.Any).ToEquatableList();
+        var peers = fields.Items(StateKeys.Gate.Peers)
             .Select(item => ReadPeer(item.Node, item.Path, context))
             .ToEquatableList();
-        var routes = fields.List("routes", "expected a list of routes, each a mapping with to and via")
+        var routes = fields.Items(StateKeys.Gate.Routes)
             .Select(item => ReadRoute(item.Node, item.Path, context))
             .ToEquatableList();
-        var probe = fields.List("probe", "expected a list of inner IPv4 addresses to probe through the overlay (a SIM's, the VPG's)")
-            .Select(item => YamlFields.Scalar(item.Node, item.Path, Ipv4Expected, Parsers.Ipv4, context)?.Value ?? IPAddress.Any)
-            .ToEquatableList();
-        var state = fields.Optional("state", "expected present or absent", Parsers.Word(Presences, "gate state")) ?? GatePresence.Present;
-        var adopt = fields.Optional("adopt", "expected true or false", Parsers.Boolean) ?? false;
-        var adoptMayRecreate = fields.Optional("adoptMayRecreate", "expected true or false", Parsers.Boolean) ?? false;
+        var probe = fields.Read(StateKeys.Gate.Probe).Select(e => e?.Value ?? IPAddress.Any).ToEquatableList();
+        var state = fields.Read(StateKeys.Gate.State)!.Value;
+        var adopt = fields.Read(StateKeys.Gate.Adopt)!.Value;
+        var adoptMayRecreate = fields.Read(StateKeys.Gate.AdoptMayRecreate)!.Value;
         if (adoptMayRecreate && !adopt)
         {
-            context.Error(fields.PathOf("adoptMayRecreate"), fields.Node("adoptMayRecreate")!,
+            context.Error(fields.PathOf(StateKeys.Gate.AdoptMayRecreate), fields.Node(StateKeys.Gate.AdoptMayRecreate)!,
                 "adoptMayRecreate only applies to adoption; set adopt: true as well, or leave adoptMayRecreate out");
         }
 
-        var soracom = fields.Node("soracom") is { } soracomNode && !YamlFields.IsNull(soracomNode)
-            ? ReadSoracom(soracomNode, fields.PathOf("soracom"), context)
-            : null;
+        var soracom = Block(fields, StateKeys.Gate.Soracom, context, ReadSoracom);
         // Left out of a gate with a SORACOM source, the VNI and device subnet are the VPG's own (checked against it otherwise).
-        soracom = soracom is null ? null : soracom with { VniFromVpg = fields.Node("vni") is null, DeviceSubnetFromVpg = fields.Node("deviceSubnet") is null };
-        var ha = fields.Node("ha") is { } haNode && !YamlFields.IsNull(haNode)
-            ? HaYaml.Read(haNode, fields.PathOf("ha"), context)
-            : null;
-        var routing = fields.Node("routing") is { } routingNode && !YamlFields.IsNull(routingNode)
-            ? RoutingYaml.Read(routingNode, fields.PathOf("routing"), context)
-            : null;
-        var gateway = fields.Node("gateway") is { } gatewayNode && !YamlFields.IsNull(gatewayNode)
-            ? GatewayYaml.Read(gatewayNode, fields.PathOf("gateway"), context)
-            : null;
+        soracom = soracom is null ? null : soracom with { VniFromVpg = fields.Node(StateKeys.Gate.Vni) is null, DeviceSubnetFromVpg = fields.Node(StateKeys.Gate.DeviceSubnet) is null };
+        var ha = Block(fields, StateKeys.Gate.Ha, context, HaYaml.Read);
+        var routing = Block(fields, StateKeys.Gate.Routing, context, RoutingYaml.Read);
+        var gateway = Block(fields, StateKeys.Gate.Gateway, context, GatewayYaml.Read);
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -297,105 +256,84 @@ internal static class StateLoader
 
     private static SoracomSource? ReadSoracom(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, path, "a SORACOM API source", SoracomKeys, context, SecretKeys);
+        var fields = YamlFields.Open(node, path, StateKeys.Soracom.Block, context);
         if (fields is null)
         {
             return null;
         }
 
-        var vpgId = fields.RequiredText("vpgId", "expected the VPG's id, such as vpg-abcd1234");
-        var coverage = fields.Required("coverage", "expected jp or global (the coverage whose API serves the VPG)", Parsers.Word(Coverages, "coverage"));
-        var credentialsNode = fields.Node("credentials");
+        var vpgId = fields.Read(StateKeys.Soracom.VpgId);
+        var coverage = fields.Read(StateKeys.Soracom.Coverage);
+        var credentialsNode = fields.Node(StateKeys.Soracom.Credentials);
         SoracomCredentialsSource? credentials = null;
         if (credentialsNode is null || YamlFields.IsNull(credentialsNode))
         {
-            if (!context.Map.IsBroken(fields.PathOf("credentials")))
+            if (!context.Map.IsBroken(fields.PathOf(StateKeys.Soracom.Credentials)))
             {
-                context.Error(fields.PathOf("credentials"), credentialsNode ?? node,
+                context.Error(fields.PathOf(StateKeys.Soracom.Credentials), credentialsNode ?? node,
                     "'credentials' is missing; expected {file: /etc/gatectl/soracom.json} (mode 0600) or {env: true}");
             }
         }
         else
         {
-            credentials = ReadCredentials(credentialsNode, fields.PathOf("credentials"), context);
+            credentials = ReadCredentials(credentialsNode, fields.PathOf(StateKeys.Soracom.Credentials), context);
         }
 
-        var apiUrl = fields.OptionalText("apiUrl", "expected an absolute http or https URL");
-        var timeout = fields.Optional("timeout", "expected a whole number with a unit s or m, such as 10s", Parsers.Duration);
-        var refresh = fields.Optional("refreshInterval", "expected a whole number with a unit s, m or h, such as 1m", Parsers.Duration);
-        var register = fields.Optional("register", "expected true (register this host as a Gate Peer of the VPG) or false", Parsers.Boolean) ?? false;
+        var apiUrl = fields.Read(StateKeys.Soracom.ApiUrl);
+        var timeout = fields.Read(StateKeys.Soracom.Timeout)!.Value;
+        var refresh = fields.Read(StateKeys.Soracom.RefreshInterval)!.Value;
+        var register = fields.Read(StateKeys.Soracom.Register)!.Value;
         Uri? url = null;
         if (apiUrl is not null && !(Uri.TryCreate(apiUrl, UriKind.Absolute, out url) && url.Scheme is "http" or "https"))
         {
-            context.Error(fields.PathOf("apiUrl"), fields.Node("apiUrl")!, $"{StateText.Quote(apiUrl)} is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
+            context.Error(fields.PathOf(StateKeys.Soracom.ApiUrl), fields.Node(StateKeys.Soracom.ApiUrl)!, $"{StateText.Quote(apiUrl)} is not an absolute http or https URL; expected a base URL such as https://api.soracom.io");
             url = null;
         }
 
         return new SoracomSource(vpgId ?? string.Empty, coverage ?? SoracomCoverage.Jp, credentials ?? new SoracomCredentialsSource(null, true))
         {
             ApiUrl = url,
-            Timeout = timeout ?? SoracomSource.DefaultTimeout,
-            RefreshInterval = refresh ?? SoracomSource.DefaultRefreshInterval,
+            Timeout = timeout,
+            RefreshInterval = refresh,
             Register = register,
         };
     }
 
     private static SoracomCredentialsSource? ReadCredentials(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, path, "a credentials source", CredentialKeys, context, SecretKeys);
+        var fields = YamlFields.Open(node, path, StateKeys.Credentials.Block, context);
         if (fields is null)
         {
             return null;
         }
 
-        var file = fields.OptionalText("file", "expected the absolute path of a JSON file with authKeyId and authKey, mode 0600");
-        var env = fields.Optional("env", "expected true (read SORACOM_AUTH_KEY_ID and SORACOM_AUTH_KEY)", Parsers.Boolean) ?? false;
-        return new SoracomCredentialsSource(file, env);
+        return new SoracomCredentialsSource(fields.Read(StateKeys.Credentials.File), fields.Read(StateKeys.Credentials.Env)!.Value);
     }
 
     private static PeerSpec ReadPeer(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, path, "a peer", PeerKeys, context);
+        var fields = YamlFields.Open(node, path, StateKeys.Peer.Block, context);
         if (fields is null)
         {
             return new PeerSpec(IPAddress.Any, null, null);
         }
 
         return new PeerSpec(
-            fields.Required("outer", "expected the peer's outer IPv4 address, such as 198.51.100.20", Parsers.Ipv4)?.Value ?? IPAddress.Any,
-            fields.Optional("inner", "expected the peer's inner IPv4 address, without a prefix", Parsers.Ipv4)?.Value,
-            fields.OptionalText("name", "expected a label"));
+            fields.Read(StateKeys.Peer.Outer)?.Value ?? IPAddress.Any,
+            fields.Read(StateKeys.Peer.Inner)?.Value,
+            fields.Read(StateKeys.Peer.Name));
     }
 
     private static RouteSpec ReadRoute(YamlNode node, string path, LoadContext context)
     {
-        var fields = YamlFields.Open(node, path, "a route", RouteKeys, context);
+        var fields = YamlFields.Open(node, path, StateKeys.Route.Block, context);
         if (fields is null)
         {
-            return new RouteSpec(new IPNetwork(IPAddress.Any, 0), IPAddress.Any);
+            return new RouteSpec(NoNetwork, IPAddress.Any);
         }
 
         return new RouteSpec(
-            fields.Required("to", "expected the destination network, written a.b.c.d/n", Parsers.Ipv4Network)?.Value ?? new IPNetwork(IPAddress.Any, 0),
-            fields.Required("via", "expected the next hop's inner IPv4 address, inside the device subnet", Parsers.Ipv4)?.Value ?? IPAddress.Any);
-    }
-
-    // Reads an integer into the record's type; values the type cannot hold get the range message the validator uses.
-    private static T? Narrow<T>(YamlFields fields, string key, long min, long max, string expected, LoadContext context)
-        where T : struct, System.Numerics.INumber<T>
-    {
-        var value = fields.Optional(key, expected, Parsers.Integer);
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            context.Error(fields.PathOf(key), fields.Node(key)!, StateLimits.OutOfRange(value, expected));
-            return null;
-        }
-
-        return T.CreateChecked(value.Value);
+            fields.Read(StateKeys.Route.To)?.Value ?? NoNetwork,
+            fields.Read(StateKeys.Route.Via)?.Value ?? IPAddress.Any);
     }
 }

@@ -29,156 +29,121 @@ internal static class StateWriter
         output.Write(end >= 0 && yaml[end..].Trim() == "..." ? yaml[..end] : yaml);
     }
 
-    private static YamlMappingNode ToNode(DesiredState state) => new()
+    // Each mapping is written in its StateKeys order; a key's entry gives its node, or null to leave it out.
+    // Every key of the description needs an entry here (Mapping refuses a key it cannot write). Inner mappings first.
+
+    // One source is written: the file when there is one, the environment otherwise.
+    private static readonly Dictionary<string, Func<SoracomCredentialsSource, YamlNode?>> CredentialValues = new(StringComparer.Ordinal)
     {
-        { "apiVersion", state.ApiVersion },
-        { "kind", state.Kind },
-        { "host", ToNode(state.Host) },
-        { "gates", new YamlSequenceNode(state.Gates.Select(ToNode)) },
+        [StateKeys.Credentials.File.Name] = c => c.File is { } file ? Quoted(file) : null,
+        [StateKeys.Credentials.Env.Name] = c => c.File is null ? Bool(c.Environment) : null,
     };
 
-    private static YamlMappingNode ToNode(HostSettings host)
+    private static readonly Dictionary<string, Func<SoracomSource, YamlNode?>> SoracomValues = new(StringComparer.Ordinal)
     {
-        var node = new YamlMappingNode
-        {
-            { "backend", host.Backend.ToString().ToLowerInvariant() },
-            { "reconcileInterval", DurationText.Format(host.ReconcileInterval) },
-        };
-        if (host.MetricsPath is { } metricsPath)
-        {
-            node.Add("metricsPath", Quoted(metricsPath));
-        }
+        [StateKeys.Soracom.VpgId.Name] = s => Quoted(s.VpgId),
+        [StateKeys.Soracom.Coverage.Name] = s => new YamlScalarNode(StateKeys.Soracom.Coverage.WordFor(s.Coverage)),
+        [StateKeys.Soracom.Credentials.Name] = s => Mapping(StateKeys.Credentials.Block, s.Credentials, CredentialValues),
+        [StateKeys.Soracom.ApiUrl.Name] = s => s.ApiUrl is { } url ? Quoted(url.ToString()) : null,
+        [StateKeys.Soracom.Timeout.Name] = s => new YamlScalarNode(DurationText.Format(s.Timeout)),
+        [StateKeys.Soracom.RefreshInterval.Name] = s => new YamlScalarNode(DurationText.Format(s.RefreshInterval)),
+        [StateKeys.Soracom.Register.Name] = s => s.Register ? Bool(true) : null,
+    };
 
-        node.Add("guard", Bool(host.Guard));
-        if (host.StateDirectory != HostSettings.DefaultStateDirectory)
+    private static readonly Dictionary<string, Func<PeerSpec, YamlNode?>> PeerValues = new(StringComparer.Ordinal)
+    {
+        [StateKeys.Peer.Outer.Name] = p => Text(p.Outer),
+        [StateKeys.Peer.Inner.Name] = p => p.Inner is { } inner ? Text(inner) : null,
+        [StateKeys.Peer.Name.Name] = p => p.Name is { } name ? Quoted(name) : null,
+    };
+
+    private static readonly Dictionary<string, Func<RouteSpec, YamlNode?>> RouteValues = new(StringComparer.Ordinal)
+    {
+        [StateKeys.Route.To.Name] = r => Text(r.To),
+        [StateKeys.Route.Via.Name] = r => Text(r.Via),
+    };
+
+    // Taken from the VPG when the source says so (vni, deviceSubnet): written back, they would stop following the VPG.
+    private static readonly Dictionary<string, Func<GateSpec, YamlNode?>> GateValues = new(StringComparer.Ordinal)
+    {
+        [StateKeys.Gate.Name.Name] = g => Quoted(g.Name),
+        [StateKeys.Gate.Interface.Name] = g => Quoted(g.Interface),
+        [StateKeys.Gate.Vni.Name] = g => g.Soracom is not { VniFromVpg: true } ? Number(g.Vni) : null,
+        [StateKeys.Gate.Underlay.Name] = g => Quoted(g.Underlay),
+        [StateKeys.Gate.Local.Name] = g => Text(g.Local),
+        [StateKeys.Gate.Port.Name] = g => Number(g.Port),
+        [StateKeys.Gate.SourcePorts.Name] = g => Text(g.SourcePorts),
+        [StateKeys.Gate.Address.Name] = g => Text(g.Address),
+        [StateKeys.Gate.DeviceSubnet.Name] = g => g.Soracom is not { DeviceSubnetFromVpg: true } ? Text(g.DeviceSubnet) : null,
+        [StateKeys.Gate.Mtu.Name] = g => g.Mtu is { } mtu ? Number(mtu) : null,
+        [StateKeys.Gate.Learning.Name] = g => Bool(g.Learning),
+        [StateKeys.Gate.Endpoints.Name] = g => List(g.Endpoints),
+        [StateKeys.Gate.Peers.Name] = g => g.Peers.Count > 0 ? new YamlSequenceNode(g.Peers.Select(p => Mapping(StateKeys.Peer.Block, p, PeerValues))) : null,
+        [StateKeys.Gate.Routes.Name] = g => g.Routes.Count > 0 ? new YamlSequenceNode(g.Routes.Select(r => Mapping(StateKeys.Route.Block, r, RouteValues))) : null,
+        [StateKeys.Gate.State.Name] = g => new YamlScalarNode(StateKeys.Gate.State.WordFor(g.State)),
+        [StateKeys.Gate.Soracom.Name] = g => g.Soracom is { } soracom ? Mapping(StateKeys.Soracom.Block, soracom, SoracomValues) : null,
+        [StateKeys.Gate.Adopt.Name] = g => g.Adoption != GateAdoption.Off ? Bool(true) : null,
+        [StateKeys.Gate.AdoptMayRecreate.Name] = g => g.Adoption == GateAdoption.InPlaceOrRecreate ? Bool(true) : null,
+        [StateKeys.Gate.Ha.Name] = g => g.Ha is { } ha ? HaYaml.Write(ha) : null,
+        [StateKeys.Gate.Routing.Name] = g => g.Routing is { } routing ? RoutingYaml.Write(routing) : null,
+        [StateKeys.Gate.Gateway.Name] = g => g.Gateway is { } gateway ? GatewayYaml.Write(gateway) : null,
+        [StateKeys.Gate.Probe.Name] = g => g.ProbeTargets.Count > 0 ? List(g.ProbeTargets) : null,
+    };
+
+    private static readonly Dictionary<string, Func<HostSettings, YamlNode?>> HostValues = new(StringComparer.Ordinal)
+    {
+        [StateKeys.Host.Backend.Name] = h => new YamlScalarNode(StateKeys.Host.Backend.WordFor(h.Backend)),
+        [StateKeys.Host.ReconcileInterval.Name] = h => new YamlScalarNode(DurationText.Format(h.ReconcileInterval)),
+        [StateKeys.Host.MetricsPath.Name] = h => h.MetricsPath is { } path ? Quoted(path) : null,
+        [StateKeys.Host.Guard.Name] = h => Bool(h.Guard),
+        [StateKeys.Host.StateDirectory.Name] = h => h.StateDirectory != HostSettings.DefaultStateDirectory ? Quoted(h.StateDirectory) : null,
+    };
+
+    private static readonly Dictionary<string, Func<DesiredState, YamlNode?>> RootValues = new(StringComparer.Ordinal)
+    {
+        [StateKeys.Root.ApiVersion.Name] = s => new YamlScalarNode(s.ApiVersion),
+        [StateKeys.Root.Kind.Name] = s => new YamlScalarNode(s.Kind),
+        [StateKeys.Root.Host.Name] = s => Mapping(StateKeys.Host.Block, s.Host, HostValues),
+        [StateKeys.Root.Gates.Name] = s => new YamlSequenceNode(s.Gates.Select(g => Mapping(StateKeys.Gate.Block, g, GateValues))),
+    };
+
+    private static YamlMappingNode ToNode(DesiredState state) => Mapping(StateKeys.Root.Block, state, RootValues);
+
+    /// <summary>
+    /// <paramref name="record"/> as a mapping of <paramref name="block"/>'s keys in their order, each valued by its entry in
+    /// <paramref name="values"/> (null leaves the key out).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A key of the block has no entry: the writer would drop it.</exception>
+    internal static YamlMappingNode Mapping<T>(SchemaBlock block, T record, IReadOnlyDictionary<string, Func<T, YamlNode?>> values)
+    {
+        var node = new YamlMappingNode();
+        foreach (var key in block.Names)
         {
-            node.Add("stateDirectory", Quoted(host.StateDirectory));
+            if (!values.TryGetValue(key, out var value))
+            {
+                throw new InvalidOperationException($"the state writer has no value for the key '{key}' of {block.What}; add it beside the others");
+            }
+
+            if (value(record) is { } written)
+            {
+                node.Add(key, written);
+            }
         }
 
         return node;
     }
 
-    private static YamlMappingNode ToNode(GateSpec gate)
-    {
-        // Taken from the VPG when the source says so: written back, they would stop following the VPG.
-        var node = new YamlMappingNode { { "name", Quoted(gate.Name) }, { "interface", Quoted(gate.Interface) } };
-        if (gate.Soracom is not { VniFromVpg: true })
-        {
-            node.Add("vni", gate.Vni.ToString());
-        }
+    internal static YamlScalarNode Text(object value) => new(value.ToString());
 
-        node.Add("underlay", Quoted(gate.Underlay));
-        node.Add("local", gate.Local.ToString());
-        node.Add("port", gate.Port.ToString());
-        node.Add("sourcePorts", gate.SourcePorts.ToString());
-        node.Add("address", gate.Address.ToString());
-        if (gate.Soracom is not { DeviceSubnetFromVpg: true })
-        {
-            node.Add("deviceSubnet", gate.DeviceSubnet.ToString());
-        }
+    internal static YamlScalarNode Number(long value) => new(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        if (gate.Mtu is { } mtu)
-        {
-            node.Add("mtu", mtu.ToString());
-        }
+    internal static YamlSequenceNode List<T>(IEnumerable<T> values) where T : notnull =>
+        new(values.Select(v => new YamlScalarNode(v.ToString())));
 
-        node.Add("learning", Bool(gate.Learning));
-        node.Add("endpoints", new YamlSequenceNode(gate.Endpoints.Select(e => new YamlScalarNode(e.ToString()))));
-        if (gate.Peers.Count > 0)
-        {
-            node.Add("peers", new YamlSequenceNode(gate.Peers.Select(ToNode)));
-        }
-
-        if (gate.Routes.Count > 0)
-        {
-            node.Add("routes", new YamlSequenceNode(gate.Routes.Select(r => new YamlMappingNode { { "to", r.To.ToString() }, { "via", r.Via.ToString() } })));
-        }
-
-        if (gate.ProbeTargets.Count > 0)
-        {
-            node.Add("probe", new YamlSequenceNode(gate.ProbeTargets.Select(e => new YamlScalarNode(e.ToString()))));
-        }
-
-        node.Add("state", gate.State == GatePresence.Present ? "present" : "absent");
-        if (gate.Adoption != GateAdoption.Off)
-        {
-            node.Add("adopt", "true");
-        }
-
-        if (gate.Adoption == GateAdoption.InPlaceOrRecreate)
-        {
-            node.Add("adoptMayRecreate", "true");
-        }
-
-        if (gate.Soracom is { } soracom)
-        {
-            node.Add("soracom", ToNode(soracom));
-        }
-
-        if (gate.Ha is { } ha)
-        {
-            node.Add("ha", HaYaml.Write(ha));
-        }
-
-        if (gate.Routing is { } routing)
-        {
-            node.Add("routing", RoutingYaml.Write(routing));
-        }
-
-        if (gate.Gateway is { } gateway)
-        {
-            node.Add("gateway", GatewayYaml.Write(gateway));
-        }
-
-        return node;
-    }
-
-    private static YamlMappingNode ToNode(SoracomSource soracom)
-    {
-        var credentials = soracom.Credentials.File is { } file
-            ? new YamlMappingNode { { "file", Quoted(file) } }
-            : new YamlMappingNode { { "env", Bool(soracom.Credentials.Environment) } };
-        var node = new YamlMappingNode
-        {
-            { "vpgId", Quoted(soracom.VpgId) },
-            { "coverage", soracom.Coverage == SoracomCoverage.Global ? "global" : "jp" },
-            { "credentials", credentials },
-        };
-        if (soracom.ApiUrl is { } url)
-        {
-            node.Add("apiUrl", Quoted(url.ToString()));
-        }
-
-        node.Add("timeout", DurationText.Format(soracom.Timeout));
-        node.Add("refreshInterval", DurationText.Format(soracom.RefreshInterval));
-        if (soracom.Register)
-        {
-            node.Add("register", "true");
-        }
-
-        return node;
-    }
-
-    private static YamlMappingNode ToNode(PeerSpec peer)
-    {
-        var node = new YamlMappingNode { { "outer", peer.Outer.ToString() } };
-        if (peer.Inner is { } inner)
-        {
-            node.Add("inner", inner.ToString());
-        }
-
-        if (peer.Name is { } name)
-        {
-            node.Add("name", Quoted(name));
-        }
-
-        return node;
-    }
-
-    private static string Bool(bool value) => value ? "true" : "false";
+    internal static YamlScalarNode Bool(bool value) => new(value ? "true" : "false");
 
     // Free text is quoted when plain YAML would read it as something else (null, a number, a flag).
-    private static YamlScalarNode Quoted(string text)
+    internal static YamlScalarNode Quoted(string text)
     {
         var plainIsSafe = text.Length > 0
             && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '/')

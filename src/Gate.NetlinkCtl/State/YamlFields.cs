@@ -78,11 +78,56 @@ internal sealed class YamlFields
         return fields;
     }
 
+    /// <summary>Reads <paramref name="node"/> as a mapping shaped by <paramref name="block"/>, or reports what it is instead and returns null.</summary>
+    public static YamlFields? Open(YamlNode node, string path, SchemaBlock block, LoadContext context) =>
+        Open(node, path, block.What, block.Names, context, block.Refused);
+
+    /// <summary>The value of a scalar key: required ones are reported when missing, optional ones take the key's fallback.</summary>
+    public T? Read<T>(ScalarKey<T> key) where T : struct =>
+        key.IsRequired ? Required(key.Name, key.Expected, key.Parse) : Optional(key.Name, key.Expected, key.Parse) ?? key.Fallback;
+
+    /// <summary>The value of a text key.</summary>
+    public string? Read(ScalarKey<TextValue> key) => Read<TextValue>(key)?.Value;
+
+    /// <summary>
+    /// The value of an integer key narrowed to its range (values outside it get the range message the validator uses);
+    /// its fallback when left out or unreadable (then reported).
+    /// </summary>
+    public long? Read(IntegerKey key)
+    {
+        var value = key.IsRequired ? Required(key.Name, key.Expected, Parsers.Integer) : Optional(key.Name, key.Expected, Parsers.Integer);
+        if (value is null)
+        {
+            return key.Fallback;
+        }
+
+        if (value < key.Min || value > key.Max)
+        {
+            _context.Error(PathOf(key.Name), Node(key.Name)!, StateLimits.OutOfRange(value, key.Expected));
+            return key.Fallback;
+        }
+
+        return value;
+    }
+
+    /// <summary>The items of a list of single values, each null when unreadable (then reported).</summary>
+    public IEnumerable<T?> Read<T>(ListKey<T> key) where T : struct =>
+        List(key.Name, key.Expected).Select(item => Scalar(item.Node, item.Path, key.ItemExpected, key.ParseItem, _context)).ToList();
+
+    /// <summary>The items of a list of mappings, with their paths.</summary>
+    public IReadOnlyList<(YamlNode Node, string Path)> Items(MappingListKey key) => List(key.Name, key.Expected);
+
     /// <summary>The raw node of <paramref name="key"/>, when present.</summary>
     public YamlNode? Node(string key) => _values.GetValueOrDefault(key);
 
+    /// <summary>The raw node of <paramref name="key"/>, when present.</summary>
+    public YamlNode? Node(SchemaKey key) => Node(key.Name);
+
     /// <summary>The path of <paramref name="key"/> in this mapping.</summary>
     public string PathOf(string key) => StatePath.Key(Path, key);
+
+    /// <summary>The path of <paramref name="key"/> in this mapping.</summary>
+    public string PathOf(SchemaKey key) => PathOf(key.Name);
 
     /// <summary>A required scalar turned into a value; reports a missing key with <paramref name="expected"/>.</summary>
     public T? Required<T>(string key, string expected, ScalarParser<T> parse) where T : struct

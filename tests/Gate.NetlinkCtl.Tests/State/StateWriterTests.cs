@@ -1,6 +1,7 @@
 using System.Net;
 using CsCheck;
 using Gate.NetlinkCtl.State;
+using YamlDotNet.RepresentationModel;
 
 namespace Gate.NetlinkCtl.Tests.State;
 
@@ -61,6 +62,60 @@ public class StateWriterTests
             """;
         Assert.Equal(expected.ReplaceLineEndings("\n"), StateWriter.Write(state).ReplaceLineEndings("\n"));
     }
+
+    [Fact]
+    public void A_state_with_every_key_is_written_with_every_key_in_the_order_the_schema_declares()
+    {
+        var loaded = StateLoader.Load("""
+            apiVersion: gatectl/v1
+            kind: GatePeer
+            host: {backend: iproute2, reconcileInterval: 5m, metricsPath: /run/gatectl/metrics.prom, guard: true, stateDirectory: /srv/gatectl}
+            gates:
+              - probe: [198.18.1.17]
+                gateway: {egress: eth1, masquerade: true, destinations: [203.0.113.0/24]}
+                routing: {forward: true, masquerade: true, sources: [192.0.2.0/24]}
+                ha: {virtualAddress: 198.18.0.250/15, routerId: 7, priority: 100, peers: [198.18.0.20]}
+                adoptMayRecreate: true
+                adopt: true
+                soracom: {register: true, refreshInterval: 2m, timeout: 5s, apiUrl: "http://192.0.2.1:8080/", credentials: {file: /etc/gatectl/soracom.json}, coverage: global, vpgId: vpg-1}
+                state: present
+                routes: [{via: 198.18.0.20, to: 198.51.100.128/25}]
+                peers: [{name: standby, inner: 198.18.0.20, outer: 198.51.100.20}]
+                endpoints: [203.0.113.4]
+                learning: false
+                mtu: 1400
+                deviceSubnet: 198.18.0.0/15
+                address: 198.18.0.254/15
+                sourcePorts: any
+                port: 4789
+                local: 192.0.2.10
+                underlay: eth0
+                vni: 10
+                interface: vxlan0
+                name: lab
+            """, "state.yaml");
+        Assert.Empty(loaded.Errors);
+
+        var written = new YamlStream();
+        written.Load(new StringReader(StateWriter.Write(loaded.State!)));
+        var root = (YamlMappingNode)written.Documents[0].RootNode;
+        var gate = (YamlMappingNode)((YamlSequenceNode)root["gates"])[0];
+
+        Assert.Equal(StateKeys.Root.Block.Names, Keys(root));
+        Assert.Equal(StateKeys.Host.Block.Names, Keys(root["host"]));
+        Assert.Equal(StateKeys.Gate.Block.Names, Keys(gate));
+        Assert.Equal(StateKeys.Peer.Block.Names, Keys(((YamlSequenceNode)gate["peers"])[0]));
+        Assert.Equal(StateKeys.Route.Block.Names, Keys(((YamlSequenceNode)gate["routes"])[0]));
+        Assert.Equal(StateKeys.Soracom.Block.Names, Keys(gate["soracom"]));
+        Assert.Equal(["file"], Keys(gate["soracom"]["credentials"]));
+        Assert.Equal(StateKeys.Ha.Block.Names, Keys(gate["ha"]));
+        Assert.Equal(StateKeys.Routing.Block.Names, Keys(gate["routing"]));
+        Assert.Equal(StateKeys.Gateway.Block.Names, Keys(gate["gateway"]));
+        Assert.Equal(loaded.State, StateLoader.Load(StateWriter.Write(loaded.State!), "written.yaml").State);
+    }
+
+    private static string[] Keys(YamlNode mapping) =>
+        [.. ((YamlMappingNode)mapping).Children.Keys.Select(k => ((YamlScalarNode)k).Value!)];
 
     [Fact]
     public void Arbitrary_states_survive_a_write_and_load_round_trip()
