@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.Cli.Commands;
 /// <c>gatectl schema --markdown [--update FILE]</c>: the key tables of docs/state-schema.md, generated from the schema the
 /// loader reads. Hidden: a build tool for the docs, not a verb an operator needs.
 /// </summary>
-public static class SchemaCommand
+internal static class SchemaCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Build()

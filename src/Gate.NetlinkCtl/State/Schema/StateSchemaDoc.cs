@@ -7,7 +7,7 @@ namespace Gate.NetlinkCtl.State;
 /// loader accepts. The prose around the tables stays hand-written; <c>gatectl schema --markdown</c> prints the tables
 /// and <c>--update FILE</c> rewrites them in place.
 /// </summary>
-public static class StateSchemaDoc
+internal static class StateSchemaDoc
 {
     private const string TableHead = "| key | type | default | rule |\n| --- | --- | --- | --- |\n";
 
