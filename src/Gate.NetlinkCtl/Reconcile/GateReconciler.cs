@@ -217,6 +217,10 @@ public sealed class GateReconciler
         return (observed, plan with { Steps = plan.Steps.Concat(extra).ToEquatableList() });
     }
 
+    /// <summary>The backend a command on <paramref name="desired"/> runs through (the daemon keeps one open for its fast path).</summary>
+    public ValueTask<IGateBackend> OpenBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
+        CreateBackendAsync(desired, context, cancellationToken);
+
     private async ValueTask<IGateBackend> CreateBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken)
     {
         using var timed = StageTimings.Start("backend");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Observe;

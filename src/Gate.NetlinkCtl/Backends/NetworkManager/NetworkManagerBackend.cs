@@ -200,6 +200,10 @@ public sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoice
     }
 
     /// <inheritdoc />
+    /// <remarks>Flood entries are the kernel backend's in every mode (a profile cannot express them): its writer, if it has one.</remarks>
+    public IFloodEntryWriter? FloodEntries => _kernel.FloodEntries;
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (_networkManager is not null)
