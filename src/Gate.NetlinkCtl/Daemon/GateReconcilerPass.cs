@@ -77,7 +77,7 @@ public sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileConte
     /// </summary>
     private async Task<FloodRepairScope?> FloodRepairsOfAsync(ApplyResult result, DesiredState state, CancellationToken cancellationToken)
     {
-        if (result.Desired is not { } enforced)
+        if (result.Resolved is not { } enforced)
         {
             return null;
         }

@@ -9,7 +9,8 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Reconcile;
 
 /// <summary>
-/// The in-process entry to gatectl's pipeline (observe -> plan -> apply -> verify), used by the CLI and the daemon:
+/// The in-process entry to gatectl's pipeline (resolve -> observe -> plan -> apply -> verify; load and validate are the
+/// caller's), used by the CLI and the daemon:
 /// one method per command, each returning a result record to print. Thread-safe; holds no state between calls.
 /// </summary>
 public sealed class GateReconciler
@@ -32,35 +33,32 @@ public sealed class GateReconciler
     /// <summary>Observes and plans without changing anything (<c>plan</c>, <c>apply --dry-run</c>).</summary>
     public async Task<PlanResult> PlanAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        desired = resolved;
-        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
-        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [], Sources = sources };
+        var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        await using var backend = await CreateBackendAsync(resolved.State, context, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [], Sources = resolved.Resolutions };
     }
 
     /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>
     public async Task<DriftReport> DiffAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        desired = resolved;
-        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
-        return DriftReport.Create(backend.Name, desired, observed, plan) with { Sources = sources };
+        var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        await using var backend = await CreateBackendAsync(resolved.State, context, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        return DriftReport.Create(backend.Name, resolved, observed, plan);
     }
 
     /// <summary>Converges the host to <paramref name="desired"/>; on failure restores the pre-apply state (<c>apply</c>).</summary>
     /// <remarks>Gates whose SORACOM endpoints are unknown (API and cache failed) are left as they are; see <see cref="ApplyResult.Sources"/>.</remarks>
     public async Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var answer = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        var (resolved, sources) = answer;
-        var result = await RunAsync(resolved, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
         // Registered once the gate is in place on the host, so the VPG sends to a host ready to receive.
         var registrations = result.Succeeded
-            ? await _resolver.RegisterAsync(answer, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
+            ? await _resolver.RegisterAsync(resolved, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
             : EquatableList<RegistrationOutcome>.Empty;
-        return result with { Sources = sources, Desired = resolved, Registrations = registrations };
+        return result with { Sources = resolved.Resolutions, Resolved = resolved, Registrations = registrations };
     }
 
     /// <summary>
@@ -69,7 +67,7 @@ public sealed class GateReconciler
     /// </summary>
     public async Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(AllAbsent(desired), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(ResolvedState.Of(AllAbsent(desired)), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken).ConfigureAwait(false);
         var registrations = result.Succeeded
             ? await _resolver.UnregisterAsync(desired, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
             : EquatableList<RegistrationOutcome>.Empty;
@@ -102,8 +100,9 @@ public sealed class GateReconciler
         return await backend.ObserveAsync(new ObserveRequest(names, underlays), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
+    private async Task<ApplyResult> RunAsync(ResolvedState resolved, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
     {
+        var desired = resolved.State;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         ApplyLock applyLock;
         using (StageTimings.Start("lock"))
@@ -112,7 +111,7 @@ public sealed class GateReconciler
         }
 
         using var heldLock = applyLock;
-        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken).ConfigureAwait(false);
+        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, resolved, context, rules, cancellationToken).ConfigureAwait(false);
         if (!plan.CanApply)
         {
             var message = "nothing was changed: " + string.Join("; ", plan.Problems);
@@ -141,7 +140,7 @@ public sealed class GateReconciler
             return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
         }
 
-        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken, stage: "verify").ConfigureAwait(false);
+        var (verified, remaining) = await ObserveAndPlanAsync(backend, resolved, context, rules, cancellationToken, stage: "verify").ConfigureAwait(false);
         if (!remaining.InSync)
         {
             var message = "applied, but the host still differs: "
@@ -179,8 +178,9 @@ public sealed class GateReconciler
 
     // stage: how the timings name this pass ("verify" after an apply: its observe, plan and guard parts).
     private async Task<(ObservedHost Observed, ReconcilePlan Plan)> ObserveAndPlanAsync(
-        IGateBackend backend, DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken, string stage = "")
+        IGateBackend backend, ResolvedState resolved, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken, string stage = "")
     {
+        var desired = resolved.State;
         var prefix = stage.Length == 0 ? "" : stage + " ";
         ObservedHost observed;
         using (StageTimings.Start(prefix + "observe"))
@@ -189,9 +189,9 @@ public sealed class GateReconciler
         }
 
         var planning = StageTimings.Start(prefix + "plan");
-        var plan = GatePlanner.Plan(desired, observed, rules.PruneOrphans, rules.AbsentReason);
+        var plan = GatePlanner.Plan(resolved, observed, rules.PruneOrphans, rules.AbsentReason);
         // A gate that does not fit its VPG (VNI, device subnet, Gate closed) would be a silently dead tunnel: refuse it.
-        var misfits = rules.Sources
+        var misfits = resolved.Resolutions
             .SelectMany(s => s.Problems.Select(p => new PlanProblem(s.Gate, desired.Gates.FirstOrDefault(g => g.Name == s.Gate)?.Interface ?? "", p)))
             .ToList();
         if (misfits.Count > 0)
@@ -201,7 +201,7 @@ public sealed class GateReconciler
 
         planning.Dispose();
         // Host features are built from every gate's endpoints (the guard's allow list): with a gate's unknown, they stay as they are.
-        if (_extensions.Count == 0 || desired.Held.Count > 0)
+        if (_extensions.Count == 0 || resolved.AnyHeld)
         {
             return (observed, plan);
         }
@@ -245,9 +245,6 @@ public sealed class GateReconciler
     /// <summary>How apply and delete differ: delete never prunes other gates, and says why it deletes.</summary>
     private sealed record PlanRules(bool PruneOrphans, string AbsentReason)
     {
-        /// <summary>Where the gates' SORACOM endpoints came from; their problems stop the plan.</summary>
-        public EquatableList<EndpointResolution> Sources { get; init; } = EquatableList<EndpointResolution>.Empty;
-
         public static PlanRules Apply { get; } = new(PruneOrphans: true, AbsentReason: "state: absent");
     }
 }

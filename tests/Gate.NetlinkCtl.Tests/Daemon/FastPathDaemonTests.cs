@@ -142,7 +142,7 @@ public sealed class FastPathDaemonTests : IDisposable
                 new ObservedVxlan(10, IPAddress.Parse("192.0.2.10"), "u0", 2, 4789, PortRange.Default, false));
             return new ReconcileOutcome([], [new GateSync("lab", "vxlab0", true)], null)
             {
-                FloodRepairs = withScope ? FloodRepairScope.Create(state, [device]) : null,
+                FloodRepairs = withScope ? FloodRepairScope.Create(ResolvedState.Of(state), [device]) : null,
             };
         }
 

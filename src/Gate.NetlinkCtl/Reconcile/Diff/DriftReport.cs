@@ -27,15 +27,16 @@ public sealed record DriftReport(
     public EquatableList<KeepalivedAddress> HeldByKeepalived { get; init; } = EquatableList<KeepalivedAddress>.Empty;
 
     /// <summary>Builds the report from a plan and the observation it was made from.</summary>
-    public static DriftReport Create(string backend, DesiredState desired, ObservedHost host, ReconcilePlan plan)
+    public static DriftReport Create(string backend, ResolvedState resolved, ObservedHost host, ReconcilePlan plan)
     {
+        var desired = resolved.State;
         var gates = new List<GateDrift>();
         var gateSteps = plan.Steps.Where(s => s is not ExtensionStep).ToList();
         foreach (var gate in desired.Gates)
         {
             var steps = gateSteps.Where(s => s.Gate == gate.Name && s.Interface == gate.Interface).Select(s => s.Describe()).ToEquatableList();
             var observed = host.Find(gate.Interface);
-            var status = desired.Held.Contains(gate.Name) ? GateStatus.Held
+            var status = resolved.IsHeld(gate.Name) ? GateStatus.Held
                 : plan.Problems.Any(p => p.Gate == gate.Name) ? GateStatus.Conflict
                 : gate.State == GatePresence.Absent ? (steps.Count == 0 ? GateStatus.Absent : GateStatus.Drifted)
                 : observed is null ? GateStatus.Missing
@@ -64,6 +65,7 @@ public sealed record DriftReport(
             plan.Problems)
         {
             HeldByKeepalived = keepalived,
+            Sources = resolved.Resolutions,
         };
     }
 }

@@ -10,12 +10,18 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// </summary>
 public static class GatePlanner
 {
+    /// <summary>Plans a state that has no SORACOM source to resolve (nothing held); see <see cref="Plan(ResolvedState, ObservedHost, bool, string)"/>.</summary>
+    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent") =>
+        Plan(ResolvedState.Of(desired), host, pruneOrphans, absentReason);
+
     /// <summary>
-    /// Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
-    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason.
+    /// Plans the resolved state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
+    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason. A held gate
+    /// gets no step at all.
     /// </summary>
-    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
+    public static ReconcilePlan Plan(ResolvedState resolved, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
     {
+        var desired = resolved.State;
         var problems = new List<PlanProblem>();
         var deletions = new List<PlanStep>();
         var targets = new List<(GateTarget Target, ObservedGate? Observed, bool Adopting)>();
@@ -23,7 +29,7 @@ public static class GatePlanner
 
         foreach (var gate in desired.Gates)
         {
-            if (desired.Held.Contains(gate.Name))
+            if (resolved.IsHeld(gate.Name))
             {
                 // Its endpoints are unknown (API and cache failed): whatever the host has stays, untouched.
                 continue;
