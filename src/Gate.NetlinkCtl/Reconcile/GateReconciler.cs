@@ -36,7 +36,8 @@ public sealed class GateReconciler
         var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         await using var backend = await CreateBackendAsync(resolved.State, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
-        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [], Sources = resolved.Resolutions };
+        var choice = await ChooseAsync(backend, ObserveRequest.For(resolved.State), cancellationToken).ConfigureAwait(false);
+        return new PlanResult(choice.Backend, plan, observed) { BackendChoices = choice.Reasons, Sources = resolved.Resolutions };
     }
 
     /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>
@@ -45,7 +46,8 @@ public sealed class GateReconciler
         var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
         await using var backend = await CreateBackendAsync(resolved.State, context, cancellationToken).ConfigureAwait(false);
         var (observed, plan) = await ObserveAndPlanAsync(backend, resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
-        return DriftReport.Create(backend.Name, resolved, observed, plan);
+        var choice = await ChooseAsync(backend, ObserveRequest.For(resolved.State), cancellationToken).ConfigureAwait(false);
+        return DriftReport.Create(choice.Backend, resolved, observed, plan);
     }
 
     /// <summary>Converges the host to <paramref name="desired"/>; on failure restores the pre-apply state (<c>apply</c>).</summary>
@@ -85,7 +87,8 @@ public sealed class GateReconciler
         var owned = await backend.ObserveAsync(ObserveRequest.OwnedOnly, cancellationToken).ConfigureAwait(false);
         var observed = await backend.ObserveAsync(ShownState.UnderlaysOf(owned), cancellationToken).ConfigureAwait(false);
         var (state, skipped) = ShownState.FromObserved(observed);
-        return new ShowResult(backend.Name, state, skipped, observed);
+        var choice = await ChooseAsync(backend, ShownState.UnderlaysOf(owned), cancellationToken).ConfigureAwait(false);
+        return new ShowResult(choice.Backend, state, skipped, observed);
     }
 
     /// <summary>
@@ -112,6 +115,7 @@ public sealed class GateReconciler
 
         using var heldLock = applyLock;
         var (checkpoint, plan) = await ObserveAndPlanAsync(backend, resolved, context, rules, cancellationToken).ConfigureAwait(false);
+        var name = (await ChooseAsync(backend, ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false)).Backend;
         if (!plan.CanApply)
         {
             var message = "nothing was changed: " + string.Join("; ", plan.Problems);
@@ -120,7 +124,7 @@ public sealed class GateReconciler
 
         if (plan.Steps.Count == 0)
         {
-            return new ApplyResult(backend.Name, plan, EquatableList<PlanStep>.Empty, null, checkpoint);
+            return new ApplyResult(name, plan, EquatableList<PlanStep>.Empty, null, checkpoint);
         }
 
         var run = new PlanRun(backend, _extensions, new ExtensionContext(desired, checkpoint, context));
@@ -131,12 +135,12 @@ public sealed class GateReconciler
         catch (OperationCanceledException)
         {
             // Stopping half-way would leave a mixed host: put it back first, whatever the caller's token says.
-            await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
+            await Rollback.RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
         {
-            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
+            var (restoreSteps, restoreError, after) = await Rollback.RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
             return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
         }
 
@@ -148,32 +152,12 @@ public sealed class GateReconciler
             return Failed(ApplyStage.Verify, message, null, run.Executed.ToEquatableList(), EquatableList<PlanStep>.Empty, null, verified);
         }
 
-        return new ApplyResult(backend.Name, plan, run.Executed.ToEquatableList(), null, verified);
+        // What the host is now decides the name (a gate this apply made a profile, one it deleted).
+        name = (await ChooseAsync(backend, ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false)).Backend;
+        return new ApplyResult(name, plan, run.Executed.ToEquatableList(), null, verified);
 
         ApplyResult Failed(ApplyStage stage, string message, PlanStep? step, EquatableList<PlanStep> executed, EquatableList<PlanStep> restore, string? restoreError, ObservedHost observed) =>
-            new(backend.Name, plan, executed, new ApplyFailure(stage, message, step, restore, restoreError), observed);
-    }
-
-    private static async Task<(EquatableList<PlanStep> Steps, string? Error, ObservedHost After)> RestoreAsync(
-        IGateBackend backend, PlanRun run, ObservedHost checkpoint, DesiredState desired, CancellationToken cancellationToken)
-    {
-        var steps = new List<PlanStep>();
-        try
-        {
-            steps.AddRange(await run.UndoExtensionsAsync(cancellationToken).ConfigureAwait(false));
-            var request = ObserveRequest.For(desired).Union(RequestOf(checkpoint));
-            var current = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
-            var restore = GatePlanner.PlanRestore(checkpoint, current);
-            await backend.ExecuteAsync(restore.Steps, cancellationToken).ConfigureAwait(false);
-            steps.AddRange(restore.Steps);
-            var after = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
-            var left = GatePlanner.PlanRestore(checkpoint, after);
-            return (steps.ToEquatableList(), left.InSync ? null : "still differs from before: " + string.Join("; ", left.Steps), after);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            return (steps.ToEquatableList(), error.Message, ObservedHost.Empty);
-        }
+            new(name, plan, executed, new ApplyFailure(stage, message, step, restore, restoreError), observed);
     }
 
     // stage: how the timings name this pass ("verify" after an apply: its observe, plan and guard parts).
@@ -221,6 +205,12 @@ public sealed class GateReconciler
     public ValueTask<IGateBackend> OpenBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
         CreateBackendAsync(desired, context, cancellationToken);
 
+    // Which backend results name: a backend that decides per gate (auto) says, for what the request names.
+    private static async Task<BackendChoice> ChooseAsync(IGateBackend backend, ObserveRequest request, CancellationToken cancellationToken) =>
+        backend is IBackendChoice chooser
+            ? await chooser.ChooseAsync(request, cancellationToken).ConfigureAwait(false)
+            : new BackendChoice(backend.Name, []);
+
     private async ValueTask<IGateBackend> CreateBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken)
     {
         using var timed = StageTimings.Start("backend");
@@ -232,10 +222,6 @@ public sealed class GateReconciler
         using var timed = StageTimings.Start("resolve");
         return await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
     }
-
-    private static ObserveRequest RequestOf(ObservedHost host) => new(
-        host.Gates.Select(g => g.Interface).ToEquatableList(),
-        host.Underlays.Select(u => u.Name).ToEquatableList());
 
     private static DesiredState AllAbsent(DesiredState desired) => desired with
     {
