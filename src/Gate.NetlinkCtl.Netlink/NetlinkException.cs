@@ -60,6 +60,9 @@ public class NetlinkException : Exception
     /// <summary>True when the object already exists (EEXIST).</summary>
     public bool IsAlreadyExists => Errno == ErrnoNames.EEXIST;
 
+    /// <summary>True when the interface index the request named does not exist (ENODEV): the device is gone or was replaced.</summary>
+    public bool IsNoSuchDevice => Errno == ErrnoNames.ENODEV;
+
     private static string Describe(int errno, string request, string? kernelMessage)
     {
         var text = new StringBuilder()

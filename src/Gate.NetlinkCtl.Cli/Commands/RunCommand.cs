@@ -44,10 +44,9 @@ internal static class RunCommand
     {
         // The same reconciler as `gatectl apply`, host features (extensions) included.
         var reconciler = ReconcileRunner.CreateDaemonReconciler();
-        var pass = new GateReconcilerPass(reconciler, context);
-        // The fast path for deleted flood entries; the pass turns it off when the backend is iproute2.
-        using var floods = new RtnlFloodEntryWriter(options.Netns);
-        using var host = DaemonHost.Build(options, pass, new RtnlEventFeed(options.Netns), floods);
+        // The pass is also the fast path's writer for deleted flood entries, through its backend (none with iproute2).
+        await using var pass = new GateReconcilerPass(reconciler, context);
+        using var host = DaemonHost.Build(options, pass, new RtnlEventFeed(options.Netns), pass);
         try
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

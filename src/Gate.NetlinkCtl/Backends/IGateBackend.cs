@@ -23,4 +23,10 @@ internal interface IGateBackend : IAsyncDisposable
     /// and how many steps completed; deletes tolerate "not found", adds tolerate "exists" only for identical objects.
     /// </summary>
     Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The backend's writer of single flood entries by device index (the daemon's fast path), or null when it has none
+    /// (iproute2: a process per change, so the daemon keeps to full reconciles there).
+    /// </summary>
+    IFloodEntryWriter? FloodEntries => null;
 }

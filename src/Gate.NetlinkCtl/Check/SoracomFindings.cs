@@ -1,3 +1,4 @@
+using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.SoracomApi;
 
 namespace Gate.NetlinkCtl.Check;

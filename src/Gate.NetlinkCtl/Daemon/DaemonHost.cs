@@ -1,3 +1,4 @@
+using Gate.NetlinkCtl.Backends;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

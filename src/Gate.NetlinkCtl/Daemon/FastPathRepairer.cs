@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Gate.NetlinkCtl.Backends;
 using Microsoft.Extensions.Logging;
 
 namespace Gate.NetlinkCtl.Daemon;

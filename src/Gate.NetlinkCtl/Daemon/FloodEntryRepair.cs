@@ -68,15 +68,15 @@ internal sealed class FloodRepairScope
     /// over <paramref name="devices"/> as that reconcile observed them: each present gate that is not held, whose device
     /// is a VXLAN device carrying that gate's ownership mark.
     /// </summary>
-    public static FloodRepairScope Create(DesiredState enforced, IEnumerable<ObservedDevice> devices)
+    public static FloodRepairScope Create(ResolvedState enforced, IEnumerable<ObservedDevice> devices)
     {
         ArgumentNullException.ThrowIfNull(enforced);
         var byName = devices.Where(d => d.IsVxlan && d.IsGatectls).GroupBy(d => d.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var scope = new Dictionary<int, GateFloods>();
-        foreach (var gate in enforced.Gates)
+        foreach (var gate in enforced.State.Gates)
         {
-            if (gate.State != GatePresence.Present || enforced.Held.Contains(gate.Name)
+            if (gate.State != GatePresence.Present || enforced.IsHeld(gate.Name)
                 || !byName.TryGetValue(gate.Interface, out var device) || device.OwnerGate != gate.Name)
             {
                 continue;

@@ -1,13 +1,23 @@
+using System.Net;
+using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Daemon;
 
-/// <summary>The daemon's reconcile: <see cref="GateReconciler.ApplyAsync"/> (observe, plan, apply, verify, roll back on failure).</summary>
+/// <summary>
+/// The daemon's reconcile: <see cref="GateReconciler.ApplyAsync"/> (observe, plan, apply, verify, roll back on failure).
+/// It is also the fast path's writer: a backend of the kind the state in force names, kept open between passes, whose
+/// <see cref="IGateBackend.FloodEntries"/> appends a deleted flood entry (a pass and a repair never run at once).
+/// </summary>
 /// <param name="reconciler">The pipeline.</param>
 /// <param name="context">Namespace, backend and lock directory.</param>
-internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileContext context) : IReconcilePass
+internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileContext context) : IReconcilePass, IFloodEntryWriter, IAsyncDisposable
 {
+    // The fast path's backend and the kind it was made for; replaced when the state names another backend.
+    private IGateBackend? _fastPath;
+    private BackendKind _fastPathKind;
+
     /// <inheritdoc />
     public async Task<ReconcileOutcome> RunAsync(DesiredState state, CancellationToken cancellationToken)
     {
@@ -39,22 +49,48 @@ internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileCon
         return new ReconcileOutcome(repairs, GatesOf(state, g => !held.Any(h => h.Gate == g.Name)), heldError)
         {
             Warnings = warnings,
-            FloodRepairs = FloodRepairsOf(result, state),
+            FloodRepairs = await FloodRepairsOfAsync(result, state, cancellationToken).ConfigureAwait(false),
             Ha = HaRole.Of(state, result.Observed),
         };
     }
 
-    /// <summary>
-    /// The fast path's scope after a successful pass: the netlink and NetworkManager backends both program flood entries
-    /// over rtnetlink (NetworkManager profiles cannot express them), so an entry appended there is the same entry a full
-    /// reconcile would append. With iproute2 the daemon keeps to full reconciles.
-    /// </summary>
-    private FloodRepairScope? FloodRepairsOf(ApplyResult result, DesiredState state)
+    /// <inheritdoc />
+    /// <remarks>Called only within a scope a pass left, so after <see cref="FloodRepairsOfAsync"/> found the capability.</remarks>
+    public bool Append(int interfaceIndex, IPAddress destination) =>
+        (_fastPath?.FloodEntries ?? throw new InvalidOperationException("no reconcile has left a backend that appends flood entries"))
+            .Append(interfaceIndex, destination);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
     {
-        var backend = context.Backend == BackendKind.Auto ? state.Host.Backend : context.Backend;
-        return backend == BackendKind.Iproute2 || result.Backend == "iproute2" || result.Desired is not { } enforced
-            ? null
-            : FloodRepairScope.Create(enforced, result.Observed.Gates.Select(g => g.Device));
+        if (_fastPath is not null)
+        {
+            await _fastPath.DisposeAsync().ConfigureAwait(false);
+            _fastPath = null;
+        }
+    }
+
+    /// <summary>
+    /// The fast path's scope after a successful pass, when the state's backend can append a flood entry by index (netlink,
+    /// and NetworkManager, which hands flood entries to netlink: the same entry a full reconcile would append). A
+    /// backend without that capability (iproute2) leaves none, and the daemon keeps to full reconciles.
+    /// </summary>
+    private async Task<FloodRepairScope?> FloodRepairsOfAsync(ApplyResult result, DesiredState state, CancellationToken cancellationToken)
+    {
+        if (result.Resolved is not { } enforced)
+        {
+            return null;
+        }
+
+        var kind = context.Backend == BackendKind.Auto ? state.Host.Backend : context.Backend;
+        if (_fastPath is null || _fastPathKind != kind)
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            _fastPath = await reconciler.OpenBackendAsync(state, context, cancellationToken).ConfigureAwait(false);
+            _fastPathKind = kind;
+        }
+
+        return _fastPath.FloodEntries is null ? null : FloodRepairScope.Create(enforced, result.Observed.Gates.Select(g => g.Device));
     }
 
     private static GateSync[] GatesOf(DesiredState state, Func<GateSpec, bool> inSync) =>

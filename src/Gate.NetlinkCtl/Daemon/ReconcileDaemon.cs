@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -9,7 +9,8 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Reconcile;
 
 /// <summary>
-/// The in-process entry to gatectl's pipeline (observe -> plan -> apply -> verify), used by the CLI and the daemon:
+/// The in-process entry to gatectl's pipeline (resolve -> observe -> plan -> apply -> verify; load and validate are the
+/// caller's), used by the CLI and the daemon:
 /// one method per command, each returning a result record to print. Thread-safe; holds no state between calls.
 /// </summary>
 internal sealed class GateReconciler
@@ -32,35 +33,34 @@ internal sealed class GateReconciler
     /// <summary>Observes and plans without changing anything (<c>plan</c>, <c>apply --dry-run</c>).</summary>
     public async Task<PlanResult> PlanAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        desired = resolved;
-        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
-        return new PlanResult(backend.Name, plan, observed) { BackendChoices = (backend as IBackendChoice)?.Choices.ToList() ?? [], Sources = sources };
+        var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        await using var backend = await CreateBackendAsync(resolved.State, context, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        var choice = await ChooseAsync(backend, ObserveRequest.For(resolved.State), cancellationToken).ConfigureAwait(false);
+        return new PlanResult(choice.Backend, plan, observed) { BackendChoices = choice.Reasons, Sources = resolved.Resolutions };
     }
 
     /// <summary>Reports per gate whether it is in sync, drifted or missing, and the foreign objects seen (<c>diff</c>).</summary>
     public async Task<DriftReport> DiffAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var (resolved, sources) = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        desired = resolved;
-        await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
-        var (observed, plan) = await ObserveAndPlanAsync(backend, desired, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
-        return DriftReport.Create(backend.Name, desired, observed, plan) with { Sources = sources };
+        var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        await using var backend = await CreateBackendAsync(resolved.State, context, cancellationToken).ConfigureAwait(false);
+        var (observed, plan) = await ObserveAndPlanAsync(backend, resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
+        var choice = await ChooseAsync(backend, ObserveRequest.For(resolved.State), cancellationToken).ConfigureAwait(false);
+        return DriftReport.Create(choice.Backend, resolved, observed, plan);
     }
 
     /// <summary>Converges the host to <paramref name="desired"/>; on failure restores the pre-apply state (<c>apply</c>).</summary>
     /// <remarks>Gates whose SORACOM endpoints are unknown (API and cache failed) are left as they are; see <see cref="ApplyResult.Sources"/>.</remarks>
     public async Task<ApplyResult> ApplyAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var answer = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
-        var (resolved, sources) = answer;
-        var result = await RunAsync(resolved, context, PlanRules.Apply with { Sources = sources }, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(resolved, context, PlanRules.Apply, cancellationToken).ConfigureAwait(false);
         // Registered once the gate is in place on the host, so the VPG sends to a host ready to receive.
         var registrations = result.Succeeded
-            ? await _resolver.RegisterAsync(answer, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
+            ? await _resolver.RegisterAsync(resolved, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
             : EquatableList<RegistrationOutcome>.Empty;
-        return result with { Sources = sources, Desired = resolved, Registrations = registrations };
+        return result with { Sources = resolved.Resolutions, Resolved = resolved, Registrations = registrations };
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ internal sealed class GateReconciler
     /// </summary>
     public async Task<ApplyResult> DeleteAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(AllAbsent(desired), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(ResolvedState.Of(AllAbsent(desired)), context, new PlanRules(PruneOrphans: false, AbsentReason: "gatectl delete"), cancellationToken).ConfigureAwait(false);
         var registrations = result.Succeeded
             ? await _resolver.UnregisterAsync(desired, cancellationToken).ConfigureAwait(false) ?? EquatableList<RegistrationOutcome>.Empty
             : EquatableList<RegistrationOutcome>.Empty;
@@ -87,7 +87,8 @@ internal sealed class GateReconciler
         var owned = await backend.ObserveAsync(ObserveRequest.OwnedOnly, cancellationToken).ConfigureAwait(false);
         var observed = await backend.ObserveAsync(ShownState.UnderlaysOf(owned), cancellationToken).ConfigureAwait(false);
         var (state, skipped) = ShownState.FromObserved(observed);
-        return new ShowResult(backend.Name, state, skipped, observed);
+        var choice = await ChooseAsync(backend, ShownState.UnderlaysOf(owned), cancellationToken).ConfigureAwait(false);
+        return new ShowResult(choice.Backend, state, skipped, observed);
     }
 
     /// <summary>
@@ -102,8 +103,9 @@ internal sealed class GateReconciler
         return await backend.ObserveAsync(new ObserveRequest(names, underlays), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ApplyResult> RunAsync(DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
+    private async Task<ApplyResult> RunAsync(ResolvedState resolved, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken)
     {
+        var desired = resolved.State;
         await using var backend = await CreateBackendAsync(desired, context, cancellationToken).ConfigureAwait(false);
         ApplyLock applyLock;
         using (StageTimings.Start("lock"))
@@ -112,7 +114,8 @@ internal sealed class GateReconciler
         }
 
         using var heldLock = applyLock;
-        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken).ConfigureAwait(false);
+        var (checkpoint, plan) = await ObserveAndPlanAsync(backend, resolved, context, rules, cancellationToken).ConfigureAwait(false);
+        var name = (await ChooseAsync(backend, ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false)).Backend;
         if (!plan.CanApply)
         {
             var message = "nothing was changed: " + string.Join("; ", plan.Problems);
@@ -121,7 +124,7 @@ internal sealed class GateReconciler
 
         if (plan.Steps.Count == 0)
         {
-            return new ApplyResult(backend.Name, plan, EquatableList<PlanStep>.Empty, null, checkpoint);
+            return new ApplyResult(name, plan, EquatableList<PlanStep>.Empty, null, checkpoint);
         }
 
         var run = new PlanRun(backend, _extensions, new ExtensionContext(desired, checkpoint, context));
@@ -132,16 +135,16 @@ internal sealed class GateReconciler
         catch (OperationCanceledException)
         {
             // Stopping half-way would leave a mixed host: put it back first, whatever the caller's token says.
-            await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
+            await Rollback.RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         catch (Exception failure) when (failure is not OutOfMemoryException)
         {
-            var (restoreSteps, restoreError, after) = await RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
+            var (restoreSteps, restoreError, after) = await Rollback.RestoreAsync(backend, run, checkpoint, desired, CancellationToken.None).ConfigureAwait(false);
             return Failed(ApplyStage.Execute, failure.Message, run.FailedStep, run.Executed.ToEquatableList(), restoreSteps, restoreError, after);
         }
 
-        var (verified, remaining) = await ObserveAndPlanAsync(backend, desired, context, rules, cancellationToken, stage: "verify").ConfigureAwait(false);
+        var (verified, remaining) = await ObserveAndPlanAsync(backend, resolved, context, rules, cancellationToken, stage: "verify").ConfigureAwait(false);
         if (!remaining.InSync)
         {
             var message = "applied, but the host still differs: "
@@ -149,38 +152,19 @@ internal sealed class GateReconciler
             return Failed(ApplyStage.Verify, message, null, run.Executed.ToEquatableList(), EquatableList<PlanStep>.Empty, null, verified);
         }
 
-        return new ApplyResult(backend.Name, plan, run.Executed.ToEquatableList(), null, verified);
+        // What the host is now decides the name (a gate this apply made a profile, one it deleted).
+        name = (await ChooseAsync(backend, ObserveRequest.For(desired), cancellationToken).ConfigureAwait(false)).Backend;
+        return new ApplyResult(name, plan, run.Executed.ToEquatableList(), null, verified);
 
         ApplyResult Failed(ApplyStage stage, string message, PlanStep? step, EquatableList<PlanStep> executed, EquatableList<PlanStep> restore, string? restoreError, ObservedHost observed) =>
-            new(backend.Name, plan, executed, new ApplyFailure(stage, message, step, restore, restoreError), observed);
-    }
-
-    private static async Task<(EquatableList<PlanStep> Steps, string? Error, ObservedHost After)> RestoreAsync(
-        IGateBackend backend, PlanRun run, ObservedHost checkpoint, DesiredState desired, CancellationToken cancellationToken)
-    {
-        var steps = new List<PlanStep>();
-        try
-        {
-            steps.AddRange(await run.UndoExtensionsAsync(cancellationToken).ConfigureAwait(false));
-            var request = ObserveRequest.For(desired).Union(RequestOf(checkpoint));
-            var current = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
-            var restore = GatePlanner.PlanRestore(checkpoint, current);
-            await backend.ExecuteAsync(restore.Steps, cancellationToken).ConfigureAwait(false);
-            steps.AddRange(restore.Steps);
-            var after = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
-            var left = GatePlanner.PlanRestore(checkpoint, after);
-            return (steps.ToEquatableList(), left.InSync ? null : "still differs from before: " + string.Join("; ", left.Steps), after);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            return (steps.ToEquatableList(), error.Message, ObservedHost.Empty);
-        }
+            new(name, plan, executed, new ApplyFailure(stage, message, step, restore, restoreError), observed);
     }
 
     // stage: how the timings name this pass ("verify" after an apply: its observe, plan and guard parts).
     private async Task<(ObservedHost Observed, ReconcilePlan Plan)> ObserveAndPlanAsync(
-        IGateBackend backend, DesiredState desired, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken, string stage = "")
+        IGateBackend backend, ResolvedState resolved, ReconcileContext context, PlanRules rules, CancellationToken cancellationToken, string stage = "")
     {
+        var desired = resolved.State;
         var prefix = stage.Length == 0 ? "" : stage + " ";
         ObservedHost observed;
         using (StageTimings.Start(prefix + "observe"))
@@ -189,9 +173,9 @@ internal sealed class GateReconciler
         }
 
         var planning = StageTimings.Start(prefix + "plan");
-        var plan = GatePlanner.Plan(desired, observed, rules.PruneOrphans, rules.AbsentReason);
+        var plan = GatePlanner.Plan(resolved, observed, rules.PruneOrphans, rules.AbsentReason);
         // A gate that does not fit its VPG (VNI, device subnet, Gate closed) would be a silently dead tunnel: refuse it.
-        var misfits = rules.Sources
+        var misfits = resolved.Resolutions
             .SelectMany(s => s.Problems.Select(p => new PlanProblem(s.Gate, desired.Gates.FirstOrDefault(g => g.Name == s.Gate)?.Interface ?? "", p)))
             .ToList();
         if (misfits.Count > 0)
@@ -201,7 +185,7 @@ internal sealed class GateReconciler
 
         planning.Dispose();
         // Host features are built from every gate's endpoints (the guard's allow list): with a gate's unknown, they stay as they are.
-        if (_extensions.Count == 0 || desired.Held.Count > 0)
+        if (_extensions.Count == 0 || resolved.AnyHeld)
         {
             return (observed, plan);
         }
@@ -217,6 +201,16 @@ internal sealed class GateReconciler
         return (observed, plan with { Steps = plan.Steps.Concat(extra).ToEquatableList() });
     }
 
+    /// <summary>The backend a command on <paramref name="desired"/> runs through (the daemon keeps one open for its fast path).</summary>
+    public ValueTask<IGateBackend> OpenBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken = default) =>
+        CreateBackendAsync(desired, context, cancellationToken);
+
+    // Which backend results name: a backend that decides per gate (auto) says, for what the request names.
+    private static async Task<BackendChoice> ChooseAsync(IGateBackend backend, ObserveRequest request, CancellationToken cancellationToken) =>
+        backend is IBackendChoice chooser
+            ? await chooser.ChooseAsync(request, cancellationToken).ConfigureAwait(false)
+            : new BackendChoice(backend.Name, []);
+
     private async ValueTask<IGateBackend> CreateBackendAsync(DesiredState desired, ReconcileContext context, CancellationToken cancellationToken)
     {
         using var timed = StageTimings.Start("backend");
@@ -229,10 +223,6 @@ internal sealed class GateReconciler
         return await _resolver.ResolveAsync(desired, cancellationToken).ConfigureAwait(false);
     }
 
-    private static ObserveRequest RequestOf(ObservedHost host) => new(
-        host.Gates.Select(g => g.Interface).ToEquatableList(),
-        host.Underlays.Select(u => u.Name).ToEquatableList());
-
     private static DesiredState AllAbsent(DesiredState desired) => desired with
     {
         Gates = desired.Gates.Select(g => g with { State = GatePresence.Absent }).ToEquatableList(),
@@ -241,9 +231,6 @@ internal sealed class GateReconciler
     /// <summary>How apply and delete differ: delete never prunes other gates, and says why it deletes.</summary>
     private sealed record PlanRules(bool PruneOrphans, string AbsentReason)
     {
-        /// <summary>Where the gates' SORACOM endpoints came from; their problems stop the plan.</summary>
-        public EquatableList<EndpointResolution> Sources { get; init; } = EquatableList<EndpointResolution>.Empty;
-
         public static PlanRules Apply { get; } = new(PruneOrphans: true, AbsentReason: "state: absent");
     }
 }

@@ -39,8 +39,11 @@ internal sealed record ApplyResult(
     /// <summary>Where each gate with a SORACOM source got its endpoints; a held gate was left as it was.</summary>
     public EquatableList<SoracomApi.EndpointResolution> Sources { get; init; } = EquatableList<SoracomApi.EndpointResolution>.Empty;
 
+    /// <summary>What this apply converged to: the desired state with SORACOM endpoints joined, and the gates held (null for <c>delete</c>).</summary>
+    public ResolvedState? Resolved { get; init; }
+
     /// <summary>The desired state this apply converged to, SORACOM endpoints joined (null for <c>delete</c>).</summary>
-    public DesiredState? Desired { get; init; }
+    public DesiredState? Desired => Resolved?.State;
 
     /// <summary>This host's registrations as a Gate Peer that apply made or delete removed (<c>soracom.register: true</c>).</summary>
     public EquatableList<SoracomApi.RegistrationOutcome> Registrations { get; init; } = EquatableList<SoracomApi.RegistrationOutcome>.Empty;

@@ -59,11 +59,6 @@ internal enum EndpointOrigin
     None,
 }
 
-/// <summary>A desired state with every SORACOM source resolved, and how each was.</summary>
-/// <param name="State">The state to plan: literal lists joined with the answers; unresolved gates in <see cref="DesiredState.Held"/>.</param>
-/// <param name="Resolutions">One per gate with a <c>soracom</c> source.</param>
-internal sealed record ResolvedState(DesiredState State, EquatableList<EndpointResolution> Resolutions);
-
 /// <summary>What happened to this host's registration as a Gate Peer of one gate's VPG.</summary>
 /// <param name="Gate">The gate.</param>
 /// <param name="VpgId">Its VPG.</param>

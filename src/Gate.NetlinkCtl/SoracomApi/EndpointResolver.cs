@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.SoracomApi;
@@ -41,7 +42,7 @@ internal sealed class EndpointResolver(IGatePeerSource? source = null, Func<Date
     {
         if (!desired.Gates.Any(NeedsApi))
         {
-            return new ResolvedState(desired, EquatableList<EndpointResolution>.Empty);
+            return ResolvedState.Of(desired);
         }
 
         var cache = new PeerCache(desired.Host.StateDirectory);
@@ -74,12 +75,7 @@ internal sealed class EndpointResolver(IGatePeerSource? source = null, Func<Date
             }
         }
 
-        var state = desired with
-        {
-            Gates = gates.ToEquatableList(),
-            Held = resolutions.Where(r => r.IsHeld).Select(r => r.Gate).ToEquatableList(),
-        };
-        return new ResolvedState(state, resolutions.ToEquatableList());
+        return new ResolvedState(desired with { Gates = gates.ToEquatableList() }, resolutions.ToEquatableList());
     }
 
     /// <inheritdoc />

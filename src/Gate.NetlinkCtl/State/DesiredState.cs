@@ -9,14 +9,7 @@ internal sealed record DesiredState(
     string ApiVersion,
     string Kind,
     HostSettings Host,
-    EquatableList<GateSpec> Gates)
-{
-    /// <summary>
-    /// Gates to leave exactly as they are on the host (neither planned nor pruned): their endpoints could not be
-    /// resolved from the SORACOM API or its cache, and tearing a working gate down is worse than keeping it.
-    /// </summary>
-    public EquatableList<string> Held { get; init; } = EquatableList<string>.Empty;
-}
+    EquatableList<GateSpec> Gates);
 
 /// <summary>Schema identifiers written in every state file so the format can evolve.</summary>
 internal static class StateSchema

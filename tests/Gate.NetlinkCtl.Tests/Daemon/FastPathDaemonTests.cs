@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Observe;
@@ -129,7 +130,7 @@ public sealed class FastPathDaemonTests : IDisposable
                 new ObservedVxlan(10, IPAddress.Parse("192.0.2.10"), "u0", 2, 4789, PortRange.Default, false));
             return new ReconcileOutcome([], [new GateSync("lab", "vxlab0", true)], null)
             {
-                FloodRepairs = withScope ? FloodRepairScope.Create(state, [device]) : null,
+                FloodRepairs = withScope ? FloodRepairScope.Create(ResolvedState.Of(state), [device]) : null,
             };
         }
 

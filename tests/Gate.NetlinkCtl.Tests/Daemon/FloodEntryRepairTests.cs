@@ -2,6 +2,7 @@ using System.Net;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.Tests.Reconcile;
 
@@ -19,8 +20,8 @@ public class FloodEntryRepairTests
     private static ObservedDevice Device(GateSpec gate, int index = GateIndex, string? alias = null) =>
         ObservedHosts.InSync(gate, index).Device with { Alias = alias ?? Ownership.AliasFor(gate.Name) };
 
-    private static FloodRepairScope Scope(GateSpec gate, ObservedDevice? device = null, DesiredState? desired = null) =>
-        FloodRepairScope.Create(desired ?? SampleGates.Desired(gate), [device ?? Device(gate)]);
+    private static FloodRepairScope Scope(GateSpec gate, ObservedDevice? device = null, DesiredState? desired = null, ResolvedState? resolved = null) =>
+        FloodRepairScope.Create(resolved ?? ResolvedState.Of(desired ?? SampleGates.Desired(gate)), [device ?? Device(gate)]);
 
     private static KernelChange Deleted(
         IPAddress? destination = null, int index = GateIndex, string mac = Ownership.FloodMac, bool permanent = true, bool self = true) =>
@@ -94,9 +95,9 @@ public class FloodEntryRepairTests
     public void A_held_gate_is_left_exactly_as_it_is()
     {
         var gate = Gate();
-        var held = SampleGates.Desired(gate) with { Held = new EquatableList<string>(["soracom"]) };
+        var held = new ResolvedState(SampleGates.Desired(gate), new([new EndpointResolution("soracom", "vpg-test01", EndpointOrigin.None, null, 0, 0, "HTTP 500; no cached answer yet")]));
 
-        Assert.Null(FloodEntryRepair.Decide(Deleted(), Scope(gate, desired: held)));
+        Assert.Null(FloodEntryRepair.Decide(Deleted(), Scope(gate, resolved: held)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.Reconcile.Plan;
+using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 using static Gate.NetlinkCtl.Tests.Reconcile.ObservedHosts;
 using static Gate.NetlinkCtl.Tests.Reconcile.SampleGates;
@@ -27,8 +28,10 @@ public sealed class GatePlannerTests
         // Its endpoints could not be read from the SORACOM API nor its cache: the empty list must not empty the kernel's.
         var unknown = Gate with { Endpoints = EquatableList<IPAddress>.Empty };
 
-        var plan = GatePlanner.Plan(Desired(unknown) with { Held = new EquatableList<string>([Gate.Name]) }, Host(InSync(Gate)));
-        var missing = GatePlanner.Plan(Desired(unknown) with { Held = new EquatableList<string>([Gate.Name]) }, Host());
+        var held = new ResolvedState(Desired(unknown), new([new EndpointResolution(Gate.Name, "vpg-test01", EndpointOrigin.None, null, 0, 0, "HTTP 500; no cached answer yet")]));
+
+        var plan = GatePlanner.Plan(held, Host(InSync(Gate)));
+        var missing = GatePlanner.Plan(held, Host());
 
         Assert.True(plan.InSync);
         Assert.True(missing.InSync);

@@ -162,8 +162,7 @@ public sealed class GateReconcilerTests : IDisposable
         var resolver = Substitute.For<IEndpointResolver>();
         var held = new EndpointResolution(
             "soracom", "vpg-test01", EndpointOrigin.None, null, 0, 0, "HTTP 500; no cached answer yet");
-        resolver.ResolveAsync(Arg.Any<DesiredState>(), Arg.Any<CancellationToken>()).Returns(call => new ResolvedState(
-            call.Arg<DesiredState>() with { Held = new EquatableList<string>(["soracom"]) }, new([held])));
+        resolver.ResolveAsync(Arg.Any<DesiredState>(), Arg.Any<CancellationToken>()).Returns(call => new ResolvedState(call.Arg<DesiredState>(), new([held])));
         var reconciler = new GateReconciler(BackendSelector.Default.WithBackend(BackendKind.Netlink, _ => _backend), [extension], resolver);
 
         var result = await reconciler.ApplyAsync(Desired(Soracom(endpoints: [])), Context, Ct);

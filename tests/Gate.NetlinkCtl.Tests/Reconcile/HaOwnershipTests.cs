@@ -1,4 +1,5 @@
 using System.Net;
+using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Diff;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.Reconcile.Plan;
@@ -30,7 +31,7 @@ public sealed class HaOwnershipTests
         var host = Host(Holding(Gate));
         var plan = GatePlanner.Plan(Desired(Gate), host);
 
-        var report = DriftReport.Create("netlink", Desired(Gate), host, plan);
+        var report = DriftReport.Create("netlink", ResolvedState.Of(Desired(Gate)), host, plan);
 
         Assert.True(plan.InSync);
         Assert.True(report.InSync);
@@ -45,7 +46,7 @@ public sealed class HaOwnershipTests
         var single = Gate with { Ha = null };
         var host = Host(Holding(single));
 
-        var report = DriftReport.Create("netlink", Desired(single), host, GatePlanner.Plan(Desired(single), host));
+        var report = DriftReport.Create("netlink", ResolvedState.Of(Desired(single)), host, GatePlanner.Plan(Desired(single), host));
 
         Assert.Empty(report.HeldByKeepalived);
         Assert.Equal("gate0: address 198.18.0.250/24 (metric 0)", Assert.Single(report.Foreign).ToString());

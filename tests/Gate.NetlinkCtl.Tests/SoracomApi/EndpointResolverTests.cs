@@ -46,7 +46,7 @@ public sealed class EndpointResolverTests : IDisposable
         var resolved = await Resolver().ResolveAsync(State(), Ct);
 
         Assert.Equal(["203.0.113.4", "203.0.113.132"], resolved.State.Gates[0].Endpoints.Select(e => e.ToString()));
-        Assert.Empty(resolved.State.Held);
+        Assert.Empty(resolved.HeldGates);
         var source = Assert.Single(resolved.Resolutions);
         Assert.Equal(EndpointOrigin.Api, source.Origin);
         var cache = Path.Combine(_stateDirectory, "soracom", "vpg-test01.json");
@@ -81,7 +81,7 @@ public sealed class EndpointResolverTests : IDisposable
 
         var resolved = await Resolver().ResolveAsync(desired, Ct);
 
-        Assert.Equal(["soracom"], resolved.State.Held);
+        Assert.Equal(["soracom"], resolved.HeldGates.Select(r => r.Gate));
         Assert.Equal(desired.Gates, resolved.State.Gates);
         var source = Assert.Single(resolved.Resolutions);
         Assert.True(source.IsHeld);
@@ -177,7 +177,7 @@ public sealed class EndpointResolverTests : IDisposable
 
         var resolved = await Resolver().ResolveAsync(state, Ct);
 
-        Assert.Equal(["soracom"], resolved.State.Held);
+        Assert.Equal(["soracom"], resolved.HeldGates.Select(r => r.Gate));
         Assert.Contains("vni is taken from the VPG, whose Gate settings are not known yet", resolved.Resolutions[0].Error, StringComparison.Ordinal);
     }
 

@@ -11,9 +11,15 @@ namespace Gate.NetlinkCtl.Backends.Netlink;
 /// The default backend: gatectl's own rtnetlink client, one socket in the target namespace. Consecutive flood-entry
 /// changes go to the kernel as one pipelined batch, so thousands of endpoints cost one round of syscalls.
 /// </summary>
-internal sealed class NetlinkBackend : IGateBackend
+/// <remarks>
+/// Steps name devices; the kernel wants indexes. The indexes come from the last observation (and from the devices this
+/// backend creates), so a step costs its own request and no RTM_GETLINK. A device replaced since (another index) is
+/// looked up again by name when the kernel answers ENODEV for the index it had.
+/// </remarks>
+internal sealed class NetlinkBackend : IGateBackend, IFloodEntryWriter
 {
     private readonly string? _netns;
+    private readonly LinkIndexes _indexes = new();
     private RtnlClient? _client;
 
     /// <summary>Creates the backend for a named network namespace, or the current one when null; the socket opens on first use.</summary>
@@ -72,6 +78,24 @@ internal sealed class NetlinkBackend : IGateBackend
     }
 
     /// <inheritdoc />
+    public IFloodEntryWriter FloodEntries => this;
+
+    /// <inheritdoc />
+    public bool Append(int interfaceIndex, System.Net.IPAddress destination)
+    {
+        try
+        {
+            Client.FdbAppend(new FdbEntry(interfaceIndex, FdbEntry.AllZeroMac, destination));
+            return true;
+        }
+        catch (NetlinkException error) when (error.IsAlreadyExists)
+        {
+            // Someone (a full reconcile, or a person) put it back first: already what is wanted.
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         _client?.Dispose();
@@ -95,6 +119,7 @@ internal sealed class NetlinkBackend : IGateBackend
     private ObservedHost Observe(ObserveRequest request)
     {
         var links = Client.GetLinks();
+        _indexes.Reset(links);
         var nameByIndex = links.ToDictionary(l => l.Index, l => l.Name);
         var devices = links.Select(l => ToDevice(l, nameByIndex)).ToList();
         var gateDevices = devices.Where(d => d.IsGatectls || request.Interfaces.Contains(d.Name)).ToList();
@@ -138,47 +163,43 @@ internal sealed class NetlinkBackend : IGateBackend
                 Create(create.Gate, create.Interface, create.Device);
                 break;
             case RecreateDevice recreate:
-                Client.LinkDelete(IndexOf(recreate.Interface));
+                WithIndex(recreate.Interface, Client.LinkDelete);
+                _indexes.Forget(recreate.Interface);
                 Create(recreate.Gate, recreate.Interface, recreate.Device);
                 break;
             case DeleteDevice delete:
-                // Already gone is what a delete wants.
-                if (Client.GetLink(delete.Interface) is { } link)
-                {
-                    Client.LinkDelete(link.Index);
-                }
-
+                DeleteLink(delete.Interface);
                 break;
             case SetMtu mtu:
-                Client.LinkSetMtu(IndexOf(mtu.Interface), mtu.Mtu);
+                WithIndex(mtu.Interface, index => Client.LinkSetMtu(index, mtu.Mtu));
                 break;
             case SetUp { Up: true } up:
-                Client.LinkSetUp(IndexOf(up.Interface));
+                WithIndex(up.Interface, Client.LinkSetUp);
                 break;
             case SetUp down:
-                Client.LinkSetDown(IndexOf(down.Interface));
+                WithIndex(down.Interface, Client.LinkSetDown);
                 break;
             case AddAddress add:
-                Client.AddressAdd(Address(add.Interface, add.Address) with { Metric = Ownership.AddressMetric });
+                WithIndex(add.Interface, index => Client.AddressAdd(Address(index, add.Address) with { Metric = Ownership.AddressMetric }));
                 break;
             case RemoveAddress remove:
-                Client.AddressDelete(Address(remove.Interface, remove.Address));
+                WithIndex(remove.Interface, index => Client.AddressDelete(Address(index, remove.Address)));
                 break;
             case AddRoute add:
-                Client.RouteAdd(Route(add.Interface, add.Destination, add.Gateway));
+                WithIndex(add.Interface, index => Client.RouteAdd(Route(index, add.Destination, add.Gateway)));
                 break;
             case RemoveRoute remove:
-                Client.RouteDelete(Route(remove.Interface, remove.Destination, remove.Gateway));
+                WithIndex(remove.Interface, index => Client.RouteDelete(Route(index, remove.Destination, remove.Gateway)));
                 break;
             case AdoptDevice adopt:
                 Client.LinkSetAlias(AdoptedIndex(adopt), Ownership.AliasFor(adopt.Gate));
                 break;
             case SetAddressMetric metric:
                 // In place: the kernel adds the new prefix route before it deletes the old one (see SetAddressMetric).
-                Client.AddressReplace(Address(metric.Interface, metric.Address) with { Metric = metric.Metric });
+                WithIndex(metric.Interface, index => Client.AddressReplace(Address(index, metric.Address) with { Metric = metric.Metric }));
                 break;
             case ReleaseDevice release:
-                Client.LinkSetAlias(IndexOf(release.Interface), release.Alias ?? string.Empty);
+                WithIndex(release.Interface, index => Client.LinkSetAlias(index, release.Alias ?? string.Empty));
                 break;
             default:
                 throw new ArgumentException($"the netlink backend cannot execute {step.Action} ({step.Describe()})", nameof(step));
@@ -187,16 +208,41 @@ internal sealed class NetlinkBackend : IGateBackend
 
     private void ExecuteFloods(IReadOnlyList<PlanStep> steps, int start, int count)
     {
+        var (batch, fromObservation) = FloodBatch(steps, start, count);
+        var failures = Client.Execute(batch).Failures;
+        if (fromObservation && failures.Any(f => f.Error.IsNoSuchDevice))
+        {
+            // A device was replaced since it was observed: every step again, with the indexes the names have now
+            // (appends already made and deletes already done are tolerated below).
+            foreach (var name in steps.Skip(start).Take(count).Select(s => s.Interface).Distinct())
+            {
+                _indexes.Forget(name);
+            }
+
+            (batch, _) = FloodBatch(steps, start, count);
+            failures = Client.Execute(batch).Failures;
+        }
+
+        // An append that finds its destination, or a delete that finds none, already has what it wants.
+        var failure = failures.FirstOrDefault(f =>
+            !(steps[start + f.Index] is AddFlood && f.Error.IsAlreadyExists) && !(steps[start + f.Index] is RemoveFlood && f.Error.IsNotFound));
+        if (failure is not null)
+        {
+            throw new FloodBatchException(start + failure.Index, failure.Error);
+        }
+    }
+
+    // The batch, and whether any index in it came from the observation (rather than a lookup just now).
+    private (RtnlBatch Batch, bool FromObservation) FloodBatch(IReadOnlyList<PlanStep> steps, int start, int count)
+    {
         var batch = new RtnlBatch();
-        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var fromObservation = false;
         for (var i = start; i < start + count; i++)
         {
             var step = steps[i];
-            if (!indexes.TryGetValue(step.Interface, out var link))
-            {
-                link = indexes[step.Interface] = IndexOf(step.Interface);
-            }
-
+            var known = _indexes.Find(step.Interface);
+            fromObservation |= known is not null;
+            var link = known ?? LookUp(step.Interface);
             _ = step switch
             {
                 AddFlood add => batch.FdbAppend(new FdbEntry(link, FdbEntry.AllZeroMac, add.Destination)),
@@ -205,20 +251,15 @@ internal sealed class NetlinkBackend : IGateBackend
             };
         }
 
-        // An append that finds its destination, or a delete that finds none, already has what it wants.
-        var failure = Client.Execute(batch).Failures.FirstOrDefault(f =>
-            !(steps[start + f.Index] is AddFlood && f.Error.IsAlreadyExists) && !(steps[start + f.Index] is RemoveFlood && f.Error.IsNotFound));
-        if (failure is not null)
-        {
-            throw new FloodBatchException(start + failure.Index, failure.Error);
-        }
+        return (batch, fromObservation);
     }
 
-    private void Create(string gate, string name, VxlanDeviceSpec device) =>
-        Client.VxlanAdd(new VxlanLinkSpec(name, device.Vni)
+    private void Create(string gate, string name, VxlanDeviceSpec device)
+    {
+        Link Add(int? underlay) => Client.VxlanAdd(new VxlanLinkSpec(name, device.Vni)
         {
             Local = device.Local,
-            UnderlayIndex = device.Underlay is null ? null : IndexOf(device.Underlay),
+            UnderlayIndex = underlay,
             Port = device.Port,
             SourcePorts = KernelPorts(device.SourcePorts),
             Learning = device.Learning,
@@ -226,6 +267,10 @@ internal sealed class NetlinkBackend : IGateBackend
             Alias = Ownership.AliasFor(gate),
             Up = false,
         });
+
+        var link = device.Underlay is null ? Add(null) : WithIndex(device.Underlay, index => Add(index), _ => true);
+        _indexes.Remember(name, link.Index);
+    }
 
     private static VxlanPortRange KernelPorts(PortRange ports)
     {
@@ -236,20 +281,71 @@ internal sealed class NetlinkBackend : IGateBackend
     // Adoption was planned for one device: one recreated since (another ifindex) was never compared, so it is not taken.
     private int AdoptedIndex(AdoptDevice adopt)
     {
-        var index = IndexOf(adopt.Interface);
+        var index = LookUp(adopt.Interface);
         return index == adopt.Index
             ? index
             : throw new NetlinkException($"device {adopt.Interface} was recreated since it was observed (ifindex {adopt.Index}, now {index}): run apply again to compare the new one");
     }
 
-    private int IndexOf(string name) =>
-        Client.GetLink(name)?.Index ?? throw new NetlinkException($"device {name} does not exist");
+    // Already gone is what a delete wants; only when the observed index is gone is the name looked up (it may be a newer device).
+    private void DeleteLink(string name)
+    {
+        if ((_indexes.Find(name) is not { } known || !Client.LinkDelete(known)) && Client.GetLink(name) is { } current)
+        {
+            Client.LinkDelete(current.Index);
+        }
 
-    private LinkAddress Address(string name, InterfaceAddress address) =>
-        new(IndexOf(name), address.Address, (byte)address.PrefixLength);
+        _indexes.Forget(name);
+    }
 
-    private Ipv4Route Route(string name, System.Net.IPNetwork destination, System.Net.IPAddress? gateway) =>
-        new(destination) { Gateway = gateway, OutputIndex = IndexOf(name), Protocol = Ownership.RouteProtocol };
+    private void WithIndex(string name, Action<int> change) => WithIndex(name, index =>
+    {
+        change(index);
+        return true;
+    }, _ => true);
+
+    private void WithIndex(string name, Func<int, bool> delete) => WithIndex(name, delete, found => found);
+
+    /// <summary>
+    /// Runs <paramref name="change"/> with the device's index from the observation, or looked up when there is none. When
+    /// the kernel says the observed index is gone (ENODEV, or a delete that found nothing on a device that no longer has
+    /// that index), the device was replaced since: it runs once more with the index the name has now.
+    /// </summary>
+    private T WithIndex<T>(string name, Func<int, T> change, Func<T, bool> found)
+    {
+        if (_indexes.Find(name) is not { } known)
+        {
+            return change(LookUp(name));
+        }
+
+        try
+        {
+            var result = change(known);
+            if (found(result) || Client.GetLink(known)?.Name == name)
+            {
+                return result;
+            }
+        }
+        catch (NetlinkException error) when (error.IsNoSuchDevice)
+        {
+        }
+
+        _indexes.Forget(name);
+        return change(LookUp(name));
+    }
+
+    private int LookUp(string name)
+    {
+        var index = Client.GetLink(name)?.Index ?? throw new NetlinkException($"device {name} does not exist");
+        _indexes.Remember(name, index);
+        return index;
+    }
+
+    private static LinkAddress Address(int index, InterfaceAddress address) =>
+        new(index, address.Address, (byte)address.PrefixLength);
+
+    private static Ipv4Route Route(int index, System.Net.IPNetwork destination, System.Net.IPAddress? gateway) =>
+        new(destination) { Gateway = gateway, OutputIndex = index, Protocol = Ownership.RouteProtocol };
 
     /// <summary>A refused request in a flood batch, with the plan step it came from.</summary>
     private sealed class FloodBatchException(int stepIndex, NetlinkException error) : Exception(error.Message, error)
@@ -258,4 +354,29 @@ internal sealed class NetlinkBackend : IGateBackend
 
         public NetlinkException Error { get; } = error;
     }
+}
+
+/// <summary>Device indexes by name as last observed, and as this backend created or deleted devices since.</summary>
+internal sealed class LinkIndexes
+{
+    private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
+
+    /// <summary>Starts again from a full dump of the namespace's devices.</summary>
+    public void Reset(IEnumerable<Link> links)
+    {
+        _byName.Clear();
+        foreach (var link in links)
+        {
+            _byName[link.Name] = link.Index;
+        }
+    }
+
+    /// <summary>The index <paramref name="name"/> had, or null when it is not known.</summary>
+    public int? Find(string name) => _byName.TryGetValue(name, out var index) ? index : null;
+
+    /// <summary>Notes the index of a device made or looked up just now.</summary>
+    public void Remember(string name, int index) => _byName[name] = index;
+
+    /// <summary>Forgets a device that was deleted or replaced.</summary>
+    public void Forget(string name) => _byName.Remove(name);
 }

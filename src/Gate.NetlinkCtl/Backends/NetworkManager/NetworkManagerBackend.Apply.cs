@@ -13,16 +13,17 @@ internal sealed partial class NetworkManagerBackend
     private async Task RunOnKernelAsync(PlanStep step, CancellationToken cancellationToken) =>
         await _kernel.ExecuteAsync([step], cancellationToken).ConfigureAwait(false);
 
-    private PendingProfile Pending(Dictionary<string, PendingProfile> pending, PlanStep step) =>
+    private static PendingProfile Pending(Dictionary<string, PendingProfile> pending, Dictionary<string, OwnedProfile> profiles, PlanStep step) =>
         pending.TryGetValue(step.Gate, out var current)
             ? current
-            : _profiles.TryGetValue(step.Gate, out var owned)
+            : profiles.TryGetValue(step.Gate, out var owned)
                 ? new PendingProfile(owned.Profile, owned.Path, NewDevice: false, Activate: false, Deactivate: false, step)
                 : throw new FlushException(step, $"gate {step.Gate} has no NetworkManager profile {ProfileIdentity.IdFor(step.Gate)} to change", null);
 
-    private PendingProfile Change(Dictionary<string, PendingProfile> pending, PlanStep step, Func<VxlanProfile, VxlanProfile> change)
+    private static PendingProfile Change(
+        Dictionary<string, PendingProfile> pending, Dictionary<string, OwnedProfile> profiles, PlanStep step, Func<VxlanProfile, VxlanProfile> change)
     {
-        var current = Pending(pending, step);
+        var current = Pending(pending, profiles, step);
         return current with { Profile = change(current.Profile), Activate = true, Deactivate = false, LastStep = step };
     }
 
@@ -31,7 +32,8 @@ internal sealed partial class NetworkManagerBackend
         addresses, Ownership.AddressMetric, Autoconnect: true);
 
     /// <summary>Writes one gate's folded profile changes, then activates (or deactivates) it once and waits for the device.</summary>
-    private async Task FlushAsync(INetworkManager nm, Dictionary<string, PendingProfile> pending, string gate, CancellationToken cancellationToken)
+    private async Task FlushAsync(
+        INetworkManager nm, Dictionary<string, PendingProfile> pending, Dictionary<string, OwnedProfile> profiles, string gate, CancellationToken cancellationToken)
     {
         if (!pending.Remove(gate, out var change))
         {
@@ -58,7 +60,7 @@ internal sealed partial class NetworkManagerBackend
                 await nm.UpdateProfileAsync(path, settings, cancellationToken).ConfigureAwait(false);
             }
 
-            _profiles[gate] = new OwnedProfile(path, profile);
+            profiles[gate] = new OwnedProfile(path, profile);
             if (change.Deactivate)
             {
                 await DeactivateDeviceAsync(nm, profile.Interface, cancellationToken).ConfigureAwait(false);
@@ -125,9 +127,9 @@ internal sealed partial class NetworkManagerBackend
         await WaitUntilGoneAsync(iface, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeleteProfileAsync(INetworkManager nm, string gate, string iface, CancellationToken cancellationToken)
+    private async Task DeleteProfileAsync(INetworkManager nm, Dictionary<string, OwnedProfile> profiles, string gate, string iface, CancellationToken cancellationToken)
     {
-        if (_profiles.Remove(gate, out var owned))
+        if (profiles.Remove(gate, out var owned))
         {
             // NetworkManager deactivates the profile and removes the device it made for it.
             await Call(async () =>

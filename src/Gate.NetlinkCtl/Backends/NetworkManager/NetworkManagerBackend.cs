@@ -30,13 +30,11 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
     private readonly Func<CancellationToken, Task<INetworkManager>> _connect;
     private readonly IGateBackend _kernel;
     private readonly NetworkManagerMode _mode;
-    private readonly Dictionary<string, OwnedProfile> _profiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, bool> _gateIsProfile = new(StringComparer.Ordinal);
-    private readonly List<string> _choices = [];
+
+    // The D-Bus connection only (opened once, on first use): nothing observed is kept between calls.
     private INetworkManager? _networkManager;
     private string? _unreachable;
     private bool _connected;
-    private bool _usesNetworkManager;
 
     /// <summary>Creates the backend; it connects to NetworkManager on first use.</summary>
     /// <param name="connect">Opens the D-Bus client (throws <see cref="NetworkManagerUnavailableException"/> when NetworkManager is not reachable).</param>
@@ -78,42 +76,29 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
         }, kernel, mode);
 
     /// <inheritdoc />
-    /// <remarks><c>networkmanager</c> when the observed gates are (or will be) profiles; <c>netlink</c> when <c>auto</c> found no use for NetworkManager.</remarks>
-    public string Name => _mode == NetworkManagerMode.Required || _usesNetworkManager ? "networkmanager" : _kernel.Name;
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Choices => _choices;
+    /// <remarks>
+    /// Fixed for the backend's life, whatever it observes: <c>networkmanager</c>, or <c>auto</c> when it decides per gate
+    /// (results then report the name <see cref="ChooseAsync"/> gives: <c>networkmanager</c>, or the kernel backend's).
+    /// </remarks>
+    public string Name => _mode == NetworkManagerMode.Required ? "networkmanager" : "auto";
 
     /// <inheritdoc />
     public async Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default)
     {
         var nm = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        _profiles.Clear();
-        if (nm is not null)
-        {
-            foreach (var stored in await Call(() => nm.ListProfilesAsync(cancellationToken)).ConfigureAwait(false))
-            {
-                if (ProfileSettings.FromSettings(stored.Settings) is { } profile)
-                {
-                    _profiles[profile.Gate] = new OwnedProfile(stored.Path, profile);
-                    _gateIsProfile[profile.Gate] = true;
-                }
-            }
-        }
-
+        var profiles = await ProfilesAsync(nm, cancellationToken).ConfigureAwait(false);
         var kernelRequest = request.Union(new ObserveRequest(
-            _profiles.Values.Select(p => p.Profile.Interface).ToEquatableList(),
-            _profiles.Values.Select(p => p.Profile.Underlay).OfType<string>().ToEquatableList()));
+            profiles.Values.Select(p => p.Profile.Interface).ToEquatableList(),
+            profiles.Values.Select(p => p.Profile.Underlay).OfType<string>().ToEquatableList()));
         var kernel = await _kernel.ObserveAsync(kernelRequest, cancellationToken).ConfigureAwait(false);
-        var profileInterfaces = _profiles.Values.Select(p => p.Profile.Interface).ToHashSet(StringComparer.Ordinal);
+        var profileInterfaces = profiles.Values.Select(p => p.Profile.Interface).ToHashSet(StringComparer.Ordinal);
 
         var gates = kernel.Gates.Where(g => !profileInterfaces.Contains(g.Interface)).ToList();
-        foreach (var owned in _profiles.Values)
+        foreach (var owned in profiles.Values)
         {
             gates.Add(await Call(() => ProfileObservation.ObserveAsync(nm!, owned.Path, owned.Profile, kernel, cancellationToken)).ConfigureAwait(false));
         }
 
-        await ExplainAsync(nm, request, cancellationToken).ConfigureAwait(false);
         return ObservedHost.Create(
             gates,
             kernel.OtherVxlans.Where(d => !profileInterfaces.Contains(d.Name)),
@@ -128,10 +113,13 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
         var index = 0;
         try
         {
+            // What NetworkManager stores now, not what an earlier observation saw; this call's own writes update it.
+            var profiles = await ProfilesAsync(nm, cancellationToken).ConfigureAwait(false);
+            var gateIsProfile = profiles.Keys.ToDictionary(g => g, _ => true, StringComparer.Ordinal);
             for (; index < steps.Count; index++)
             {
                 var step = steps[index];
-                if (!await IsProfileGateAsync(nm, step, cancellationToken).ConfigureAwait(false))
+                if (!await IsProfileGateAsync(nm, step, gateIsProfile, cancellationToken).ConfigureAwait(false))
                 {
                     await RunOnKernelAsync(step, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -141,35 +129,35 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
                 {
                     case DeleteDevice:
                         pending.Remove(step.Gate);
-                        await DeleteProfileAsync(nm!, step.Gate, step.Interface, cancellationToken).ConfigureAwait(false);
+                        await DeleteProfileAsync(nm!, profiles, step.Gate, step.Interface, cancellationToken).ConfigureAwait(false);
                         break;
                     case CreateDevice create:
                         pending[step.Gate] = PendingProfile.New(step, FromDevice(step.Gate, step.Interface, create.Device, EquatableList<InterfaceAddress>.Empty));
                         break;
                     case RecreateDevice recreate:
-                        pending[step.Gate] = Pending(pending, step) with
+                        pending[step.Gate] = Pending(pending, profiles, step) with
                         {
-                            Profile = FromDevice(step.Gate, step.Interface, recreate.Device, Pending(pending, step).Profile.Addresses),
+                            Profile = FromDevice(step.Gate, step.Interface, recreate.Device, Pending(pending, profiles, step).Profile.Addresses),
                             NewDevice = true,
                             Activate = true,
                             LastStep = step,
                         };
                         break;
                     case SetMtu mtu:
-                        pending[step.Gate] = Change(pending, step, p => p with { Mtu = mtu.Mtu });
+                        pending[step.Gate] = Change(pending, profiles, step, p => p with { Mtu = mtu.Mtu });
                         break;
                     case AddAddress add:
-                        pending[step.Gate] = Change(pending, step, p => p with { Addresses = p.Addresses.Where(a => a != add.Address).Append(add.Address).ToEquatableList() });
+                        pending[step.Gate] = Change(pending, profiles, step, p => p with { Addresses = p.Addresses.Where(a => a != add.Address).Append(add.Address).ToEquatableList() });
                         break;
                     case RemoveAddress remove:
-                        pending[step.Gate] = Change(pending, step, p => p with { Addresses = p.Addresses.Where(a => a != remove.Address).ToEquatableList() });
+                        pending[step.Gate] = Change(pending, profiles, step, p => p with { Addresses = p.Addresses.Where(a => a != remove.Address).ToEquatableList() });
                         break;
                     case SetUp up:
-                        pending[step.Gate] = Change(pending, step, p => p) with { Activate = up.Up, Deactivate = !up.Up };
+                        pending[step.Gate] = Change(pending, profiles, step, p => p) with { Activate = up.Up, Deactivate = !up.Up };
                         break;
                     default:
                         // Flood entries and routes: the device must exist as the profile says before rtnetlink adds to it.
-                        await FlushAsync(nm!, pending, step.Gate, cancellationToken).ConfigureAwait(false);
+                        await FlushAsync(nm!, pending, profiles, step.Gate, cancellationToken).ConfigureAwait(false);
                         await RunOnKernelAsync(step, cancellationToken).ConfigureAwait(false);
                         break;
                 }
@@ -177,7 +165,7 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
 
             foreach (var gate in pending.Keys.ToList())
             {
-                await FlushAsync(nm!, pending, gate, cancellationToken).ConfigureAwait(false);
+                await FlushAsync(nm!, pending, profiles, gate, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (FlushException failure)
@@ -198,6 +186,10 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
         // Past the last step only while the last gate's folded profile is written.
         PlanStep StepAt(int i) => steps[Math.Min(i, steps.Count - 1)];
     }
+
+    /// <inheritdoc />
+    /// <remarks>Flood entries are the kernel backend's in every mode (a profile cannot express them): its writer, if it has one.</remarks>
+    public IFloodEntryWriter? FloodEntries => _kernel.FloodEntries;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -235,36 +227,57 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
         return _networkManager;
     }
 
-    private async Task ExplainAsync(INetworkManager? nm, ObserveRequest request, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<BackendChoice> ChooseAsync(ObserveRequest request, CancellationToken cancellationToken = default)
     {
-        _choices.Clear();
+        var nm = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         if (nm is null)
         {
-            _choices.Add($"netlink for every gate: NetworkManager is not reachable: {_unreachable}");
-            return;
+            return new BackendChoice(_kernel.Name, [$"netlink for every gate: NetworkManager is not reachable: {_unreachable}"]);
         }
 
         var version = await Call(() => nm.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
         if (_mode == NetworkManagerMode.Required)
         {
-            _choices.Add($"networkmanager for every new gate: backend networkmanager was asked for (NetworkManager {version} on {nm.BusAddress})");
-            return;
+            return new BackendChoice("networkmanager", [$"networkmanager for every new gate: backend networkmanager was asked for (NetworkManager {version} on {nm.BusAddress})"]);
         }
 
-        _usesNetworkManager = _profiles.Values.Any(p => request.Interfaces.Contains(p.Profile.Interface));
+        var profiles = await ProfilesAsync(nm, cancellationToken).ConfigureAwait(false);
+        var reasons = new List<string>();
+        var usesNetworkManager = profiles.Values.Any(p => request.Interfaces.Contains(p.Profile.Interface));
         foreach (var underlay in request.Underlays)
         {
             var (managed, why) = await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false);
-            _usesNetworkManager |= managed;
-            _choices.Add(managed
+            usesNetworkManager |= managed;
+            reasons.Add(managed
                 ? $"networkmanager for new gates on {underlay}: NetworkManager {version} manages {underlay} ({why})"
                 : $"netlink for new gates on {underlay}: NetworkManager {version} runs but does not manage {underlay} ({why})");
         }
 
-        foreach (var gate in _profiles.Where(p => request.Interfaces.Contains(p.Value.Profile.Interface)).Select(p => p.Key).Order(StringComparer.Ordinal))
+        foreach (var gate in profiles.Where(p => request.Interfaces.Contains(p.Value.Profile.Interface)).Select(p => p.Key).Order(StringComparer.Ordinal))
         {
-            _choices.Add($"networkmanager for gate {gate}: it already is NetworkManager profile {ProfileIdentity.IdFor(gate)}");
+            reasons.Add($"networkmanager for gate {gate}: it already is NetworkManager profile {ProfileIdentity.IdFor(gate)}");
         }
+
+        return new BackendChoice(usesNetworkManager ? "networkmanager" : _kernel.Name, reasons);
+    }
+
+    /// <summary>gatectl's profiles as NetworkManager stores them now, by gate (none without NetworkManager).</summary>
+    private static async Task<Dictionary<string, OwnedProfile>> ProfilesAsync(INetworkManager? nm, CancellationToken cancellationToken)
+    {
+        var profiles = new Dictionary<string, OwnedProfile>(StringComparer.Ordinal);
+        if (nm is not null)
+        {
+            foreach (var stored in await Call(() => nm.ListProfilesAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                if (ProfileSettings.FromSettings(stored.Settings) is { } profile)
+                {
+                    profiles[profile.Gate] = new OwnedProfile(stored.Path, profile);
+                }
+            }
+        }
+
+        return profiles;
     }
 
     /// <summary>Whether NetworkManager manages <paramref name="underlay"/>, and what it says about the device.</summary>
@@ -282,9 +295,10 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
             : (false, $"device state {state}");
     }
 
-    private async Task<bool> IsProfileGateAsync(INetworkManager? nm, PlanStep step, CancellationToken cancellationToken)
+    // gateIsProfile: this call's decisions so far (every gate with a stored profile is one).
+    private async Task<bool> IsProfileGateAsync(INetworkManager? nm, PlanStep step, Dictionary<string, bool> gateIsProfile, CancellationToken cancellationToken)
     {
-        if (_gateIsProfile.TryGetValue(step.Gate, out var known))
+        if (gateIsProfile.TryGetValue(step.Gate, out var known))
         {
             return known;
         }
@@ -306,7 +320,7 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
                 && (await DescribeUnderlayAsync(nm, underlay, cancellationToken).ConfigureAwait(false)).Managed;
         }
 
-        _gateIsProfile[step.Gate] = isProfile;
+        gateIsProfile[step.Gate] = isProfile;
         return isProfile;
     }
 

@@ -27,15 +27,16 @@ internal sealed record DriftReport(
     public EquatableList<KeepalivedAddress> HeldByKeepalived { get; init; } = EquatableList<KeepalivedAddress>.Empty;
 
     /// <summary>Builds the report from a plan and the observation it was made from.</summary>
-    public static DriftReport Create(string backend, DesiredState desired, ObservedHost host, ReconcilePlan plan)
+    public static DriftReport Create(string backend, ResolvedState resolved, ObservedHost host, ReconcilePlan plan)
     {
+        var desired = resolved.State;
         var gates = new List<GateDrift>();
-        var gateSteps = plan.Steps.Where(s => s is not ExtensionStep).ToList();
+        var changes = plan.Changes.ToLookup(c => (c.Gate, c.Interface));
         foreach (var gate in desired.Gates)
         {
-            var steps = gateSteps.Where(s => s.Gate == gate.Name && s.Interface == gate.Interface).Select(s => s.Describe()).ToEquatableList();
+            var steps = changes[(gate.Name, gate.Interface)].SelectMany(c => c.Steps).Select(s => s.Describe()).ToEquatableList();
             var observed = host.Find(gate.Interface);
-            var status = desired.Held.Contains(gate.Name) ? GateStatus.Held
+            var status = resolved.IsHeld(gate.Name) ? GateStatus.Held
                 : plan.Problems.Any(p => p.Gate == gate.Name) ? GateStatus.Conflict
                 : gate.State == GatePresence.Absent ? (steps.Count == 0 ? GateStatus.Absent : GateStatus.Drifted)
                 : observed is null ? GateStatus.Missing
@@ -48,7 +49,7 @@ internal sealed record DriftReport(
         }
 
         var known = desired.Gates.Select(g => (g.Name, g.Interface)).ToHashSet();
-        foreach (var orphan in gateSteps.OfType<DeleteDevice>().Where(d => !known.Contains((d.Gate, d.Interface))))
+        foreach (var orphan in plan.Changes.SelectMany(c => c.Steps).OfType<DeleteDevice>().Where(d => !known.Contains((d.Gate, d.Interface))))
         {
             gates.Add(new GateDrift(orphan.Gate, orphan.Interface, GateStatus.Orphaned,
                 new EquatableList<string>([orphan.Describe()])));
@@ -64,6 +65,7 @@ internal sealed record DriftReport(
             plan.Problems)
         {
             HeldByKeepalived = keepalived,
+            Sources = resolved.Resolutions,
         };
     }
 }

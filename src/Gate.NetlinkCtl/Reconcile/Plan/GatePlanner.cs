@@ -10,12 +10,18 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// </summary>
 internal static class GatePlanner
 {
+    /// <summary>Plans a state that has no SORACOM source to resolve (nothing held); see <see cref="Plan(ResolvedState, ObservedHost, bool, string)"/>.</summary>
+    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent") =>
+        Plan(ResolvedState.Of(desired), host, pruneOrphans, absentReason);
+
     /// <summary>
-    /// Plans the desired state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
-    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason.
+    /// Plans the resolved state against the host; <paramref name="pruneOrphans"/> deletes gatectl devices whose gate left
+    /// the file, and <paramref name="absentReason"/> is what deletions of absent gates give as their reason. A held gate
+    /// gets no step at all.
     /// </summary>
-    public static ReconcilePlan Plan(DesiredState desired, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
+    public static ReconcilePlan Plan(ResolvedState resolved, ObservedHost host, bool pruneOrphans = true, string absentReason = "state: absent")
     {
+        var desired = resolved.State;
         var problems = new List<PlanProblem>();
         var deletions = new List<PlanStep>();
         var targets = new List<(GateTarget Target, ObservedGate? Observed, bool Adopting)>();
@@ -23,7 +29,7 @@ internal static class GatePlanner
 
         foreach (var gate in desired.Gates)
         {
-            if (desired.Held.Contains(gate.Name))
+            if (resolved.IsHeld(gate.Name))
             {
                 // Its endpoints are unknown (API and cache failed): whatever the host has stays, untouched.
                 continue;
@@ -100,11 +106,16 @@ internal static class GatePlanner
             }
         }
 
-        var steps = deletions.Concat(targets.SelectMany(t => t.Adopting ? PlanAdoption(t.Target, t.Observed!) : PlanGate(t.Target, t.Observed))).ToList();
+        var gateChanges = deletions.Select(d => Deletion(d, host))
+            .Concat(targets.Select(t => new GateChange(t.Target.Gate, t.Target.Interface, t.Target, t.Observed,
+                (t.Adopting ? PlanAdoption(t.Target, t.Observed!) : PlanGate(t.Target, t.Observed)).ToEquatableList())))
+            .ToEquatableList();
+        var steps = gateChanges.SelectMany(c => c.Steps).ToList();
         problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
         problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
         return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList())
         {
+            Changes = gateChanges,
             FailoverRisks = Reconcile.Plan.FailoverRisks.Of(desired, steps).ToEquatableList(),
         };
     }
@@ -147,12 +158,16 @@ internal static class GatePlanner
         var released = adopted.Select(g => g.Interface).ToHashSet(StringComparer.Ordinal);
         var deletions = current.Gates
             .Where(g => g.IsGatectls && !restored.Contains(g.Interface) && !released.Contains(g.Interface))
-            .Select(g => (PlanStep)new DeleteDevice(g.Device.OwnerGate!, g.Interface, "it did not exist before this apply"));
-        var steps = deletions
-            .Concat(targets.SelectMany(t => PlanGate(t, current.Find(t.Interface))))
-            .Concat(adopted.SelectMany(g => PlanRelease(checkpoint.Find(g.Interface)!, g)));
-        return new ReconcilePlan(steps.ToEquatableList(), EquatableList<PlanProblem>.Empty);
+            .Select(g => Deletion(new DeleteDevice(g.Device.OwnerGate!, g.Interface, "it did not exist before this apply"), current));
+        var changes = deletions
+            .Concat(targets.Select(t => new GateChange(t.Gate, t.Interface, t, current.Find(t.Interface), PlanGate(t, current.Find(t.Interface)).ToEquatableList())))
+            .Concat(adopted.Select(g => new GateChange(g.Device.OwnerGate!, g.Interface, null, g, PlanRelease(checkpoint.Find(g.Interface)!, g).ToEquatableList())))
+            .ToEquatableList();
+        return new ReconcilePlan(changes.SelectMany(c => c.Steps).ToEquatableList(), EquatableList<PlanProblem>.Empty) { Changes = changes };
     }
+
+    private static GateChange Deletion(PlanStep delete, ObservedHost host) =>
+        new(delete.Gate, delete.Interface, null, host.Find(delete.Interface), new EquatableList<PlanStep>([delete]));
 
     /// <summary>The steps that turn one observed device (or none) into the target.</summary>
     public static IReadOnlyList<PlanStep> PlanGate(GateTarget target, ObservedGate? observed)

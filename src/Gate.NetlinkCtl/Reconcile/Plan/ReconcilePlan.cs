@@ -16,6 +16,9 @@ internal sealed record ReconcilePlan(EquatableList<PlanStep> Steps, EquatableLis
     /// <summary>True when apply may run the steps (no problems).</summary>
     public bool CanApply => Problems.Count == 0;
 
+    /// <summary>The gates' steps, per gate: target, observation and delta (host features' steps are in <see cref="Steps"/> only).</summary>
+    public EquatableList<GateChange> Changes { get; init; } = EquatableList<GateChange>.Empty;
+
     /// <summary>Steps that would move a VRRP pair's virtual address to the other peer (see <see cref="Reconcile.Plan.FailoverRisks"/>); apply runs them anyway.</summary>
     public EquatableList<string> FailoverRisks { get; init; } = EquatableList<string>.Empty;
 }

@@ -88,9 +88,10 @@ public class NetworkManagerBackendUnitTests
 
         await backend.ObserveAsync(ObserveRequest.OwnedOnly, TestContext.Current.CancellationToken);
         await backend.ExecuteAsync([step], TestContext.Current.CancellationToken);
+        var choice = await backend.ChooseAsync(ObserveRequest.OwnedOnly, TestContext.Current.CancellationToken);
 
-        Assert.Equal("netlink", backend.Name);
-        Assert.Contains("unix:path=/test/bus", Assert.Single(backend.Choices), StringComparison.Ordinal);
+        Assert.Equal("netlink", choice.Backend);
+        Assert.Contains("unix:path=/test/bus", Assert.Single(choice.Reasons), StringComparison.Ordinal);
         await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<PlanStep>>(s => s.Count == 1 && s[0] == step), Arg.Any<CancellationToken>());
         await _nm.DidNotReceiveWithAnyArgs().AddProfileAsync(default!, TestContext.Current.CancellationToken);
     }
@@ -134,6 +135,22 @@ public class NetworkManagerBackendUnitTests
         Assert.Equal(1, error.CompletedSteps);
         Assert.Contains("activation refused", error.Message, StringComparison.Ordinal);
         await _kernel.DidNotReceiveWithAnyArgs().ExecuteAsync(default!, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Execution_reads_the_profiles_stored_now_not_those_an_earlier_observation_saw_and_the_name_stays()
+    {
+        await using var backend = Backend(NetworkManagerMode.Auto);
+        var name = backend.Name;
+        await backend.ObserveAsync(new ObserveRequest(GateInterfaces, Underlays), TestContext.Current.CancellationToken);
+        // Stored after the observation (by another apply, or nmcli): an MTU step must change this profile, not make a new one.
+        _nm.ListProfilesAsync(Arg.Any<CancellationToken>()).Returns([new NmProfile("/profile/1", ProfileSettings.ToSettings(Stored))]);
+
+        await backend.ExecuteAsync([new SetMtu("tokyo", "gate0", 1400, 1300)], TestContext.Current.CancellationToken);
+
+        Assert.Equal(name, backend.Name);
+        await _nm.Received(1).UpdateProfileAsync("/profile/1", Arg.Is<NmSettings>(s => ProfileSettings.FromSettings(s)!.Mtu == 1400), Arg.Any<CancellationToken>());
+        await _nm.DidNotReceiveWithAnyArgs().AddProfileAsync(default!, TestContext.Current.CancellationToken);
     }
 
     private NetworkManagerBackend Backend(NetworkManagerMode mode) => new(_ => Task.FromResult(_nm), _kernel, mode);
