@@ -15,7 +15,7 @@ public static class StateLoader
     internal static readonly string[] RootKeys = ["apiVersion", "kind", "host", "gates"];
     internal static readonly string[] HostKeys = ["backend", "reconcileInterval", "metricsPath", "guard", "stateDirectory"];
     internal static readonly string[] GateKeys =
-        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway", "probe"];
+        ["name", "interface", "vni", "underlay", "local", "port", "sourcePorts", "address", "deviceSubnet", "mtu", "learning", "endpoints", "peers", "routes", "state", "soracom", "adopt", "adoptMayRecreate", "ha", "routing", "gateway", "probe", "health"];
     internal static readonly string[] PeerKeys = ["outer", "inner", "name"];
     internal static readonly string[] RouteKeys = ["to", "via"];
     internal static readonly string[] SoracomKeys = ["vpgId", "coverage", "credentials", "apiUrl", "timeout", "refreshInterval", "register"];
@@ -266,6 +266,9 @@ public static class StateLoader
         var gateway = fields.Node("gateway") is { } gatewayNode && !YamlFields.IsNull(gatewayNode)
             ? GatewayYaml.Read(gatewayNode, fields.PathOf("gateway"), context)
             : null;
+        var health = fields.Node("health") is { } healthNode && !YamlFields.IsNull(healthNode)
+            ? HealthYaml.Read(healthNode, fields.PathOf("health"), context)
+            : null;
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -292,6 +295,7 @@ public static class StateLoader
             Routing = routing,
             Gateway = gateway,
             ProbeTargets = probe,
+            Health = health,
         };
     }
 

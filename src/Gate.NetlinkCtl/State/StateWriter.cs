@@ -130,6 +130,11 @@ public static class StateWriter
             node.Add("gateway", GatewayYaml.Write(gateway));
         }
 
+        if (gate.Health is { } health)
+        {
+            node.Add("health", HealthYaml.Write(health));
+        }
+
         return node;
     }
 
