@@ -106,7 +106,7 @@ public static class StatusCommand
         o.WriteLine($"since start:  {status.Totals.Reconciles} reconciles, {status.Totals.Failures} failed, {status.Totals.Repairs} repairs");
     }
 
-    // "probe soracom (gate0), every 30s:" then per target "  10.128.1.17  up    rtt 12.41 ms  loss 0% of 20  probed 4s ago".
+    // "probe soracom (gate0), every 30s:" then per target "  10.128.1.17  up          rtt 12.41 ms  loss 0% of 20  probed 4 s ago".
     private static void WriteHealth(Health.GateHealthStatus gate, DateTimeOffset now, TextWriter o)
     {
         o.WriteLine(FormattableString.Invariant($"probe {gate.Gate} ({gate.Interface}), every {gate.IntervalSeconds:0.###}s:"));
@@ -116,7 +116,7 @@ public static class StatusCommand
             var rtt = t.RttSeconds is { } seconds ? FormattableString.Invariant($"rtt {seconds * 1000:0.00} ms") : "rtt -";
             var detail = t.Problem is { } problem
                 ? problem
-                : FormattableString.Invariant($"{rtt}  loss {t.LossRatio * 100:0.#}% of {t.WindowProbes}  probed {When(t.LastProbeAt, now)}");
+                : FormattableString.Invariant($"{rtt}  loss {t.LossRatio * 100:0.#}% of {t.WindowProbes}  probed {(t.LastProbeAt is { } at ? Span(now - at) + " ago" : "never")}");
             o.WriteLine($"  {t.Target.PadRight(width)}  {(t.State == "down" ? "DOWN" : t.State),-11} {detail}");
         }
 
