@@ -81,7 +81,7 @@ public sealed class HealthDaemonTests
             var gate = Assert.Single(end.Health);
             var sent = gate.Targets.Min(t => t.Sent);
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"{sent}+ probes per target in {clock.Elapsed.TotalSeconds:F1} s, one reconcile; {gate.Interface}: {gate.Counters}; " +
+                $"{sent}+ probes per target in {clock.Elapsed.TotalSeconds:F1} s, {end.Totals.Reconciles} reconcile(s) in all; {gate.Interface}: {gate.Counters}; " +
                 string.Join("; ", gate.Targets.Select(t => $"{t.Target} {t.State} rtt {t.RttSeconds * 1000:F2} ms loss {t.LossRatio:P0} sent {t.Sent} replies {t.Replies}")));
         }
         finally
