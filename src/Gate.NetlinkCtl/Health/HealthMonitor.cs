@@ -131,7 +131,19 @@ public sealed class HealthMonitor : IAsyncDisposable
             return;
         }
 
-        var roundTrip = await sockets[index]!.EchoAsync(tracker.Target, sequence, plan.Timeout, stop).ConfigureAwait(false);
+        TimeSpan? roundTrip;
+        try
+        {
+            roundTrip = await sockets[index]!.EchoAsync(tracker.Target, sequence, plan.Timeout, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever broke the socket, this probe got no reply; the next round opens a new one.
+            sockets[index]!.Dispose();
+            sockets[index] = null;
+            roundTrip = null;
+        }
+
         var previousChangeAt = tracker.ChangedAt;
         if (tracker.Record(roundTrip, DateTimeOffset.UtcNow) is { } changed)
         {
