@@ -41,8 +41,8 @@ public sealed class HealthDaemonTests
             await daemon.StartAsync(TestContext.Current.CancellationToken);
 
             // Up: every SIM answers, with a round trip, in the metrics file as Prometheus reads it.
-            var up = await WaitForAsync(statusPath, s => Targets(s).Count(t => t.State == "up") == sims.Length);
-            var metrics = await MetricsAsync(metricsPath);
+            await WaitForAsync(statusPath, s => Targets(s).Count(t => t.State == "up") == sims.Length);
+            var metrics = await WaitForMetricsAsync(metricsPath, m => sims.All(sim => m.Has("gatectl_probe_up", sim)));
             Assert.All(sims, sim => Assert.Equal(1, metrics.Probe("gatectl_probe_up", sim)));
             Assert.All(sims, sim => Assert.InRange(metrics.Probe("gatectl_probe_rtt_seconds", sim), 1e-6, 0.15));
             Assert.True(metrics.Gate("gatectl_gate_rx_packets_total") > 0);
@@ -63,7 +63,7 @@ public sealed class HealthDaemonTests
             await SetEndpointsSilentAsync(emulator, silent: true);
             await WaitForAsync(statusPath, s => Targets(s).All(t => t.State == "down"));
             await Task.Delay(Fast.Interval * 8, TestContext.Current.CancellationToken);
-            metrics = await MetricsAsync(metricsPath);
+            metrics = await WaitForMetricsAsync(metricsPath, m => sims.All(sim => m.Has("gatectl_probe_up", sim) && m.Probe("gatectl_probe_up", sim) == 0));
             Assert.All(sims, sim => Assert.Equal(0, metrics.Probe("gatectl_probe_up", sim)));
             Assert.All(sims, sim => Assert.True(metrics.Probe("gatectl_probe_loss_ratio", sim) > 0));
             Assert.All(sims, sim => Assert.True(logger.WithId(16).Count(line => line.Contains($"target {sim} ", StringComparison.Ordinal)) == 1, Log(logger)));
@@ -92,10 +92,21 @@ public sealed class HealthDaemonTests
 
     private static string Log(RecordingLogger<ReconcileDaemon> logger) => string.Join(Environment.NewLine, logger.Lines.Select(l => $"{l.Id.Id} {l.Text}"));
 
-    private static async Task<MetricsFile> MetricsAsync(string path)
+    // The metrics file is written just before the status file; polled on its own, it never depends on that order.
+    private static async Task<MetricsFile> WaitForMetricsAsync(string path, Func<MetricsFile, bool> condition)
     {
-        var text = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
-        return new MetricsFile(text, await PrometheusText.ParseAsync(text));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var text = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+            var metrics = new MetricsFile(text, await PrometheusText.ParseAsync(text));
+            if (condition(metrics) || limit.IsCancellationRequested)
+            {
+                return metrics; // the asserts that follow say what is missing
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
     }
 
     private static IEnumerable<ProbeTargetStatus> Targets(DaemonStatus status) => status.Health.SelectMany(g => g.Targets);
@@ -146,6 +157,9 @@ public sealed class HealthDaemonTests
     private sealed record MetricsFile(string Text, IReadOnlyList<PrometheusText.Family> Families)
     {
         public double Probe(string name, string target) => Read(name, ("gate", "vpg-demo"), ("target", target));
+
+        public bool Has(string name, string target) =>
+            Families.SelectMany(f => f.Samples).Any(s => s.Name == name && s.Labels.GetValueOrDefault("target") == target && s.Labels.GetValueOrDefault("gate") == "vpg-demo");
 
         public double Gate(string name) => Read(name, ("gate", "vpg-demo"), ("interface", "gate0"));
 
