@@ -97,8 +97,33 @@ internal static class StatusCommand
             o.WriteLine($"ha {role.Gate} ({role.Interface}): {(role.Master ? "master, holds" : "backup, does not hold")} {role.VirtualAddress}");
         }
 
+        foreach (var gate in status.Health)
+        {
+            WriteHealth(gate, now, o);
+        }
+
         o.WriteLine($"last success: {When(status.LastSuccessAt, now)}; failures in a row: {status.ConsecutiveFailures}{(status.NextRetryAt is { } retry ? $", next retry {When(retry, now)}" : "")}");
         o.WriteLine($"since start:  {status.Totals.Reconciles} reconciles, {status.Totals.Failures} failed, {status.Totals.Repairs} repairs");
+    }
+
+    // "probe soracom (gate0), every 30s:" then per target "  10.128.1.17  up          rtt 12.41 ms  loss 0% of 20  probed 4 s ago".
+    private static void WriteHealth(Health.GateHealthStatus gate, DateTimeOffset now, TextWriter o)
+    {
+        o.WriteLine(FormattableString.Invariant($"probe {gate.Gate} ({gate.Interface}), every {gate.IntervalSeconds:0.###}s:"));
+        var width = gate.Targets.Count == 0 ? 0 : gate.Targets.Max(t => t.Target.Length);
+        foreach (var t in gate.Targets)
+        {
+            var rtt = t.RttSeconds is { } seconds ? FormattableString.Invariant($"rtt {seconds * 1000:0.00} ms") : "rtt -";
+            var detail = t.Problem is { } problem
+                ? problem
+                : FormattableString.Invariant($"{rtt}  loss {t.LossRatio * 100:0.#}% of {t.WindowProbes}  probed {(t.LastProbeAt is { } at ? Span(now - at) + " ago" : "never")}");
+            o.WriteLine($"  {t.Target.PadRight(width)}  {(t.State == "down" ? "DOWN" : t.State),-11} {detail}");
+        }
+
+        if (gate.Counters is { } counters)
+        {
+            o.WriteLine($"  {gate.Interface}: {counters}");
+        }
     }
 
     private static void WriteReconcile(string title, ReconcileRecord record, DateTimeOffset now, TextWriter o)

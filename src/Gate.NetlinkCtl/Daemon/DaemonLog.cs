@@ -46,4 +46,19 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Fast-path repair on gate {Gate} failed ({Detail}): {Error}; the full reconcile that follows takes over")]
     public static partial void FastRepairFailed(ILogger logger, string gate, string detail, string error);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Probing gate {Gate}: one ICMP echo to each of {Count} target(s) ({Targets}) every {Interval}, timeout {Timeout}")]
+    public static partial void ProbingStarted(ILogger logger, string gate, int count, string targets, string interval, string timeout);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Probe target {Target} of gate {Gate} is down: no reply to the last {Misses} echo requests through the overlay; run 'gatectl check' for the cause")]
+    public static partial void TargetDown(ILogger logger, string target, string gate, long misses);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Probe target {Target} of gate {Gate} is up again: reply in {Milliseconds:F2} ms, after {Downtime} down")]
+    public static partial void TargetUp(ILogger logger, string target, string gate, double milliseconds, string downtime);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "Cannot probe {Target} of gate {Gate}: {Problem}")]
+    public static partial void ProbeUnavailable(ILogger logger, string target, string gate, string problem);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Error, Message = "Probing gate {Gate} stopped: {Error}; it starts again when the state file changes or the daemon restarts")]
+    public static partial void ProbingFailed(ILogger logger, string gate, string error);
 }

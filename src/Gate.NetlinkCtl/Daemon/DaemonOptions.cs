@@ -30,4 +30,10 @@ internal sealed record DaemonOptions(string StatePath, string? Netns, string Sta
 
     /// <summary>Delays between retries after failures.</summary>
     public Backoff Backoff { get; init; } = Backoff.Default;
+
+    /// <summary>
+    /// Every gate's probe interval and timeout instead of the state's <c>health</c> block; null (always, outside tests)
+    /// keeps the state's. Tests need sub-second probes, which the state file's range (5s..1h) refuses on purpose.
+    /// </summary>
+    public Health.ProbePace? ProbePace { get; init; }
 }

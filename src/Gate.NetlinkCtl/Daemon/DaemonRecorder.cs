@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using Gate.NetlinkCtl.Daemon.Metrics;
+using Gate.NetlinkCtl.Health;
 using Microsoft.Extensions.Logging;
 
 namespace Gate.NetlinkCtl.Daemon;
@@ -8,9 +11,13 @@ namespace Gate.NetlinkCtl.Daemon;
 /// here once, and both the status file and the metrics file are written from it. The reconcile loop and the event
 /// pump both record (the pump's errors and the fast path's repairs), so the counts that both read are thread-safe.
 /// </summary>
-internal sealed class DaemonRecorder(DaemonOptions options, StateInForce stateFile, ILogger logger)
+internal sealed class DaemonRecorder(DaemonOptions options, StateInForce stateFile, ILogger logger) : IHealthSink
 {
     private readonly ReconcileMetrics _metrics = new();
+    // The health monitor's loops record and write files too, beside the reconcile loop.
+    private readonly Lock _writing = new();
+    private readonly Lock _healthLock = new();
+    private readonly SortedDictionary<string, GateHealthStatus> _health = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private ReconcileRecord? _last;
     private ReconcileRecord? _lastRepair;
@@ -124,6 +131,7 @@ internal sealed class DaemonRecorder(DaemonOptions options, StateInForce stateFi
     /// <summary>Writes the metrics file (when the state asks for one), then the status file.</summary>
     public void WriteFiles()
     {
+        using var held = _writing.EnterScope();
         // Metrics first: the status file is the last word (tests and people read it to know a pass is done).
         if (stateFile.Current!.Host.MetricsPath is { } metricsPath)
         {
@@ -132,6 +140,73 @@ internal sealed class DaemonRecorder(DaemonOptions options, StateInForce stateFi
 
         Write(options.StatusPath, () => StatusFile.Write(options.StatusPath, Status()));
     }
+
+    /// <inheritdoc />
+    public void Restarted(IReadOnlyList<GateHealthPlan> plans)
+    {
+        using (_healthLock.EnterScope())
+        {
+            foreach (var stale in _health.Keys.Where(gate => !plans.Any(p => p.Gate == gate)).ToArray())
+            {
+                _health.Remove(stale);
+            }
+
+            _metrics.RecordHealth([.. _health.Values]);
+        }
+
+        // Once per (re)start of the monitor: the strings cost nothing worth guarding.
+        foreach (var plan in plans)
+        {
+            var targets = string.Join(", ", plan.Targets);
+            var interval = Seconds(plan.Interval);
+            var timeout = Seconds(plan.Timeout);
+            DaemonLog.ProbingStarted(logger, plan.Gate, plan.Targets.Count, targets, interval, timeout);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Record(GateHealthStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        using (_healthLock.EnterScope())
+        {
+            _health[status.Gate] = status;
+            _metrics.RecordHealth([.. _health.Values]);
+        }
+
+        WriteFiles();
+    }
+
+    /// <inheritdoc />
+    public void Changed(string gate, TargetHealthTracker target, TargetState state, DateTimeOffset? previousChangeAt)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        // Once per change of a target's state.
+        var address = target.Target.ToString();
+        if (state == TargetState.Down)
+        {
+            DaemonLog.TargetDown(logger, address, gate, TargetHealthTracker.DownAfter);
+        }
+        else
+        {
+            var downtime = previousChangeAt is { } since ? Seconds(target.LastProbeAt!.Value - since) : "a while";
+            var milliseconds = target.LastRoundTrip!.Value.TotalMilliseconds;
+            DaemonLog.TargetUp(logger, address, gate, milliseconds, downtime);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Unavailable(string gate, IPAddress target, string problem)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var address = target.ToString();
+        DaemonLog.ProbeUnavailable(logger, address, gate, problem);
+    }
+
+    /// <inheritdoc />
+    public void Failed(string gate, string problem) => DaemonLog.ProbingFailed(logger, gate, problem);
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
 
     private void Write(string path, Action write)
     {
@@ -160,5 +235,12 @@ internal sealed class DaemonRecorder(DaemonOptions options, StateInForce stateFi
         new ReconcileTotals(_reconciles, _failures, Interlocked.Read(ref _repairs)))
     {
         Ha = _ha,
+        Health = HealthSnapshot(),
     };
+
+    private GateHealthStatus[] HealthSnapshot()
+    {
+        using var held = _healthLock.EnterScope();
+        return [.. _health.Values];
+    }
 }

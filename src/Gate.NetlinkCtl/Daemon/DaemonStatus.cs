@@ -32,6 +32,9 @@ internal sealed record DaemonStatus(
 {
     /// <summary>Each VRRP pair's virtual address and whether this host held it at the latest reconcile (empty without <c>ha</c>).</summary>
     public IReadOnlyList<HaRole> Ha { get; init; } = [];
+
+    /// <summary>Each probed gate's latest health round: per target up/down, round trip and loss (empty without <c>health</c>).</summary>
+    public IReadOnlyList<Health.GateHealthStatus> Health { get; init; } = [];
 }
 
 /// <summary>The state file as the daemon sees it.</summary>

@@ -94,6 +94,13 @@ internal sealed class GateEventFilter
             return true;
         }
 
+        // A learned FDB entry (not permanent, a device's MAC) comes and goes with traffic, the health probe's echoes
+        // included; gatectl owns none, so it is no reason to reconcile. Flood entries (all-zero MAC) always are.
+        if (change.Fdb is { Permanent: false } learned && !Reconcile.Ownership.IsFloodMac(learned.Mac))
+        {
+            return false;
+        }
+
         lock (_lock)
         {
             if (change.Kind == KernelChangeKind.Link)

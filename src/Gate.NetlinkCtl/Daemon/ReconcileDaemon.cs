@@ -31,6 +31,7 @@ internal sealed class ReconcileDaemon : BackgroundService
     private readonly DaemonRecorder _recorder;
     private readonly FastPathRepairer _fastPath;
     private readonly KernelEventPump? _events;
+    private readonly Health.HealthMonitor _health;
     private readonly CancellationTokenSource _stopping = new();
 
     // A pass cancelled at its bound that did not end within the grace: no new pass starts until it has.
@@ -55,6 +56,7 @@ internal sealed class ReconcileDaemon : BackgroundService
         _logger = logger;
         _recorder = new DaemonRecorder(options, stateFile, logger);
         _fastPath = new FastPathRepairer(floods, _recorder, logger);
+        _health = new Health.HealthMonitor(options.Netns, _recorder);
         _events = options.ListenForEvents && events is not null
             ? new KernelEventPump(events, _triggers, _fastPath, _recorder, options.Backoff, logger)
             : null;
@@ -94,6 +96,7 @@ internal sealed class ReconcileDaemon : BackgroundService
         await _stopping.CancelAsync().ConfigureAwait(false);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await _pump.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _health.DisposeAsync().ConfigureAwait(false);
         DaemonLog.Stopped(_logger);
     }
 
@@ -104,6 +107,7 @@ internal sealed class ReconcileDaemon : BackgroundService
         _sighup?.Dispose();
         _stopping.Dispose();
         _fastPath.Dispose();
+        _health.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose();
     }
 
@@ -217,6 +221,10 @@ internal sealed class ReconcileDaemon : BackgroundService
         }
 
         _recorder.WriteFiles();
+
+        // The probes follow the state in force: started after the first reconcile made the gates, restarted when the
+        // state's health blocks change. They only send echoes and read counters, and never ask for a reconcile.
+        await _health.FollowAsync(Health.GateHealthPlan.Of(state, _options.ProbePace)).ConfigureAwait(false);
 
         // Reconciles come seconds or minutes apart and each one observes, plans and verifies the whole gate (10,000
         // endpoints make a few MiB of short-lived objects). Compact and return that to the kernel now, so the daemon's

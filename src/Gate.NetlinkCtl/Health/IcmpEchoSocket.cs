@@ -130,6 +130,12 @@ internal sealed class IcmpEchoSocket : IDisposable
         {
             return null;
         }
+        catch (SocketException)
+        {
+            // A ping socket may report an ICMP error its request met (a fatal one, such as port or protocol unreachable)
+            // as an error on the socket. Either way no reply came; the next request starts afresh.
+            return null;
+        }
     }
 
     private bool IsReply(ReadOnlySpan<byte> datagram, IPAddress target, EndPoint from, ushort sequence)

@@ -60,6 +60,9 @@ internal sealed record GateSpec(
     /// <summary>Inner addresses <c>gatectl check</c> and the daemon's health probes send ICMP echo to (<c>probe</c>), besides peers' inner addresses.</summary>
     public EquatableList<IPAddress> ProbeTargets { get; init; } = EquatableList<IPAddress>.Empty;
 
+    /// <summary>The daemon's continuous probe of the data path (<c>health</c>), or null for none.</summary>
+    public HealthSpec? Health { get; init; }
+
     /// <summary>Every outer IP that gets an all-zero FDB entry: endpoints first, then peers, without repeats.</summary>
     public IEnumerable<IPAddress> FloodDestinations =>
         Endpoints.Concat(Peers.Select(p => p.Outer)).Distinct();

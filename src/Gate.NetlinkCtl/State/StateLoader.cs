@@ -225,6 +225,7 @@ internal static class StateLoader
         var ha = Block(fields, StateKeys.Gate.Ha, context, HaYaml.Read);
         var routing = Block(fields, StateKeys.Gate.Routing, context, RoutingYaml.Read);
         var gateway = Block(fields, StateKeys.Gate.Gateway, context, GatewayYaml.Read);
+        var health = Block(fields, StateKeys.Gate.Health, context, HealthYaml.Read);
 
         // Placeholders stand in for unreadable fields (already reported) so checks of the other fields still run.
         var inner = address ?? new InterfaceAddress(IPAddress.Any, 0);
@@ -251,6 +252,7 @@ internal static class StateLoader
             Routing = routing,
             Gateway = gateway,
             ProbeTargets = probe,
+            Health = health,
         };
     }
 

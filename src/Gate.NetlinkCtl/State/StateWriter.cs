@@ -88,6 +88,7 @@ internal static class StateWriter
         [StateKeys.Gate.Routing.Name] = g => g.Routing is { } routing ? RoutingYaml.Write(routing) : null,
         [StateKeys.Gate.Gateway.Name] = g => g.Gateway is { } gateway ? GatewayYaml.Write(gateway) : null,
         [StateKeys.Gate.Probe.Name] = g => g.ProbeTargets.Count > 0 ? List(g.ProbeTargets) : null,
+        [StateKeys.Gate.Health.Name] = g => g.Health is { } health ? HealthYaml.Write(health) : null,
     };
 
     private static readonly Dictionary<string, Func<HostSettings, YamlNode?>> HostValues = new(StringComparer.Ordinal)

@@ -21,6 +21,7 @@ internal static class StateValidator
         new SoracomRules(),
         new HaRules(),
         new RoutingRules(),
+        new HealthRules(),
     ];
 
     /// <summary>Every rule <paramref name="state"/> breaks, ordered by position; empty when it is valid.</summary>

@@ -230,8 +230,10 @@ public sealed class DaemonInNamespaceTests
         Assert.True(json.RootElement.GetProperty("running").GetBoolean());
         var status = json.RootElement.GetProperty("status");
         Assert.Equal(d.Pid, status.GetProperty("pid").GetInt32());
-        Assert.Equal("repaired", status.GetProperty("lastReconcile").GetProperty("result").GetString());
-        Assert.Equal(5, status.GetProperty("lastReconcile").GetProperty("repairs").GetArrayLength());
+        // The start's own kernel events may already have brought a second, in-sync reconcile: the start is the last repair.
+        Assert.True(status.GetProperty("lastReconcile").GetProperty("result").GetString() is "repaired" or "in-sync");
+        Assert.Equal(["start"], status.GetProperty("lastRepair").GetProperty("triggers").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(5, status.GetProperty("lastRepair").GetProperty("repairs").GetArrayLength());
         var text = new StringWriter();
         Assert.Equal(ExitCodes.Ok, StatusCommand(d, text));
         Assert.Contains("daemon:       running", text.ToString(), StringComparison.Ordinal);

@@ -21,6 +21,20 @@ public class GateEventFilterTests
     }
 
     [Fact]
+    public void A_learned_FDB_entry_coming_or_going_with_traffic_does_not_touch_the_gate_but_a_flood_entry_does()
+    {
+        var filter = Watching(("vxgate0", 7));
+        KernelChange Entry(string mac, bool permanent, bool removed) =>
+            new(KernelChangeKind.Neighbour, 7, null, removed) { Fdb = new FdbChange(mac, System.Net.IPAddress.Parse("198.51.100.4"), permanent, Self: true) };
+
+        Assert.False(filter.Touches(Entry("02:42:c6:12:00:11", permanent: false, removed: false)));
+        Assert.False(filter.Touches(Entry("02:42:c6:12:00:11", permanent: false, removed: true)));
+        Assert.True(filter.Touches(Entry("02:42:c6:12:00:11", permanent: true, removed: false)));
+        Assert.True(filter.Touches(Entry("00:00:00:00:00:00", permanent: false, removed: false)));
+        Assert.True(filter.Touches(Entry("00:00:00:00:00:00", permanent: true, removed: true)));
+    }
+
+    [Fact]
     public void A_link_change_on_the_underlay_touches_the_gate_but_its_addresses_do_not()
     {
         var filter = Watching(("vxgate0", 7), ("eth0", 2));

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.Daemon.Metrics;
 using Gate.NetlinkCtl.TestSupport;
@@ -13,17 +10,6 @@ namespace Gate.NetlinkCtl.Tests.Daemon;
 /// </summary>
 public class PrometheusTextTests
 {
-    // Parses stdin with prometheus_client and prints [{name, type, samples: [[name, labels, value]]}].
-    private const string ParserScript = """
-        import json, math, sys
-        from prometheus_client.parser import text_string_to_metric_families
-        out = []
-        for f in text_string_to_metric_families(sys.stdin.read()):
-            out.append({"name": f.name, "type": f.type, "help": f.documentation,
-                        "samples": [[s.name, s.labels, "NaN" if math.isnan(s.value) else s.value] for s in f.samples]})
-        print(json.dumps(out))
-        """;
-
     [Fact]
     public async Task The_daemon_metrics_parse_as_Prometheus_text_with_every_family_typed()
     {
@@ -35,29 +21,57 @@ public class PrometheusTextTests
         metrics.RecordError(ErrorSources.StateFile);
         metrics.RecordStateFileValid(false);
 
-        var families = await ParseAsync(metrics.Render());
+        var families = await PrometheusText.ParseAsync(metrics.Render());
 
         Assert.Equal(
             ["gatectl_consecutive_failures", "gatectl_drift_repairs", "gatectl_errors", "gatectl_gate_in_sync",
              "gatectl_last_reconcile_duration_seconds", "gatectl_last_reconcile_timestamp_seconds", "gatectl_last_success_timestamp_seconds",
              "gatectl_reconcile_duration_seconds", "gatectl_reconciles", "gatectl_state_file_valid"],
             families.Select(f => f.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(1, Value(families, "gatectl_reconciles_total", ("result", "repaired")));
-        Assert.Equal(1, Value(families, "gatectl_reconciles_total", ("result", "failed")));
-        Assert.Equal(0, Value(families, "gatectl_reconciles_total", ("result", "in-sync")));
-        Assert.Equal(1, Value(families, "gatectl_drift_repairs_total", ("kind", "add-fdb")));
-        Assert.Equal(0, Value(families, "gatectl_errors_total", ("source", "event_listener")));
-        Assert.Equal(1, Value(families, "gatectl_errors_total", ("source", "state_file")));
-        Assert.Equal(1, Value(families, "gatectl_gate_in_sync", ("gate", "soracom"), ("interface", "vxgate0")));
-        Assert.Equal(0, Value(families, "gatectl_gate_in_sync", ("gate", "lab"), ("interface", "vxlab0")));
-        Assert.Equal(0, Value(families, "gatectl_state_file_valid"));
-        Assert.Equal(3, Value(families, "gatectl_last_reconcile_duration_seconds"));
-        Assert.Equal(1_780_000_000, Value(families, "gatectl_last_success_timestamp_seconds"));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_reconciles_total", ("result", "repaired")));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_reconciles_total", ("result", "failed")));
+        Assert.Equal(0, PrometheusText.Value(families, "gatectl_reconciles_total", ("result", "in-sync")));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_drift_repairs_total", ("kind", "add-fdb")));
+        Assert.Equal(0, PrometheusText.Value(families, "gatectl_errors_total", ("source", "event_listener")));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_errors_total", ("source", "state_file")));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_gate_in_sync", ("gate", "soracom"), ("interface", "vxgate0")));
+        Assert.Equal(0, PrometheusText.Value(families, "gatectl_gate_in_sync", ("gate", "lab"), ("interface", "vxlab0")));
+        Assert.Equal(0, PrometheusText.Value(families, "gatectl_state_file_valid"));
+        Assert.Equal(3, PrometheusText.Value(families, "gatectl_last_reconcile_duration_seconds"));
+        Assert.Equal(1_780_000_000, PrometheusText.Value(families, "gatectl_last_success_timestamp_seconds"));
         Assert.Equal("histogram", families.Single(f => f.Name == "gatectl_reconcile_duration_seconds").Type);
-        Assert.Equal(2, Value(families, "gatectl_reconcile_duration_seconds_count"));
-        Assert.Equal(1, Value(families, "gatectl_reconcile_duration_seconds_bucket", ("le", "0.05")));
-        Assert.Equal(2, Value(families, "gatectl_reconcile_duration_seconds_bucket", ("le", "5")));
-        Assert.Equal(2, Value(families, "gatectl_reconcile_duration_seconds_bucket", ("le", "+Inf")));
+        Assert.Equal(2, PrometheusText.Value(families, "gatectl_reconcile_duration_seconds_count"));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_reconcile_duration_seconds_bucket", ("le", "0.05")));
+        Assert.Equal(2, PrometheusText.Value(families, "gatectl_reconcile_duration_seconds_bucket", ("le", "5")));
+        Assert.Equal(2, PrometheusText.Value(families, "gatectl_reconcile_duration_seconds_bucket", ("le", "+Inf")));
+    }
+
+    [Fact]
+    public async Task The_health_probe_exports_per_target_up_rtt_loss_and_counts_and_the_gates_link_counters()
+    {
+        var metrics = new ReconcileMetrics();
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_780_000_000);
+        metrics.RecordHealth([new global::Gate.NetlinkCtl.Health.GateHealthStatus("soracom", "vxgate0", 30,
+            [
+                new global::Gate.NetlinkCtl.Health.ProbeTargetStatus("198.18.1.17", "up", 0.0215, 0.1, 20, 40, 36, at, at, null),
+                new global::Gate.NetlinkCtl.Health.ProbeTargetStatus("198.18.1.18", "down", 0.019, 1, 3, 3, 0, at, at, null),
+                new global::Gate.NetlinkCtl.Health.ProbeTargetStatus("198.18.1.19", "pending", null, 0, 0, 0, 0, null, null, null),
+            ],
+            new global::Gate.NetlinkCtl.Netlink.LinkCounters(RxPackets: 36, TxPackets: 43, RxBytes: 3672, TxBytes: 4386, RxErrors: 0, TxErrors: 1, RxDropped: 2, TxDropped: 0))]);
+
+        var families = await PrometheusText.ParseAsync(metrics.Render());
+
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_probe_up", ("gate", "soracom"), ("target", "198.18.1.17")));
+        Assert.Equal(0, PrometheusText.Value(families, "gatectl_probe_up", ("gate", "soracom"), ("target", "198.18.1.18")));
+        Assert.DoesNotContain(families.Single(f => f.Name == "gatectl_probe_up").Samples, s => s.Labels["target"] == "198.18.1.19");
+        Assert.Equal(0.0215, PrometheusText.Value(families, "gatectl_probe_rtt_seconds", ("gate", "soracom"), ("target", "198.18.1.17")));
+        Assert.Equal(0.1, PrometheusText.Value(families, "gatectl_probe_loss_ratio", ("gate", "soracom"), ("target", "198.18.1.17")));
+        Assert.Equal(40, PrometheusText.Value(families, "gatectl_probes_sent_total", ("gate", "soracom"), ("target", "198.18.1.17")));
+        Assert.Equal(36, PrometheusText.Value(families, "gatectl_probe_replies_total", ("gate", "soracom"), ("target", "198.18.1.17")));
+        Assert.Equal(43, PrometheusText.Value(families, "gatectl_gate_tx_packets_total", ("gate", "soracom"), ("interface", "vxgate0")));
+        Assert.Equal(2, PrometheusText.Value(families, "gatectl_gate_rx_dropped_total", ("gate", "soracom"), ("interface", "vxgate0")));
+        Assert.Equal("gauge", families.Single(f => f.Name == "gatectl_probe_up").Type);
+        Assert.Equal("counter", families.Single(f => f.Name == "gatectl_gate_rx_bytes").Type);
     }
 
     [Fact]
@@ -66,11 +80,11 @@ public class PrometheusTextTests
         var metrics = new ReconcileMetrics();
         metrics.RecordHa([new HaRole("soracom", "vxgate0", "198.18.0.250", true), new HaRole("lab", "vxlab0", "198.18.100.250", false)]);
 
-        var families = await ParseAsync(metrics.Render());
+        var families = await PrometheusText.ParseAsync(metrics.Render());
 
         Assert.Equal("gauge", families.Single(f => f.Name == "gatectl_ha_master").Type);
-        Assert.Equal(1, Value(families, "gatectl_ha_master", ("gate", "soracom"), ("interface", "vxgate0"), ("address", "198.18.0.250")));
-        Assert.Equal(0, Value(families, "gatectl_ha_master", ("gate", "lab"), ("interface", "vxlab0"), ("address", "198.18.100.250")));
+        Assert.Equal(1, PrometheusText.Value(families, "gatectl_ha_master", ("gate", "soracom"), ("interface", "vxgate0"), ("address", "198.18.0.250")));
+        Assert.Equal(0, PrometheusText.Value(families, "gatectl_ha_master", ("gate", "lab"), ("interface", "vxlab0"), ("address", "198.18.100.250")));
     }
 
     [Fact]
@@ -82,7 +96,7 @@ public class PrometheusTextTests
             .Sample("gatectl_test", 1.5, new KeyValuePair<string, string>("gate", awkward))
             .ToString();
 
-        var family = Assert.Single(await ParseAsync(text));
+        var family = Assert.Single(await PrometheusText.ParseAsync(text));
 
         Assert.Equal("A help text with a \\ backslash\nand a second line.", family.Help);
         var sample = Assert.Single(family.Samples);
@@ -115,42 +129,6 @@ public class PrometheusTextTests
     public async Task The_parser_used_as_oracle_rejects_malformed_text()
     {
         // Proves the oracle can fail: a sample line with an unterminated label value.
-        await Assert.ThrowsAnyAsync<Exception>(() => ParseAsync("gatectl_x{gate=\"a} 1\n"));
+        await Assert.ThrowsAnyAsync<Exception>(() => PrometheusText.ParseAsync("gatectl_x{gate=\"a} 1\n"));
     }
-
-    private static double Value(IReadOnlyList<Family> families, string sample, params (string Name, string Value)[] labels) =>
-        families.SelectMany(f => f.Samples)
-            .Single(s => s.Name == sample && s.Labels.Count == labels.Length && labels.All(l => s.Labels.GetValueOrDefault(l.Name) == l.Value))
-            .Value;
-
-    private static async Task<IReadOnlyList<Family>> ParseAsync(string text)
-    {
-        Prerequisites.Require(File.Exists("/usr/bin/python3"), "needs Debian's python3 (apt-get install python3)");
-        var check = await Cli.Wrap("/usr/bin/python3").WithArguments(["-c", "import prometheus_client"])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(TestContext.Current.CancellationToken);
-        Prerequisites.Require(check.ExitCode == 0, "needs the Prometheus text parser (apt-get install python3-prometheus-client)");
-
-        var result = await Cli.Wrap("/usr/bin/python3").WithArguments(["-c", ParserScript])
-            .WithStandardInputPipe(PipeSource.FromString(text))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new FormatException($"prometheus_client refused the text: {result.StandardError}\n--- text ---\n{text}");
-        }
-
-        using var json = JsonDocument.Parse(result.StandardOutput);
-        return [.. json.RootElement.EnumerateArray().Select(f => new Family(
-            f.GetProperty("name").GetString()!,
-            f.GetProperty("type").GetString()!,
-            f.GetProperty("help").GetString()!,
-            [.. f.GetProperty("samples").EnumerateArray().Select(s => new Sample(
-                s[0].GetString()!,
-                s[1].EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
-                s[2].ValueKind == JsonValueKind.String ? double.NaN : s[2].GetDouble()))]))];
-    }
-
-    private sealed record Family(string Name, string Type, string Help, IReadOnlyList<Sample> Samples);
-
-    private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 }

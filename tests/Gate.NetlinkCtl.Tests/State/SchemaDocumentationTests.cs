@@ -29,6 +29,7 @@ public sealed partial class SchemaDocumentationTests
         { "### `ha`", StateKeys.Ha.Block.Names },
         { "### `routing`", StateKeys.Routing.Block.Names },
         { "### `gateway`", StateKeys.Gateway.Block.Names },
+        { "### `health`", StateKeys.Health.Block.Names },
     };
 
     [Theory]

@@ -122,7 +122,7 @@ public class StateLoaderTests
         Assert.Equal(
             [
                 "state.yaml:12:10: gates[0].vni: 0 is out of range; expected an integer 1..16777215",
-                "state.yaml:13:5: gates[0].colour: unknown key 'colour'; expected one of name, interface, vni, underlay, local, port, sourcePorts, address, deviceSubnet, mtu, learning, endpoints, peers, routes, state, soracom, adopt, adoptMayRecreate, ha, routing, gateway, probe",
+                "state.yaml:13:5: gates[0].colour: unknown key 'colour'; expected one of name, interface, vni, underlay, local, port, sourcePorts, address, deviceSubnet, mtu, learning, endpoints, peers, routes, state, soracom, adopt, adoptMayRecreate, ha, routing, gateway, probe, health",
                 "state.yaml:14:5: gates[1].deviceSubnet: 198.18.1.0/24 overlaps the device subnet 198.18.0.0/15 of gates[0]; two present gates need separate device subnets",
                 "state.yaml:14:11: gates[1].name: 'lab' is already the name of gates[0]; gate names must be unique",
                 "state.yaml:15:16: gates[1].interface: 'vxlan0' is already the interface of gates[0]; each gate needs its own interface",

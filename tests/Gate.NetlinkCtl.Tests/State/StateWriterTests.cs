@@ -71,7 +71,8 @@ public class StateWriterTests
             kind: GatePeer
             host: {backend: iproute2, reconcileInterval: 5m, metricsPath: /run/gatectl/metrics.prom, guard: true, stateDirectory: /srv/gatectl}
             gates:
-              - probe: [198.18.1.17]
+              - health: {targets: [198.18.1.17], timeout: 3s, interval: 1m}
+                probe: [198.18.1.17]
                 gateway: {egress: eth1, masquerade: true, destinations: [203.0.113.0/24]}
                 routing: {forward: true, masquerade: true, sources: [192.0.2.0/24]}
                 ha: {virtualAddress: 198.18.0.250/15, routerId: 7, priority: 100, peers: [198.18.0.20]}
@@ -111,6 +112,7 @@ public class StateWriterTests
         Assert.Equal(StateKeys.Ha.Block.Names, Keys(gate["ha"]));
         Assert.Equal(StateKeys.Routing.Block.Names, Keys(gate["routing"]));
         Assert.Equal(StateKeys.Gateway.Block.Names, Keys(gate["gateway"]));
+        Assert.Equal(StateKeys.Health.Block.Names, Keys(gate["health"]));
         Assert.Equal(loaded.State, StateLoader.Load(StateWriter.Write(loaded.State!), "written.yaml").State);
     }
 

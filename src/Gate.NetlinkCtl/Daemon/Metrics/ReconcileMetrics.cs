@@ -1,3 +1,6 @@
+using Gate.NetlinkCtl.Health;
+using Gate.NetlinkCtl.Netlink;
+
 namespace Gate.NetlinkCtl.Daemon.Metrics;
 
 /// <summary>
@@ -29,6 +32,7 @@ internal sealed class ReconcileMetrics
     private readonly long[] _bucketCounts = new long[DurationBuckets.Count];
     private IReadOnlyList<GateSync> _gates = [];
     private IReadOnlyList<HaRole> _ha = [];
+    private IReadOnlyList<GateHealthStatus> _health = [];
     private double _durationSum;
     private long _durationCount;
     private double _lastDuration;
@@ -95,6 +99,13 @@ internal sealed class ReconcileMetrics
         _ha = roles;
     }
 
+    /// <summary>Records every probed gate's latest health round (replacing the previous ones).</summary>
+    public void RecordHealth(IReadOnlyList<GateHealthStatus> gates)
+    {
+        using var held = _lock.EnterScope();
+        _health = gates;
+    }
+
     /// <summary>Records whether the latest content of the state file was accepted.</summary>
     public void RecordStateFileValid(bool valid) => _stateFileValid = valid;
 
@@ -158,8 +169,71 @@ internal sealed class ReconcileMetrics
             }
         }
 
+        if (_health.Count > 0)
+        {
+            RenderHealth(w, _health);
+        }
+
         return w.ToString();
     }
+
+    // Per target: up (only once there is a verdict), the latest round trip (once there was a reply), the loss over the
+    // tracker's window, and the raw counts; per gate: the device's counters from the link dump.
+    private static void RenderHealth(PrometheusTextWriter w, IReadOnlyList<GateHealthStatus> gates)
+    {
+        var targets = gates.SelectMany(g => g.Targets.Select(t => (g.Gate, Target: t))).ToArray();
+        w.Family("gatectl_probe_up", "gauge", $"1 when the target answered ICMP echo through the overlay, 0 after {TargetHealthTracker.DownAfter} probes in a row without a reply.");
+        foreach (var (gate, t) in targets.Where(t => t.Target.State is "up" or "down"))
+        {
+            w.Sample("gatectl_probe_up", t.State == "up" ? 1 : 0, Label("gate", gate), Label("target", t.Target));
+        }
+
+        w.Family("gatectl_probe_rtt_seconds", "gauge", "Round trip of the target's latest reply.");
+        foreach (var (gate, t) in targets.Where(t => t.Target.RttSeconds is not null))
+        {
+            w.Sample("gatectl_probe_rtt_seconds", t.RttSeconds!.Value, Label("gate", gate), Label("target", t.Target));
+        }
+
+        w.Family("gatectl_probe_loss_ratio", "gauge", $"Share of the target's latest probes (at most {TargetHealthTracker.Window}) without a reply, 0..1.");
+        foreach (var (gate, t) in targets.Where(t => t.Target.WindowProbes > 0))
+        {
+            w.Sample("gatectl_probe_loss_ratio", t.LossRatio, Label("gate", gate), Label("target", t.Target));
+        }
+
+        w.Family("gatectl_probes_sent_total", "counter", "ICMP echo requests the health probe sent to the target.");
+        foreach (var (gate, t) in targets)
+        {
+            w.Sample("gatectl_probes_sent_total", t.Sent, Label("gate", gate), Label("target", t.Target));
+        }
+
+        w.Family("gatectl_probe_replies_total", "counter", "ICMP echo replies the health probe received from the target in time.");
+        foreach (var (gate, t) in targets)
+        {
+            w.Sample("gatectl_probe_replies_total", t.Replies, Label("gate", gate), Label("target", t.Target));
+        }
+
+        var counted = gates.Where(g => g.Counters is not null).ToArray();
+        foreach (var (name, help, read) in DeviceCounters)
+        {
+            w.Family(name, "counter", help);
+            foreach (var gate in counted)
+            {
+                w.Sample(name, read(gate.Counters!), Label("gate", gate.Gate), Label("interface", gate.Interface));
+            }
+        }
+    }
+
+    private static readonly (string Name, string Help, Func<LinkCounters, double> Read)[] DeviceCounters =
+    [
+        ("gatectl_gate_rx_packets_total", "Packets the gate's VXLAN device received (its link counters; they restart when the device is recreated).", c => c.RxPackets),
+        ("gatectl_gate_tx_packets_total", "Packets the gate's VXLAN device sent.", c => c.TxPackets),
+        ("gatectl_gate_rx_bytes_total", "Bytes the gate's VXLAN device received.", c => c.RxBytes),
+        ("gatectl_gate_tx_bytes_total", "Bytes the gate's VXLAN device sent.", c => c.TxBytes),
+        ("gatectl_gate_rx_errors_total", "Receive errors on the gate's VXLAN device.", c => c.RxErrors),
+        ("gatectl_gate_tx_errors_total", "Transmit errors on the gate's VXLAN device (no route to an endpoint, for one).", c => c.TxErrors),
+        ("gatectl_gate_rx_dropped_total", "Received packets the gate's VXLAN device dropped.", c => c.RxDropped),
+        ("gatectl_gate_tx_dropped_total", "Packets the gate's VXLAN device dropped before sending.", c => c.TxDropped),
+    ];
 
     /// <summary>Writes <see cref="Render"/> to <paramref name="path"/> atomically, readable by node_exporter.</summary>
     public void WriteTo(string path) => AtomicFile.WriteAllText(path, Render());

@@ -114,9 +114,12 @@ internal static class StateKeys
         public static readonly ListKey<IPAddressValue> Probe = new("probe", "list of IPv4", Empty,
             "inner addresses (a SIM's, the VPG's) that `gatectl check` sends ICMP echo to through the overlay, besides the peers' `inner`; changes nothing in the kernel; see [check.md](check.md)",
             "expected a list of inner IPv4 addresses to probe through the overlay (a SIM's, the VPG's)", Ipv4Expected, Parsers.Ipv4);
+        public static readonly BlockKey Health = new("health", "mapping", None,
+            "`gatectl run` probes the data path continuously: one ICMP echo per target per `interval`, exported as metrics and in `gatectl status`; changes nothing in the kernel and triggers no reconcile; see below and [check.md](check.md#in-the-daemon)",
+            StateKeys.Health.Block);
 
         public static readonly SchemaBlock Block = new("## `gates[]`", "a gate",
-            [Name, Interface, Vni, Underlay, Local, Port, SourcePorts, Address, DeviceSubnet, Mtu, Learning, Endpoints, Peers, Routes, State, Soracom, Adopt, AdoptMayRecreate, Ha, Routing, Gateway, Probe]);
+            [Name, Interface, Vni, Underlay, Local, Port, SourcePorts, Address, DeviceSubnet, Mtu, Learning, Endpoints, Peers, Routes, State, Soracom, Adopt, AdoptMayRecreate, Ha, Routing, Gateway, Probe, Health]);
     }
 
     /// <summary>One item of a gate's <c>peers</c>.</summary>
@@ -252,6 +255,22 @@ internal static class StateKeys
             "expected a network written a.b.c.d/n, such as 203.0.113.0/24", Parsers.Ipv4Network);
 
         public static readonly SchemaBlock Block = new("### `gateway`", "a gateway block", [Egress, Masquerade, Destinations]);
+    }
+
+    /// <summary>A gate's <c>health</c> block: the daemon's continuous probes.</summary>
+    internal static class Health
+    {
+        public static readonly ScalarKey<TimeSpan> Interval = new("interval", "duration", "`30s`",
+            "5s..1h; time between two probes of one target (it bounds the probe traffic)",
+            "expected a whole number with a unit s, m or h, such as 30s (5s..1h)", Parsers.Duration) { Fallback = HealthSpec.DefaultInterval };
+        public static readonly ScalarKey<TimeSpan> Timeout = new("timeout", "duration", "`2s`",
+            "1s..60s and shorter than `interval`; how long one probe waits for its reply",
+            "expected a whole number with a unit s or m, such as 2s (1s..60s, shorter than interval)", Parsers.Duration) { Fallback = HealthSpec.DefaultTimeout };
+        public static readonly ListKey<IPAddressValue> Targets = new("targets", "list of IPv4", "the gate's `probe` list and its peers' `inner`",
+            "inner addresses that answer ping (a SIM's, the VPG's, a peer's): inside the device subnet, not the gate's own `address`, no repeats, at least one when given. Left out, the gate needs a `probe` list or a peer with `inner` (a gate with a `soracom` source excepted)",
+            "expected a list of inner IPv4 addresses to probe, such as [10.128.0.1]", "expected an inner IPv4 address without a prefix, such as 10.128.0.1", Parsers.Ipv4);
+
+        public static readonly SchemaBlock Block = new("### `health`", "a health block", [Interval, Timeout, Targets]);
     }
 
     /// <summary>Every block, the root first, each followed by the blocks it nests (so a new block needs no entry here).</summary>
