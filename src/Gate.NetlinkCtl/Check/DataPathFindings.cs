@@ -7,9 +7,8 @@ namespace Gate.NetlinkCtl.Check;
 /// <summary>The data path check: which inner addresses a gate probes, and what each round of echo requests means.</summary>
 internal static class DataPathFindings
 {
-    /// <summary>The gate's probe targets: its peers' inner addresses, then its <c>probe</c> list, without repeats.</summary>
-    public static IReadOnlyList<IPAddress> Targets(GateSpec gate) =>
-        gate.Peers.Where(p => p.Inner is not null).Select(p => p.Inner!).Concat(gate.ProbeTargets).Distinct().ToList();
+    /// <summary>The gate's probe targets: its peers' inner addresses, then its <c>probe</c> list (the VPG's inner addresses joined from the API), without repeats.</summary>
+    public static IReadOnlyList<IPAddress> Targets(GateSpec gate) => HealthSpec.DefaultTargets(gate);
 
     /// <summary>The finding when the gate has nothing to probe.</summary>
     public static CheckFinding NoTargets(GateSpec gate) => CheckFinding.Warn(gate.Name, "probe", "no inner address to probe: the data path is not tested",

@@ -40,6 +40,7 @@ internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileCon
             {
                 Warnings = warnings,
                 Ha = HaRole.Of(state, result.Observed),
+                Resolved = result.Resolved?.State,
             };
         }
 
@@ -51,6 +52,7 @@ internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileCon
             Warnings = warnings,
             FloodRepairs = await FloodRepairsOfAsync(result, state, cancellationToken).ConfigureAwait(false),
             Ha = HaRole.Of(state, result.Observed),
+            Resolved = result.Resolved?.State,
         };
     }
 

@@ -185,6 +185,7 @@ internal sealed class ReconcileDaemon : BackgroundService
         IReadOnlyList<GateSync>? gates = null;
         string? error = null;
         FloodRepairScope? floodScope = null;
+        var probed = state;
         await _fastPath.BeginPassAsync().ConfigureAwait(false);
         try
         {
@@ -193,6 +194,7 @@ internal sealed class ReconcileDaemon : BackgroundService
             gates = outcome.Gates;
             error = outcome.Error;
             floodScope = outcome.FloodRepairs;
+            probed = outcome.Resolved ?? state;
             if (outcome.Ha is { } ha)
             {
                 _recorder.RecordHa(ha);
@@ -222,9 +224,10 @@ internal sealed class ReconcileDaemon : BackgroundService
 
         _recorder.WriteFiles();
 
-        // The probes follow the state in force: started after the first reconcile made the gates, restarted when the
-        // state's health blocks change. They only send echoes and read counters, and never ask for a reconcile.
-        await _health.FollowAsync(Health.GateHealthPlan.Of(state, _options.ProbePace)).ConfigureAwait(false);
+        // The probes follow the state in force, as the pass resolved it (a soracom: gate's targets come from the API):
+        // started after the first reconcile made the gates, restarted when their targets or health blocks change. They
+        // only send echoes and read counters, and never ask for a reconcile.
+        await _health.FollowAsync(Health.GateHealthPlan.Of(probed, _options.ProbePace)).ConfigureAwait(false);
 
         // Reconciles come seconds or minutes apart and each one observes, plans and verifies the whole gate (10,000
         // endpoints make a few MiB of short-lived objects). Compact and return that to the kernel now, so the daemon's

@@ -25,6 +25,12 @@ internal sealed record ReconcileOutcome(IReadOnlyList<DriftRepair> Repairs, IRea
     /// </summary>
     public FloodRepairScope? FloodRepairs { get; init; }
 
+    /// <summary>
+    /// The state the pass enforced, the SORACOM API's endpoints, peers and VPG inner addresses joined; null when it
+    /// resolved nothing. The health probes follow it, so a <c>soracom:</c> gate probes what the API lists.
+    /// </summary>
+    public DesiredState? Resolved { get; init; }
+
     /// <summary>Whether this host holds each VRRP pair's virtual address, as the pass observed; null when it observed nothing.</summary>
     public IReadOnlyList<HaRole>? Ha { get; init; }
 }

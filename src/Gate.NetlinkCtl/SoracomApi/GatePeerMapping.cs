@@ -6,6 +6,8 @@ namespace Gate.NetlinkCtl.SoracomApi;
 /// <summary>
 /// Turns a VPG's Gate peers into a gate's flood list: entries with <c>ownedByCustomer: false</c> are the VPG's
 /// endpoints, the customer-owned others (not this host's own outer IP) are peers; the literal lists come first.
+/// The VPG's endpoints' inner addresses join the gate's probe targets, so <c>gatectl check</c> and the daemon's
+/// <c>health</c> probe ping the VPG through the overlay without a <c>probe:</c> list.
 /// </summary>
 internal static class GatePeerMapping
 {
@@ -32,10 +34,15 @@ internal static class GatePeerMapping
             added.Add(new PeerSpec(peer.Outer, inner, "soracom"));
         }
 
+        // The same trust as a peer's inner: inside the device subnet and not an address the gate already knows.
+        var vpgInners = peers.Where(p => !p.OwnedByCustomer && p.Inner is { } i && gate.DeviceSubnet.Contains(i) && !inners.Contains(i))
+            .Select(p => p.Inner!)
+            .OrderBy(Key);
         return gate with
         {
             Endpoints = endpoints.ToEquatableList(),
             Peers = gate.Peers.Concat(added).ToEquatableList(),
+            ProbeTargets = gate.ProbeTargets.Concat(vpgInners).Distinct().ToEquatableList(),
         };
     }
 

@@ -55,4 +55,23 @@ public sealed class GatePeerMappingTests
 
         Assert.Null(Assert.Single(merged.Peers).Inner);
     }
+
+    [Fact]
+    public void The_VPG_endpoints_inner_addresses_join_the_probe_targets_once_and_only_inside_the_device_subnet()
+    {
+        var gate = Soracom(endpoints: []) with { ProbeTargets = new EquatableList<IPAddress>([IPAddress.Parse("198.18.0.2")]) };
+
+        var merged = GatePeerMapping.Merge(gate,
+        [
+            Peer("203.0.113.132", "198.18.0.1", false),
+            Peer("203.0.113.4", "198.18.0.2", false),      // already listed under probe
+            Peer("203.0.113.5", "198.18.0.250", false),
+            Peer("203.0.113.6", "198.19.0.1", false),      // outside the device subnet (a /24): a label, not a target
+            Peer("203.0.113.7", "198.18.0.10", false),     // the gate's own address
+            Peer("198.51.100.20", "198.18.0.20", true),    // a customer's peer: probed as a peer, not listed here
+        ]);
+
+        Assert.Equal(["198.18.0.2", "198.18.0.1", "198.18.0.250"], merged.ProbeTargets.Select(t => t.ToString()));
+        Assert.Equal(["198.18.0.20", "198.18.0.2", "198.18.0.1", "198.18.0.250"], HealthSpec.DefaultTargets(merged).Select(t => t.ToString()));
+    }
 }

@@ -266,7 +266,7 @@ internal static class StateKeys
         public static readonly ScalarKey<TimeSpan> Timeout = new("timeout", "duration", "`2s`",
             "1s..60s and shorter than `interval`; how long one probe waits for its reply",
             "expected a whole number with a unit s or m, such as 2s (1s..60s, shorter than interval)", Parsers.Duration) { Fallback = HealthSpec.DefaultTimeout };
-        public static readonly ListKey<IPAddressValue> Targets = new("targets", "list of IPv4", "the gate's `probe` list and its peers' `inner`",
+        public static readonly ListKey<IPAddressValue> Targets = new("targets", "list of IPv4", "the gate's `probe` list and its peers' `inner` (for a `soracom` gate, with the inner addresses the API lists)",
             "inner addresses that answer ping (a SIM's, the VPG's, a peer's): inside the device subnet, not the gate's own `address`, no repeats, at least one when given. Left out, the gate needs a `probe` list or a peer with `inner` (a gate with a `soracom` source excepted)",
             "expected a list of inner IPv4 addresses to probe, such as [10.128.0.1]", "expected an inner IPv4 address without a prefix, such as 10.128.0.1", Parsers.Ipv4);
 
