@@ -19,10 +19,12 @@ internal interface IGateBackend : IAsyncDisposable
     Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Executes steps in order and stops at the first failure, throwing <see cref="BackendException"/> naming the step
-    /// and how many steps completed; deletes tolerate "not found", adds tolerate "exists" only for identical objects.
+    /// Brings each gate of <paramref name="changes"/> from what was observed to its target, in order, through the
+    /// change's steps (<see cref="GateChange.StepsOf"/> is the one order every backend keeps). Stops at the first failure,
+    /// throwing <see cref="BackendException"/> naming the step and how many steps of all the changes completed; deletes
+    /// tolerate "not found", adds tolerate "exists" only for identical objects. Nothing is kept from one call to the next.
     /// </summary>
-    Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default);
+    Task ExecuteAsync(IReadOnlyList<GateChange> changes, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The backend's writer of single flood entries by device index (the daemon's fast path), or null when it has none

@@ -130,7 +130,7 @@ internal sealed class GateReconciler
         var run = new PlanRun(backend, _extensions, new ExtensionContext(desired, checkpoint, context));
         try
         {
-            await run.ExecuteAsync(plan.Steps, cancellationToken).ConfigureAwait(false);
+            await run.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -24,7 +24,7 @@ public sealed class NetlinkBackendIndexTests
     {
         await using var host = await GateHost.CreateAsync(BackendKind.Netlink);
         await using var backend = new NetlinkBackend(host.Namespace.Name);
-        await backend.ExecuteAsync([new CreateDevice("tokyo", "gate0", Device)], Ct);
+        await backend.ExecuteAsync(GateChange.Group([new CreateDevice("tokyo", "gate0", Device)]), Ct);
         var observed = await backend.ObserveAsync(new ObserveRequest(new(["gate0"]), new(["u0"])), Ct);
         var oldIndex = observed.Find("gate0")!.Device.Index;
         await host.Namespace.IpAsync("link", "del", "gate0");
@@ -32,12 +32,12 @@ public sealed class NetlinkBackendIndexTests
         await host.Namespace.IpAsync("link", "set", "gate0", "alias", "gatectl:tokyo");
 
         await backend.ExecuteAsync(
-        [
+        GateChange.Group([
             new AddAddress("tokyo", "gate0", Inner),
             new SetUp("tokyo", "gate0", true),
             new AddFlood("tokyo", "gate0", IPAddress.Parse("192.0.2.1")),
             new AddRoute("tokyo", "gate0", IPNetwork.Parse("198.19.0.0/24"), IPAddress.Parse("198.18.0.20")),
-        ], Ct);
+        ]), Ct);
 
         var gate = (await host.ObserveAsync("gate0")).Find("gate0")!;
         Assert.NotEqual(oldIndex, gate.Device.Index);
@@ -62,10 +62,10 @@ public sealed class NetlinkBackendIndexTests
         await host.Namespace.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "gate0", "dst", "192.0.2.1", "self", "permanent");
 
         await backend.ExecuteAsync(
-        [
+        GateChange.Group([
             new RemoveFlood("tokyo", "gate0", IPAddress.Parse("192.0.2.1")),
             new RemoveAddress("tokyo", "gate0", Inner),
-        ], Ct);
+        ]), Ct);
 
         var gate = (await host.ObserveAsync("gate0")).Find("gate0")!;
         Assert.Empty(gate.OwnedFloods);

@@ -60,12 +60,12 @@ public sealed class BackendParityTests
         var gone = IPAddress.Parse("192.0.2.77");
 
         await subject.ExecuteAsync(
-            [
+            GateChange.Group([
                 new RemoveFlood("soracom", "gate0", gone),
                 new RemoveRoute("soracom", "gate0", IPNetwork.Parse("198.23.0.0/24"), null),
                 new DeleteDevice("other", "gate9", "test"),
                 new SetMtu("soracom", "gate0", 1400, 1450),
-            ],
+            ]),
             Ct);
 
         Assert.Contains("mtu 1400", await host.Namespace.IpAsync("link", "show", "gate0"), StringComparison.Ordinal);

@@ -46,4 +46,23 @@ public sealed class GateChangeTests
         Assert.Equal(["delete-device"], plan.Changes[0].Steps.Select(s => s.Action));
         Assert.Equal(["set-mtu"], plan.Changes[1].Steps.Select(s => s.Action));
     }
+
+    [Fact]
+    public void Steps_made_without_a_plan_become_one_untargeted_change_per_run_of_one_gate_and_device_and_come_back_in_order()
+    {
+        PlanStep[] steps =
+        [
+            new SetMtu("a", "gate0", 1400, 1450),
+            new SetUp("a", "gate0", true),
+            new DeleteDevice("b", "gate9", "test"),
+            new SetMtu("a", "gate0", 1300, 1400),
+        ];
+
+        var changes = GateChange.Group(steps);
+
+        Assert.Equal([("a", "gate0", 2), ("b", "gate9", 1), ("a", "gate0", 1)], changes.Select(c => (c.Gate, c.Interface, c.Steps.Count)));
+        Assert.All(changes, c => Assert.True(c.Target is null && c.Observed is null));
+        Assert.Equal(steps, GateChange.StepsOf(changes));
+        Assert.Empty(GateChange.Group([]));
+    }
 }

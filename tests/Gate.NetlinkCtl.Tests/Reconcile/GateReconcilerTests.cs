@@ -57,7 +57,7 @@ public sealed class GateReconcilerTests : IDisposable
         ObserveReturns(checkpoint, Host(halfway), checkpoint);
         var changed = Soracom(mtu: 1400, endpoints: ["192.0.2.1", "192.0.2.2", "192.0.2.3"]);
         var failing = new AddFlood("soracom", "gate0", IPAddressOf("192.0.2.3"));
-        _backend.ExecuteAsync(Arg.Is<IReadOnlyList<PlanStep>>(s => s.Contains(failing)), Arg.Any<CancellationToken>())
+        _backend.ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Contains(failing)), Arg.Any<CancellationToken>())
             .ThrowsAsync(new BackendException("fake", failing, 1, "No buffer space available"));
 
         var result = await Reconciler().ApplyAsync(Desired(changed), Context, Ct);

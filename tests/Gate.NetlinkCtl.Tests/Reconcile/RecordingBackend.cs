@@ -26,12 +26,13 @@ internal sealed class RecordingBackend(IGateBackend inner) : IGateBackend
         inner.ObserveAsync(request, cancellationToken);
 
     /// <inheritdoc />
-    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+    public async Task ExecuteAsync(IReadOnlyList<GateChange> changes, CancellationToken cancellationToken = default)
     {
+        var steps = GateChange.StepsOf(changes);
         _steps.AddRange(steps);
         if (BeforeStep is null)
         {
-            await inner.ExecuteAsync(steps, cancellationToken);
+            await inner.ExecuteAsync(changes, cancellationToken);
             return;
         }
 
@@ -40,7 +41,7 @@ internal sealed class RecordingBackend(IGateBackend inner) : IGateBackend
             await BeforeStep(steps[i]);
             try
             {
-                await inner.ExecuteAsync([steps[i]], cancellationToken);
+                await inner.ExecuteAsync(GateChange.Group([steps[i]]), cancellationToken);
             }
             catch (BackendException failure)
             {

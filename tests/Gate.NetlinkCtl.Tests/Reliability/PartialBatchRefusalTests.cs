@@ -71,18 +71,19 @@ public sealed class PartialBatchRefusalTests
         public Task<ObservedHost> ObserveAsync(ObserveRequest request, CancellationToken cancellationToken = default) =>
             inner.ObserveAsync(request, cancellationToken);
 
-        public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+        public async Task ExecuteAsync(IReadOnlyList<GateChange> changes, CancellationToken cancellationToken = default)
         {
+            var steps = GateChange.StepsOf(changes);
             var floods = steps.Select((step, index) => (step, index)).Where(s => s.step is AddFlood).ToList();
             if (_refused || floods.Count < 100)
             {
-                await inner.ExecuteAsync(steps, cancellationToken);
+                await inner.ExecuteAsync(changes, cancellationToken);
                 return;
             }
 
             _refused = true;
             var refusedAt = floods[floods.Count / 2].index;
-            await inner.ExecuteAsync([.. steps.Take(refusedAt)], cancellationToken);
+            await inner.ExecuteAsync(GateChange.Group(steps.Take(refusedAt)), cancellationToken);
             Accepted = refusedAt;
             var step = (AddFlood)steps[refusedAt];
             throw new BackendException(inner.Name, step, refusedAt,

@@ -63,8 +63,9 @@ internal sealed partial class Iproute2Backend : IGateBackend
     }
 
     /// <inheritdoc />
-    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+    public async Task ExecuteAsync(IReadOnlyList<GateChange> changes, CancellationToken cancellationToken = default)
     {
+        var steps = GateChange.StepsOf(changes);
         var lines = Iproute2Commands.Lines(steps);
         // Consecutive lines for the same program share one process; the order of the plan is kept.
         foreach (var batch in Batches(lines))

@@ -44,7 +44,10 @@ internal sealed class NetlinkBackend : IGateBackend, IFloodEntryWriter
     }
 
     /// <inheritdoc />
-    public Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+    public Task ExecuteAsync(IReadOnlyList<GateChange> changes, CancellationToken cancellationToken = default) =>
+        ExecuteStepsAsync(GateChange.StepsOf(changes), cancellationToken);
+
+    private Task ExecuteStepsAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken)
     {
         var index = 0;
         while (index < steps.Count)

@@ -11,7 +11,7 @@ namespace Gate.NetlinkCtl.Backends.NetworkManager;
 internal sealed partial class NetworkManagerBackend
 {
     private async Task RunOnKernelAsync(PlanStep step, CancellationToken cancellationToken) =>
-        await _kernel.ExecuteAsync([step], cancellationToken).ConfigureAwait(false);
+        await _kernel.ExecuteAsync(GateChange.Group([step]), cancellationToken).ConfigureAwait(false);
 
     private static PendingProfile Pending(Dictionary<string, PendingProfile> pending, Dictionary<string, OwnedProfile> profiles, PlanStep step) =>
         pending.TryGetValue(step.Gate, out var current)
@@ -173,7 +173,7 @@ internal sealed partial class NetworkManagerBackend
             .ToList();
         if (lost.Count > 0)
         {
-            await _kernel.ExecuteAsync(lost, cancellationToken).ConfigureAwait(false);
+            await _kernel.ExecuteAsync(GateChange.Group(lost), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -106,8 +106,11 @@ internal sealed partial class NetworkManagerBackend : IGateBackend, IBackendChoi
     }
 
     /// <inheritdoc />
-    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken = default)
+    /// <remarks>A gate that is a profile gets one profile write and one activation for its change; its flood entries and
+    /// routes, and gates that are no profile, go to the kernel backend.</remarks>
+    public async Task ExecuteAsync(IReadOnlyList<GateChange> changes, CancellationToken cancellationToken = default)
     {
+        var steps = GateChange.StepsOf(changes);
         var nm = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var pending = new Dictionary<string, PendingProfile>(StringComparer.Ordinal);
         var index = 0;

@@ -3,7 +3,7 @@ using Gate.NetlinkCtl.Reconcile.Plan;
 
 namespace Gate.NetlinkCtl.Reconcile.Apply;
 
-/// <summary>Executes one plan: the gates' steps through the backend in one batch, then each extension step; records what completed.</summary>
+/// <summary>Executes one plan: the gates' changes through the backend in one call, then each extension step; records what completed.</summary>
 internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExtension> extensions, ExtensionContext context)
 {
     private readonly List<PlanStep> _executed = [];
@@ -15,14 +15,14 @@ internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExte
     /// <summary>The step that failed, if one did.</summary>
     public PlanStep? FailedStep { get; private set; }
 
-    /// <summary>Runs the steps; throws on the first failure after recording it.</summary>
-    public async Task ExecuteAsync(IReadOnlyList<PlanStep> steps, CancellationToken cancellationToken)
+    /// <summary>Runs the plan; throws on the first failure after recording it.</summary>
+    public async Task ExecuteAsync(ReconcilePlan plan, CancellationToken cancellationToken)
     {
-        var gateSteps = steps.Where(s => s is not ExtensionStep).ToList();
+        var gateSteps = GateChange.StepsOf(plan.Changes);
         try
         {
             using var timed = StageTimings.Start("apply");
-            await backend.ExecuteAsync(gateSteps, cancellationToken).ConfigureAwait(false);
+            await backend.ExecuteAsync(plan.Changes, cancellationToken).ConfigureAwait(false);
             _executed.AddRange(gateSteps);
         }
         catch (BackendException failure)
@@ -32,7 +32,7 @@ internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExte
             throw;
         }
 
-        foreach (var step in steps.OfType<ExtensionStep>())
+        foreach (var step in plan.Steps.OfType<ExtensionStep>())
         {
             FailedStep = step;
             using var timed = StageTimings.Start($"apply {step.Extension}");

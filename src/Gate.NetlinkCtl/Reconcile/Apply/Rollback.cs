@@ -23,7 +23,7 @@ internal static class Rollback
             var request = ObserveRequest.For(desired).Union(RequestOf(checkpoint));
             var current = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
             var restore = GatePlanner.PlanRestore(checkpoint, current);
-            await backend.ExecuteAsync(restore.Steps, cancellationToken).ConfigureAwait(false);
+            await backend.ExecuteAsync(restore.Changes, cancellationToken).ConfigureAwait(false);
             steps.AddRange(restore.Steps);
             var after = await backend.ObserveAsync(request, cancellationToken).ConfigureAwait(false);
             var left = GatePlanner.PlanRestore(checkpoint, after);

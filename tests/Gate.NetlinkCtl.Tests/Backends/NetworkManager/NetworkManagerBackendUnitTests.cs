@@ -52,14 +52,14 @@ public class NetworkManagerBackendUnitTests
             new AddFlood("tokyo", "gate0", IPAddress.Parse("192.0.2.2")),
         ];
 
-        await backend.ExecuteAsync(steps, TestContext.Current.CancellationToken);
+        await backend.ExecuteAsync(GateChange.Group(steps), TestContext.Current.CancellationToken);
 
         var expected = Stored with { Mtu = 1450 };
         await _nm.Received(1).AddProfileAsync(Arg.Is<NmSettings>(s => ProfileSettings.FromSettings(s) == expected), Arg.Any<CancellationToken>());
         await _nm.Received(1).ActivateAsync("/profile/1", Arg.Any<CancellationToken>());
         await _nm.DidNotReceive().UpdateProfileAsync(Arg.Any<string>(), Arg.Any<NmSettings>(), Arg.Any<CancellationToken>());
-        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<PlanStep>>(s => s.Count == 1 && s[0] == steps[3]), Arg.Any<CancellationToken>());
-        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<PlanStep>>(s => s.Count == 1 && s[0] == steps[4]), Arg.Any<CancellationToken>());
+        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Count == 1 && GateChange.StepsOf(c)[0] == steps[3]), Arg.Any<CancellationToken>());
+        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Count == 1 && GateChange.StepsOf(c)[0] == steps[4]), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -87,12 +87,12 @@ public class NetworkManagerBackendUnitTests
         var step = new CreateDevice("tokyo", "gate0", Device);
 
         await backend.ObserveAsync(ObserveRequest.OwnedOnly, TestContext.Current.CancellationToken);
-        await backend.ExecuteAsync([step], TestContext.Current.CancellationToken);
+        await backend.ExecuteAsync(GateChange.Group([step]), TestContext.Current.CancellationToken);
         var choice = await backend.ChooseAsync(ObserveRequest.OwnedOnly, TestContext.Current.CancellationToken);
 
         Assert.Equal("netlink", choice.Backend);
         Assert.Contains("unix:path=/test/bus", Assert.Single(choice.Reasons), StringComparison.Ordinal);
-        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<PlanStep>>(s => s.Count == 1 && s[0] == step), Arg.Any<CancellationToken>());
+        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Count == 1 && GateChange.StepsOf(c)[0] == step), Arg.Any<CancellationToken>());
         await _nm.DidNotReceiveWithAnyArgs().AddProfileAsync(default!, TestContext.Current.CancellationToken);
     }
 
@@ -103,9 +103,9 @@ public class NetworkManagerBackendUnitTests
         await using var backend = Backend(NetworkManagerMode.Auto);
         var step = new CreateDevice("tokyo", "gate0", Device);
 
-        await backend.ExecuteAsync([step], TestContext.Current.CancellationToken);
+        await backend.ExecuteAsync(GateChange.Group([step]), TestContext.Current.CancellationToken);
 
-        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<PlanStep>>(s => s[0] == step), Arg.Any<CancellationToken>());
+        await _kernel.Received(1).ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c)[0] == step), Arg.Any<CancellationToken>());
         await _nm.DidNotReceiveWithAnyArgs().AddProfileAsync(default!, TestContext.Current.CancellationToken);
     }
 
@@ -129,7 +129,7 @@ public class NetworkManagerBackendUnitTests
         await using var backend = Backend(NetworkManagerMode.Required);
         PlanStep[] steps = [new CreateDevice("tokyo", "gate0", Device), new AddAddress("tokyo", "gate0", Inner), new AddFlood("tokyo", "gate0", IPAddress.Parse("192.0.2.1"))];
 
-        var error = await Assert.ThrowsAsync<BackendException>(() => backend.ExecuteAsync(steps, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<BackendException>(() => backend.ExecuteAsync(GateChange.Group(steps), TestContext.Current.CancellationToken));
 
         Assert.Same(steps[1], error.Step);
         Assert.Equal(1, error.CompletedSteps);
@@ -146,7 +146,7 @@ public class NetworkManagerBackendUnitTests
         // Stored after the observation (by another apply, or nmcli): an MTU step must change this profile, not make a new one.
         _nm.ListProfilesAsync(Arg.Any<CancellationToken>()).Returns([new NmProfile("/profile/1", ProfileSettings.ToSettings(Stored))]);
 
-        await backend.ExecuteAsync([new SetMtu("tokyo", "gate0", 1400, 1300)], TestContext.Current.CancellationToken);
+        await backend.ExecuteAsync(GateChange.Group([new SetMtu("tokyo", "gate0", 1400, 1300)]), TestContext.Current.CancellationToken);
 
         Assert.Equal(name, backend.Name);
         await _nm.Received(1).UpdateProfileAsync("/profile/1", Arg.Is<NmSettings>(s => ProfileSettings.FromSettings(s)!.Mtu == 1400), Arg.Any<CancellationToken>());
