@@ -1,3 +1,4 @@
+using System.Net;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.State;
 
@@ -188,44 +189,38 @@ internal static class GatePlanner
             fresh = false;
         }
 
+        // A device made anew has none of gatectl's objects yet: everything the target wants is pending, nothing to delete.
         var owned = fresh ? null : observed;
-        var haveAddresses = owned?.OwnedAddresses.ToHashSet() ?? [];
-        var haveFloods = owned?.OwnedFloods.ToHashSet() ?? [];
-        var haveRoutes = owned?.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).ToHashSet() ?? [];
+        var addresses = new ObjectDelta<InterfaceAddress>(target.Addresses, owned?.OwnedAddresses ?? []);
+        var floods = new ObjectDelta<IPAddress>(target.Floods, owned?.OwnedFloods ?? []);
+        var routes = new ObjectDelta<GateRoute>(target.Routes, owned?.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)) ?? []);
         var up = owned?.Device.Up ?? false;
-        // Sets, not list scans: a gate can carry thousands of flood entries.
-        var wantAddresses = target.Addresses.ToHashSet();
-        var wantFloods = target.Floods.ToHashSet();
-        var wantRoutes = target.Routes.ToHashSet();
 
-        if (owned is not null)
+        steps.InsertRange(0, [
+            .. routes.PendingDeletions.Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
+            .. floods.PendingDeletions.Select(f => new RemoveFlood(gate, name, f)),
+            .. addresses.PendingDeletions.Select(a => new RemoveAddress(gate, name, a)),
+        ]);
+        if (owned is not null && owned.Device.Mtu != target.Device.Mtu)
         {
-            steps.InsertRange(0, [
-                .. owned.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)).Where(r => !wantRoutes.Contains(r))
-                    .Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
-                .. owned.OwnedFloods.Where(f => !wantFloods.Contains(f)).Select(f => new RemoveFlood(gate, name, f)),
-                .. owned.OwnedAddresses.Where(a => !wantAddresses.Contains(a)).Select(a => new RemoveAddress(gate, name, a)),
-            ]);
-            if (owned.Device.Mtu != target.Device.Mtu)
-            {
-                steps.Add(new SetMtu(gate, name, target.Device.Mtu, owned.Device.Mtu));
-            }
+            steps.Add(new SetMtu(gate, name, target.Device.Mtu, owned.Device.Mtu));
         }
 
+        // A foreign address the target wants stays foreign on an existing device (adoption marks it first).
         var foreignAddresses = observed?.Addresses.Where(a => !a.IsOwned).Select(a => a.Address).ToHashSet() ?? [];
-        steps.AddRange(target.Addresses
-            .Where(a => !haveAddresses.Contains(a) && (fresh || !foreignAddresses.Contains(a)))
+        steps.AddRange(addresses.PendingAdditions
+            .Where(a => fresh || !foreignAddresses.Contains(a))
             .Select(a => new AddAddress(gate, name, a)));
         if (up != target.Up && (target.Up || !fresh))
         {
             steps.Add(new SetUp(gate, name, target.Up));
         }
 
-        steps.AddRange(target.Floods.Where(f => !haveFloods.Contains(f)).Select(f => new AddFlood(gate, name, f)));
+        steps.AddRange(floods.PendingAdditions.Select(f => new AddFlood(gate, name, f)));
         if (target.Up)
         {
             // A down link has no routes (the kernel flushes them), so only an up target gets its routes back.
-            steps.AddRange(target.Routes.Where(r => !haveRoutes.Contains(r)).Select(r => new AddRoute(gate, name, r.Destination, r.Gateway)));
+            steps.AddRange(routes.PendingAdditions.Select(r => new AddRoute(gate, name, r.Destination, r.Gateway)));
         }
 
         return steps;
