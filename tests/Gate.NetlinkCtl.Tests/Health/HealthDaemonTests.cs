@@ -138,20 +138,8 @@ public sealed class HealthDaemonTests
         }
     }
 
-    private static async Task<DaemonStatus> WaitForAsync(string statusPath, Func<DaemonStatus, bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            if (File.Exists(statusPath) && StatusFile.Read(statusPath) is { } status && condition(status))
-            {
-                return status;
-            }
-
-            Assert.False(limit.IsCancellationRequested, "the daemon did not get there within 20 s");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
+    private static Task<DaemonStatus> WaitForAsync(string statusPath, Func<DaemonStatus, bool> condition) =>
+        DaemonStateFiles.WaitForStatusAsync(statusPath, condition);
 
     /// <summary>The metrics file as parsed, and its text for failure messages.</summary>
     private sealed record MetricsFile(string Text, IReadOnlyList<PrometheusText.Family> Families)
