@@ -95,18 +95,16 @@ public sealed class HealthDaemonTests
     // The metrics file is written just before the status file; polled on its own, it never depends on that order.
     private static async Task<MetricsFile> WaitForMetricsAsync(string path, Func<MetricsFile, bool> condition)
     {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var text = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
-            var metrics = new MetricsFile(text, await PrometheusText.ParseAsync(text));
-            if (condition(metrics) || limit.IsCancellationRequested)
+        MetricsFile? metrics = null;
+        await Poll.UntilAsync(
+            async () =>
             {
-                return metrics; // the asserts that follow say what is missing
-            }
-
-            await Task.Delay(50, CancellationToken.None);
-        }
+                var text = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+                metrics = new MetricsFile(text, await PrometheusText.ParseAsync(text));
+                return condition(metrics);
+            },
+            TimeSpan.FromSeconds(20));
+        return metrics!; // met or not: the asserts that follow say what is missing
     }
 
     private static IEnumerable<ProbeTargetStatus> Targets(DaemonStatus status) => status.Health.SelectMany(g => g.Targets);
