@@ -72,13 +72,22 @@ internal sealed class IcmpEchoSocket : IDisposable
             }
             catch (SocketException rawRefused)
             {
-                throw new ProbeUnavailableException(
-                    $"cannot send ICMP echo: ping sockets are refused ({pingRefused.SocketErrorCode}: this process's group is outside net.ipv4.ping_group_range, "
-                    + $"'{ReadPingGroupRange()}') and raw sockets need CAP_NET_RAW ({rawRefused.SocketErrorCode}); "
-                    + "allow ping sockets for the group, e.g. sysctl -w net.ipv4.ping_group_range='0 0' for root's group (persist it in /etc/sysctl.d/)", rawRefused);
+                throw new ProbeUnavailableException(Refusal(pingRefused.SocketErrorCode, rawRefused.SocketErrorCode, ReadPingGroupRange()), rawRefused);
             }
         }
     }
+
+    /// <summary>Why neither kind of ICMP socket opened, and what to do, from the errors socket() gave.</summary>
+    internal static string Refusal(SocketError ping, SocketError raw, string pingGroupRange) =>
+        ping == SocketError.AddressFamilyNotSupported
+            // EAFNOSUPPORT for every IPv4 socket: a seccomp filter (systemd's RestrictAddressFamilies=), not the sysctl.
+            ? "cannot send ICMP echo: this process may not open IPv4 sockets at all (AddressFamilyNotSupported), as under gatectl.service, "
+                + "whose RestrictAddressFamilies= allows only AF_NETLINK AF_UNIX and whose IPAddressDeny=any drops every IP packet; "
+                + "add a drop-in /etc/systemd/system/gatectl.service.d/health.conf with RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET "
+                + "and IPAddressAllow= the gate's device subnet, then systemctl daemon-reload and systemctl restart gatectl"
+            : $"cannot send ICMP echo: ping sockets are refused ({ping}: this process's group is outside net.ipv4.ping_group_range, "
+                + $"'{pingGroupRange}') and raw sockets need CAP_NET_RAW ({raw}); "
+                + "allow ping sockets for the group, e.g. sysctl -w net.ipv4.ping_group_range='0 0' for root's group (persist it in /etc/sysctl.d/)";
 
     private static string ReadPingGroupRange()
     {
