@@ -60,16 +60,17 @@ install -d "$root/usr/share/man/man8" "$root/usr/share/bash-completion/completio
 gzip -9n <"$work/gatectl.8" >"$root/usr/share/man/man8/gatectl.8.gz"
 "$binary" completion bash >"$root/usr/share/bash-completion/completions/gatectl"
 
-# Documentation; the SORACOM API drop-ins are examples: they widen the daemon's sandbox (internet sockets), so only a
-# host whose state has a soracom: source installs them (the Ansible role does it; by hand see docs/packaging.md).
+# Documentation; the drop-ins are examples: they widen the daemon's sandbox (internet sockets), so only a host whose
+# state needs one installs it: soracom-api.conf for a soracom: source, health.conf (with the host's device subnets
+# filled in) for a health: block. The Ansible role does it; by hand see docs/packaging.md.
 install -D -m 0644 "$here/copyright" "$doc/copyright"
 install -D -m 0644 "$here/lintian-overrides" "$root/usr/share/lintian/overrides/gatectl"
 install -D -m 0644 "$repo/docs/state-schema.md" "$doc/state-schema.md"
 install -D -m 0644 "$repo/docs/packaging.md" "$doc/packaging.md"
 install -d "$doc/examples/systemd"
 install -m 0644 "$repo"/examples/*.yaml "$doc/examples/"
-for dropin in "$repo"/systemd/*.service.d/soracom-api.conf; do
-  install -D -m 0644 "$dropin" "$doc/examples/systemd/$(basename "$(dirname "$dropin")")/soracom-api.conf"
+for dropin in "$repo"/systemd/*.service.d/*.conf; do
+  install -D -m 0644 "$dropin" "$doc/examples/systemd/$(basename "$(dirname "$dropin")")/$(basename "$dropin")"
 done
 maintainer=$(sed -n 's/^Maintainer: //p' "$here/control")
 cat >"$work/debian/changelog" <<CHANGELOG

@@ -52,9 +52,10 @@ public sealed class DebianPackageTests
         Assert.Contains("/usr/share/bash-completion/completions/gatectl", entries.Keys);
         Assert.Contains("/usr/share/doc/gatectl/copyright", entries.Keys);
         Assert.Contains("/usr/share/doc/gatectl/examples/soracom-gate.yaml", entries.Keys);
-        // The SORACOM API drop-ins widen the sandbox (internet sockets): shipped as examples, never active by default.
+        // The drop-ins (SORACOM API, health probes) widen the sandbox (internet sockets): shipped as examples, never active by default.
         Assert.Contains("/usr/share/doc/gatectl/examples/systemd/gatectl.service.d/soracom-api.conf", entries.Keys);
         Assert.Contains("/usr/share/doc/gatectl/examples/systemd/gatectl-reconcile.service.d/soracom-api.conf", entries.Keys);
+        Assert.Contains("/usr/share/doc/gatectl/examples/systemd/gatectl.service.d/health.conf", entries.Keys);
         Assert.DoesNotContain(entries.Keys, path => path.Contains(".service.d/", StringComparison.Ordinal) && !path.StartsWith("/usr/share/doc/", StringComparison.Ordinal));
         Assert.DoesNotContain(entries.Keys, path => path.StartsWith("/usr/local/", StringComparison.Ordinal));
         Assert.All(entries.Values, e => Assert.Equal("root/root", e.Owner));

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using Gate.NetlinkCtl.Daemon;
+using Gate.NetlinkCtl.Health;
 using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
@@ -171,6 +174,104 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         {
             await Machine.RunAsync(["rm", "-f", "/etc/gatectl/soracom.json"]);
         }
+    }
+
+    [Fact]
+    public async Task A_gate_with_health_probes_a_peer_through_the_overlay_under_the_unit_with_the_health_drop_in_alone()
+    {
+        const string target = "198.18.5.20";
+        const string dropIn = "/etc/systemd/system/gatectl.service.d/health.conf";
+        const string soracomDropIn = "/etc/systemd/system/gatectl.service.d/soracom-api.conf";
+        const string metrics = "/var/lib/prometheus/node-exporter/gatectl.prom";
+        var clock = Stopwatch.StartNew();
+
+        // A Gate Peer beside the machine: its own namespace, a VXLAN device (VNI 10) over a veth into the machine, and
+        // the target's inner address on it. Echo requests reach it only through the gate's overlay.
+        await using var peer = await TestNamespace.CreateAsync("hp");
+        await Machine.Namespace.IpAsync("link", "add", "hu0", "type", "veth", "peer", "name", "hu0p", "netns", peer.Name);
+        await Machine.Namespace.IpAsync("address", "add", "203.0.113.10/24", "dev", "hu0");
+        await Machine.Namespace.IpAsync("link", "set", "hu0", "up");
+        await peer.IpAsync("address", "add", "203.0.113.20/24", "dev", "hu0p");
+        await peer.IpAsync("link", "set", "hu0p", "up");
+        await peer.IpAsync("link", "add", "vxh0", "type", "vxlan", "id", "10", "local", "203.0.113.20", "dev", "hu0p", "dstport", "4789");
+        await peer.BridgeAsync("fdb", "append", Flood, "dev", "vxh0", "dst", "203.0.113.10");
+        await peer.IpAsync("address", "add", target + "/24", "dev", "vxh0");
+        await peer.IpAsync("link", "set", "vxh0", "up");
+        await Machine.RunCheckedAsync("mkdir", "-p", Path.GetDirectoryName(metrics)!);
+        await fixture.WriteStateAsync(new StateYaml
+        {
+            ReconcileInterval = "1h",
+            MetricsPath = metrics,
+            Gates = [new GateYaml
+            {
+                Interface = "gsdh0", Vni = "10", Underlay = "hu0", Local = "203.0.113.10", Address = "198.18.5.10/24", Endpoints = ["203.0.113.20"],
+                Extra = $"health:\n  interval: 5s\n  targets: [{target}]",
+            }],
+        }.ToString());
+        try
+        {
+            // Only the shipped unit: no drop-in widens it (the SORACOM one, installed with the units, would allow AF_INET).
+            await Machine.RunCheckedAsync("rm", "-f", dropIn, soracomDropIn);
+            await Machine.RunCheckedAsync("systemctl", "daemon-reload");
+            var refused = await StartAndWaitForTargetAsync(target, t => t.State == "unavailable");
+            Assert.Contains("RestrictAddressFamilies=", refused.Problem, StringComparison.Ordinal);
+            Assert.Contains("/etc/systemd/system/gatectl.service.d/health.conf", refused.Problem, StringComparison.Ordinal);
+            Assert.Contains($"  {target}  unavailable", await Machine.RunCheckedAsync("gatectl", "status"), StringComparison.Ordinal);
+
+            // The drop-in as the Ansible role renders it: the repository's lines, then the gate's device subnet.
+            var shipped = await File.ReadAllTextAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), TestContext.Current.CancellationToken);
+            await Machine.WriteFileAsync(dropIn, shipped + "# gate lab (gsdh0)\nIPAddressAllow=198.18.5.0/24\n");
+            await Machine.RunCheckedAsync("systemctl", "daemon-reload");
+            Assert.Equal("AF_INET AF_NETLINK AF_UNIX", await Machine.PropertyAsync("gatectl", "RestrictAddressFamilies"));
+            Assert.Equal("198.18.5.0/24", await Machine.PropertyAsync("gatectl", "IPAddressAllow"));
+            Assert.Equal("cap_net_admin", await Machine.PropertyAsync("gatectl", "CapabilityBoundingSet"));
+
+            // Debian 12 leaves net.ipv4.ping_group_range at the kernel's "1 0" (no group): the ping socket is refused too,
+            // and the status says which sysctl to set. (nspawn mounts the machine's /proc/sys read-only, so neither its
+            // systemd-sysctl nor the test can set it inside: the test sets the namespace's value from outside.)
+            await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
+            var noPingGroup = await StartAndWaitForTargetAsync(target, t => t.State == "unavailable");
+            Assert.Contains("net.ipv4.ping_group_range", noPingGroup.Problem, StringComparison.Ordinal);
+
+            // The documented fix (/etc/sysctl.d/60-gatectl-ping.conf: root's group only), then the probe answers.
+            await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=0 0");
+            var up = await StartAndWaitForTargetAsync(target, t => t.State == "up");
+            Assert.True(up is { RttSeconds: > 0, Replies: >= 1, Problem: null }, $"{up}");
+            var status = await Machine.RunCheckedAsync("gatectl", "status");
+            Assert.Contains($"  {target}  up", status, StringComparison.Ordinal);
+            Assert.Contains("rtt ", status, StringComparison.Ordinal);
+            var exported = await Machine.ReadFileAsync(metrics);
+            Assert.Contains($"gatectl_probe_up{{gate=\"lab\",target=\"{target}\"}} 1", exported, StringComparison.Ordinal);
+            Assert.Contains($"gatectl_probe_rtt_seconds{{gate=\"lab\",target=\"{target}\"}} ", exported, StringComparison.Ordinal);
+            Assert.Equal("active", await Machine.PropertyAsync("gatectl", "ActiveState"));
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"three starts of gatectl.service (no drop-in, drop-in without the ping sysctl, both) in {clock.Elapsed.TotalSeconds:F1} s; rtt {up.RttSeconds * 1000:F2} ms"));
+        }
+        finally
+        {
+            await Machine.RunAsync(["systemctl", "stop", "gatectl.service"]);
+            await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
+            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), dropIn);
+            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "soracom-api.conf"), soracomDropIn);
+            await Machine.RunAsync(["systemctl", "daemon-reload"]);
+        }
+    }
+
+    /// <summary>(Re)starts gatectl.service and waits for a probe round whose one target satisfies <paramref name="condition"/>.</summary>
+    private async Task<ProbeTargetStatus> StartAndWaitForTargetAsync(string target, Func<ProbeTargetStatus, bool> condition)
+    {
+        var start = await Machine.RunAsync(["systemctl", "restart", "gatectl.service"]);
+        Assert.True(start.ExitCode == 0, $"systemctl restart gatectl failed: {start.StandardError}\n{await Machine.JournalAsync("gatectl")}");
+        ProbeTargetStatus? seen = null;
+        var reached = await Poll.UntilAsync(async () =>
+        {
+            var file = await Machine.RunAsync(["cat", StatusFile.DefaultPath(null)]);
+            var status = file.ExitCode == 0 ? JsonSerializer.Deserialize(file.StandardOutput, DaemonJsonContext.Default.DaemonStatus) : null;
+            seen = status?.Health.SelectMany(g => g.Targets).SingleOrDefault(t => t.Target == target);
+            return seen is not null && condition(seen);
+        }, TimeSpan.FromSeconds(20));
+        Assert.True(reached, $"waited 20 s for the probe of {target}; last seen {seen}; journal of gatectl:\n{await Machine.JournalAsync("gatectl")}");
+        return seen!;
     }
 
     [Fact]

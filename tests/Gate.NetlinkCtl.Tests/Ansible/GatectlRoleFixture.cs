@@ -213,6 +213,8 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
                       underlay: {{Underlay}}
                       # No endpoints: they come from the API (`credentials` default to the role's file).
                       soracom: {vpgId: {{VpgId}}, coverage: jp, apiUrl: "{{SoracomApiUrl}}", timeout: 2s, register: true}
+                      # Probes the inner addresses the API lists: the daemon gets the health drop-in for this device subnet.
+                      health: {}
                 {{RefusedVariables}}:
                   gatectl_mode: cron
                   gatectl_gates: [{name: testgate, interface: {{Interface}}, vni: ten, endpoint: {{Endpoints[0]}}}]
@@ -342,7 +344,8 @@ public sealed record RoleInstall(
 /// <param name="CredentialsMode">Its mode.</param>
 /// <param name="DaemonDropIn">gatectl.service.d/soracom-api.conf.</param>
 /// <param name="ReconcileDropIn">gatectl-reconcile.service.d/soracom-api.conf.</param>
-public sealed record SoracomSnapshot(byte[]? State, byte[]? Credentials, UnixFileMode? CredentialsMode, byte[]? DaemonDropIn, byte[]? ReconcileDropIn)
+/// <param name="HealthDropIn">gatectl.service.d/health.conf (the gate has a <c>health</c> block).</param>
+public sealed record SoracomSnapshot(byte[]? State, byte[]? Credentials, UnixFileMode? CredentialsMode, byte[]? DaemonDropIn, byte[]? ReconcileDropIn, byte[]? HealthDropIn)
 {
     /// <summary>The credentials file under a staging root.</summary>
     public static string CredentialsPath(string root) => System.IO.Path.Combine(root, "etc/gatectl/soracom.json");
@@ -360,7 +363,8 @@ public sealed record SoracomSnapshot(byte[]? State, byte[]? Credentials, UnixFil
             await Read(credentials),
             File.Exists(credentials) && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(credentials) : null,
             await Read(DropInPath(root, "gatectl.service")),
-            await Read(DropInPath(root, "gatectl-reconcile.service")));
+            await Read(DropInPath(root, "gatectl-reconcile.service")),
+            await Read(System.IO.Path.Combine(root, "etc/systemd/system/gatectl.service.d/health.conf")));
     }
 }
 

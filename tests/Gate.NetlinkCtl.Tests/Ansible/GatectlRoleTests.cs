@@ -221,6 +221,12 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         // Both services that call the API (the daemon, the timer's one-shot apply) get the repository's drop-in.
         Assert.Equal(await File.ReadAllBytesAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "soracom-api.conf"), Ct), installed.DaemonDropIn);
         Assert.Equal(await File.ReadAllBytesAsync(SourceTree.PathOf("systemd", "gatectl-reconcile.service.d", "soracom-api.conf"), Ct), installed.ReconcileDropIn);
+        // Its `health` block: the daemon's health drop-in, the repository's lines under the managed mark, then IP
+        // traffic allowed to the gate's device subnet alone (the network of its address 198.18.0.10/15).
+        var health = Encoding.UTF8.GetString(installed.HealthDropIn!);
+        var repository = await File.ReadAllTextAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), Ct);
+        Assert.StartsWith("# ", health, StringComparison.Ordinal);
+        Assert.Equal(repository + $"# gate testgate ({GatectlRoleFixture.Interface})\nIPAddressAllow=198.18.0.0/15\n", health[(health.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
     }
 
     [Fact]
@@ -267,7 +273,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Removing_the_soracom_source_removes_the_api_drop_ins_and_the_credentials_file()
+    public async Task Removing_the_soracom_source_and_health_block_removes_their_drop_ins_and_the_credentials_file()
     {
         var install = await fixture.InstallAsync();
         var gates = new[]
@@ -281,6 +287,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         Assert.True(run.RecapOf(GatectlRoleFixture.SoracomHost) is { Changed: > 0, Failed: 0 }, run.ToString());
         Assert.Null(after.DaemonDropIn);
         Assert.Null(after.ReconcileDropIn);
+        Assert.Null(after.HealthDropIn);
         Assert.Null(after.Credentials);
         Assert.DoesNotContain("soracom:", Encoding.UTF8.GetString(after.State!), StringComparison.Ordinal);
         Assert.DoesNotContain(GatectlRoleFixture.AuthKey, run.Output, StringComparison.Ordinal);
@@ -294,7 +301,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         public bool Equals(SoracomSnapshot? x, SoracomSnapshot? y) =>
             x is not null && y is not null
             && Same(x.State, y.State) && Same(x.Credentials, y.Credentials) && x.CredentialsMode == y.CredentialsMode
-            && Same(x.DaemonDropIn, y.DaemonDropIn) && Same(x.ReconcileDropIn, y.ReconcileDropIn);
+            && Same(x.DaemonDropIn, y.DaemonDropIn) && Same(x.ReconcileDropIn, y.ReconcileDropIn) && Same(x.HealthDropIn, y.HealthDropIn);
 
         public int GetHashCode(SoracomSnapshot obj) => 0;
 
