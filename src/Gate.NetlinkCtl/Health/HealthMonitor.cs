@@ -136,6 +136,17 @@ internal sealed class HealthMonitor : IAsyncDisposable
         {
             roundTrip = await sockets[index]!.EchoAsync(tracker.Target, sequence, plan.Timeout, stop).ConfigureAwait(false);
         }
+        catch (ProbeUnavailableException ex)
+        {
+            // This host refused the request itself (the unit's IP address filter, a firewall): not a lost echo, no "down".
+            // The socket is fine; the next round tries again.
+            if (tracker.RecordUnavailable(ex.Message, DateTimeOffset.UtcNow))
+            {
+                _sink.Unavailable(plan.Gate, tracker.Target, ex.Message);
+            }
+
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Whatever broke the socket, this probe got no reply; the next round opens a new one.

@@ -28,6 +28,8 @@ internal sealed class IcmpEchoSocket : IDisposable
     private const byte EchoReply = 0;
     private const int HeaderBytes = 8;
     private const int PayloadBytes = 24;
+    private const int EPERM = 1;
+    private const int EACCES = 13;
     private readonly Socket _socket;
     private readonly ushort _identifier;
     private readonly byte[] _receive = new byte[1024];
@@ -89,15 +91,26 @@ internal sealed class IcmpEchoSocket : IDisposable
                 + $"'{pingGroupRange}') and raw sockets need CAP_NET_RAW ({raw}); "
                 + "allow ping sockets for the group, e.g. sysctl -w net.ipv4.ping_group_range='0 0' for root's group (persist it in /etc/sysctl.d/)";
 
+    /// <summary>Why an echo request to <paramref name="target"/> was refused on its way out, and what to do.</summary>
+    internal static string SendRefusal(IPAddress target, SocketError error) =>
+        $"cannot send ICMP echo to {target}: this host refused the packet before it left ({error}), as gatectl.service's "
+            + "IPAddressDeny=any does for addresses no IPAddressAllow= line covers, or a firewall rule on output; list the gate's device "
+            + "subnet (where its targets are) as IPAddressAllow= in the drop-in /etc/systemd/system/gatectl.service.d/health.conf, then "
+            + "systemctl daemon-reload and systemctl restart gatectl (or allow ICMP to it in the firewall)";
+
+    private static bool IsRefusedLocally(SocketException e) =>
+        e.SocketErrorCode == SocketError.AccessDenied || e.NativeErrorCode is EPERM or EACCES;
+
     private static string ReadPingGroupRange()
     {
         try
         {
             return File.ReadAllText("/proc/sys/net/ipv4/ping_group_range").Trim().Replace('\t', ' ');
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "unreadable";
+            // Under gatectl.service, ProcSubset=pid leaves /proc/sys out of the daemon's /proc.
+            return "unreadable here, as under gatectl.service's ProcSubset=pid; sysctl net.ipv4.ping_group_range shows it";
         }
     }
 
@@ -117,6 +130,12 @@ internal sealed class IcmpEchoSocket : IDisposable
         try
         {
             await _socket.SendToAsync(request, SocketFlags.None, new IPEndPoint(target, 0), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e) when (IsRefusedLocally(e))
+        {
+            // EPERM/EACCES before the packet left: a policy of this host (systemd's IPAddressDeny=, a firewall's output
+            // rule), not the network. Probing cannot tell anything about the overlay until it is lifted.
+            throw new ProbeUnavailableException(SendRefusal(target, e.SocketErrorCode), e);
         }
         catch (SocketException)
         {

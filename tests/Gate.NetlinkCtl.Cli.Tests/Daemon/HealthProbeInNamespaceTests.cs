@@ -50,6 +50,28 @@ public sealed class HealthProbeInNamespaceTests
         Assert.Contains($"Cannot probe {Target} of gate lab: ", d.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_request_this_host_refuses_on_its_way_out_makes_the_target_unavailable_with_the_drop_in_never_down()
+    {
+        Prerequisites.RequireCommand("nft", "nftables");
+        await using var d = await RunningDaemon.CreateAsync(WithHealth);
+        await d.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=0 0");
+        // An output rule fails the send with EPERM before the packet leaves, as gatectl.service's IPAddressDeny=any does
+        // for an address no IPAddressAllow= covers (systemd's cgroup BPF filter; this host's cgroup v1 has none).
+        await d.Namespace.ExecAsync("nft", "add", "table", "inet", "gcthealth");
+        await d.Namespace.ExecAsync("nft", "add", "chain", "inet", "gcthealth", "out", "{ type filter hook output priority 0; }");
+        await d.Namespace.ExecAsync("nft", "add", "rule", "inet", "gcthealth", "out", "ip", "daddr", Target, "drop");
+        await d.StartConfinedAsync();
+
+        var status = await d.WaitForStatusAsync(s => s.Health.Any(g => g.Targets.Any(t => t.State == "unavailable")), "the first probe round");
+
+        var target = Assert.Single(Assert.Single(status.Health).Targets);
+        Assert.Contains($"cannot send ICMP echo to {Target}", target.Problem, StringComparison.Ordinal);
+        Assert.Contains("/etc/systemd/system/gatectl.service.d/health.conf", target.Problem, StringComparison.Ordinal);
+        Assert.Equal(0, target.Sent);
+        Assert.DoesNotContain("gatectl_probe_up{", await File.ReadAllTextAsync(d.MetricsPath, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     private static string WithHealth(RunningDaemon d) => RunningDaemon.LabState(d) + $"""
 
             health:

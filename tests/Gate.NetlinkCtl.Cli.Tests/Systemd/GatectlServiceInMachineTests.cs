@@ -233,7 +233,10 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
             var noPingGroup = await StartAndWaitForTargetAsync(target, t => t.State == "unavailable");
             Assert.Contains("net.ipv4.ping_group_range", noPingGroup.Problem, StringComparison.Ordinal);
 
-            // The documented fix (/etc/sysctl.d/60-gatectl-ping.conf: root's group only), then the probe answers.
+            // The documented fix (/etc/sysctl.d/60-gatectl-ping.conf: root's group only), then the probe answers through the
+            // overlay. (IPAddressAllow= is read as above, but this host's cgroup v1 hierarchy leaves the machine's systemd
+            // without its BPF firewall, so only a cgroup v2 host enforces it: HealthProbeInNamespaceTests proves that a
+            // request refused on its way out is named, with an output firewall rule, which fails the same way.)
             await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=0 0");
             var up = await StartAndWaitForTargetAsync(target, t => t.State == "up");
             Assert.True(up is { RttSeconds: > 0, Replies: >= 1, Problem: null }, $"{up}");

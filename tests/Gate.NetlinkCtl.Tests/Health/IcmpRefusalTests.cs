@@ -26,4 +26,16 @@ public sealed class IcmpRefusalTests
         Assert.Contains("CAP_NET_RAW", message, StringComparison.Ordinal);
         Assert.DoesNotContain("RestrictAddressFamilies", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_request_refused_on_its_way_out_names_the_units_IP_address_filter_and_the_drop_in()
+    {
+        var message = IcmpEchoSocket.SendRefusal(System.Net.IPAddress.Parse("198.18.0.20"), SocketError.AccessDenied);
+
+        Assert.Contains("cannot send ICMP echo to 198.18.0.20", message, StringComparison.Ordinal);
+        Assert.Contains("IPAddressDeny=any", message, StringComparison.Ordinal);
+        Assert.Contains("IPAddressAllow=", message, StringComparison.Ordinal);
+        Assert.Contains("/etc/systemd/system/gatectl.service.d/health.conf", message, StringComparison.Ordinal);
+        Assert.Contains("firewall", message, StringComparison.Ordinal);
+    }
 }
