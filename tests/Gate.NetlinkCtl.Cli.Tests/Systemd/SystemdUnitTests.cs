@@ -95,6 +95,28 @@ public sealed partial class SystemdUnitTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_daemon_with_the_health_drop_in_and_an_allow_line_passes_verify_and_the_drop_in_adds_IPv4_alone()
+    {
+        Prerequisites.RequireCommand("systemd-analyze", "systemd");
+        BuildScratchRoot();
+        var dropIn = SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf");
+        var dropIns = Directory.CreateDirectory(Path.Combine(_root, "etc/systemd/system/gatectl.service.d")).FullName;
+        // As the Ansible role renders it: the repository's lines, then one line per device subnet.
+        await File.WriteAllTextAsync(Path.Combine(dropIns, "health.conf"),
+            await File.ReadAllTextAsync(dropIn, TestContext.Current.CancellationToken) + "IPAddressAllow=198.18.0.0/15\n", TestContext.Current.CancellationToken);
+
+        var result = await CliWrap.Cli.Wrap("systemd-analyze")
+            .WithArguments(["verify", $"--root={_root}", "gatectl.service"])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(result.ExitCode == 0 && result.StandardError.Trim().Length == 0, $"systemd-analyze verify exited {result.ExitCode}: {result.StandardError}");
+        // Least privilege: no capability, no IPv6, no address allowed by the shipped lines themselves.
+        var directives = File.ReadAllLines(dropIn).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        Assert.Equal(["[Service]", "RestrictAddressFamilies=AF_NETLINK AF_UNIX AF_INET"], directives);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static async Task<double> ExposureOfAsync(string unitFile)
