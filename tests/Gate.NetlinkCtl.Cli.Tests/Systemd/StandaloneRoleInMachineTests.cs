@@ -60,6 +60,7 @@ public sealed partial class StandaloneRoleInMachineTests
         Assert.Contains("vrrp_instance gatectl_soracom", await machine.ReadFileAsync("/etc/keepalived/keepalived.conf"), StringComparison.Ordinal);
         Assert.True(await Poll.UntilAsync(async () => (await machine.RunCheckedAsync("ip", "-o", "address", "show", "dev", Gate)).Contains(VirtualAddress + "/15", StringComparison.Ordinal), TimeSpan.FromSeconds(20)),
             $"keepalived never put {VirtualAddress} on {Gate}; journal:\n{await machine.JournalAsync("keepalived")}");
+        await AssertHealthDropInAsync(machine);
         var daemonAgain = await PlaybookAsync(machine, "daemon", "present");
 
         var timer = await PlaybookAsync(machine, "timer", "present");
@@ -104,6 +105,7 @@ public sealed partial class StandaloneRoleInMachineTests
         Assert.Equal("enabled", await EnabledAsync(machine, "gatectl.service"));
         Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/etc/systemd/system/gatectl.service"])).ExitCode);
         await WaitForGateAsync(machine, present: true);
+        await AssertHealthDropInAsync(machine);
         var packageAgain = await PlaybookAsync(machine, "daemon", "present", fromPackage);
         var packageRemoval = await PlaybookAsync(machine, "daemon", "absent", fromPackage);
 
@@ -134,6 +136,7 @@ public sealed partial class StandaloneRoleInMachineTests
                 underlay: {{Underlay}}
                 endpoints: [{{Endpoint}}]
                 ha: {virtualAddress: {{VirtualAddress}}/15, routerId: 51, priority: 150, peers: [198.18.0.11]}
+                health: {targets: [198.18.0.11]}
           roles:
             - role: gatectl
         """;
@@ -154,6 +157,23 @@ public sealed partial class StandaloneRoleInMachineTests
         TestContext.Current.TestOutputHelper?.WriteLine($"ansible-playbook {mode} {state}: {result.RunTime.TotalSeconds:F1} s");
         Assert.True(result.ExitCode == 0, $"ansible-playbook ({mode}, {state}) exited {result.ExitCode}:\n{output}");
         return output;
+    }
+
+    /// <summary>
+    /// The gate's health block: the role rendered gatectl.service's drop-in health.conf, and the running daemon has IPv4
+    /// sockets and IP traffic to the gate's device subnet alone. It probes; the machine's namespace keeps the kernel's
+    /// net.ipv4.ping_group_range "1 0" (Debian 12 sets none, and the role leaves the sysctl alone), so the target is
+    /// unavailable for that named reason.
+    /// </summary>
+    private static async Task AssertHealthDropInAsync(SystemdMachine machine)
+    {
+        Assert.Contains("IPAddressAllow=198.18.0.0/15", await machine.ReadFileAsync("/etc/systemd/system/gatectl.service.d/health.conf"), StringComparison.Ordinal);
+        Assert.Equal("198.18.0.0/15", await machine.PropertyAsync("gatectl.service", "IPAddressAllow"));
+        Assert.Equal("AF_INET AF_NETLINK AF_UNIX", await machine.PropertyAsync("gatectl.service", "RestrictAddressFamilies"));
+        string status = "";
+        var named = await Poll.UntilAsync(async () => (status = (await machine.RunAsync(["gatectl", "status"])).StandardOutput)
+            .Contains("ping_group_range", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.True(named, $"gatectl status never named the ping sysctl for 198.18.0.11:\n{status}\n{await machine.JournalAsync("gatectl")}");
     }
 
     /// <summary>The changed count of the play recap.</summary>
