@@ -89,7 +89,8 @@ internal sealed class IcmpEchoSocket : IDisposable
                 + "and IPAddressAllow= the gate's device subnet, then systemctl daemon-reload and systemctl restart gatectl"
             : $"cannot send ICMP echo: ping sockets are refused ({ping}: this process's group is outside net.ipv4.ping_group_range, "
                 + $"'{pingGroupRange}') and raw sockets need CAP_NET_RAW ({raw}); "
-                + "allow ping sockets for the group, e.g. sysctl -w net.ipv4.ping_group_range='0 0' for root's group (persist it in /etc/sysctl.d/)";
+                + "allow ping sockets for the group, e.g. sysctl -w net.ipv4.ping_group_range='0 0' for root's group "
+                + "(persist it in /etc/sysctl.d/, e.g. 60-gatectl-ping.conf)";
 
     /// <summary>Why an echo request to <paramref name="target"/> was refused on its way out, and what to do.</summary>
     internal static string SendRefusal(IPAddress target, SocketError error) =>
