@@ -67,9 +67,9 @@ internal sealed record GateObjects(
     /// </summary>
     public GateObjects OnNewDevice() => this with
     {
-        Addresses = new(Addresses.Desired, []),
-        Floods = new(Floods.Desired, []),
-        Routes = new(Routes.Desired, []),
+        Addresses = Addresses.AgainstNothing(),
+        Floods = Floods.AgainstNothing(),
+        Routes = Routes.AgainstNothing(),
     };
 
     private IEnumerable<KernelObject> Each(Func<ObjectDelta<KernelObject>, IEnumerable<KernelObject>> view) =>

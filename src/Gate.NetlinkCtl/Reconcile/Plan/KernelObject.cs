@@ -6,15 +6,17 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 
 /// <summary>
 /// One of gatectl's kernel objects as the planner compares it: a value with no interface index or kernel handle,
-/// named by a natural key (its device's name and what it is). Records with one key are the same object; when their
+/// named by a natural key: a device by its name, an object on a device by what it is there (an address, a flood
+/// entry's destination, a route's destination and next hop). Records with one key are the same object; when their
 /// values differ the object needs an update.
 /// </summary>
 /// <param name="Interface">The device the object is (or is on).</param>
 internal abstract record KernelObject(string Interface)
 {
     /// <summary>
-    /// What names the object across observations and recreations. A method, not a property, so the records'
-    /// generated equality and printing leave it out.
+    /// What names the object across observations and recreations, among the objects of its kind on its device (so not
+    /// the device's name again: a delta is one device's). A method, not a property, so the records' generated equality
+    /// and printing leave it out.
     /// </summary>
     public abstract object NaturalKey();
 }
@@ -48,7 +50,7 @@ internal sealed record DeviceObject(string Interface, string? Owner, string Kind
 internal sealed record AddressObject(string Interface, InterfaceAddress Address) : KernelObject(Interface)
 {
     /// <inheritdoc />
-    public override object NaturalKey() => this;
+    public override object NaturalKey() => Address;
 }
 
 /// <summary>A flood entry (all-zero MAC, permanent) of a gate's device; its destination is the key.</summary>
@@ -57,7 +59,7 @@ internal sealed record AddressObject(string Interface, InterfaceAddress Address)
 internal sealed record FloodObject(string Interface, IPAddress Destination) : KernelObject(Interface)
 {
     /// <inheritdoc />
-    public override object NaturalKey() => this;
+    public override object NaturalKey() => Destination;
 }
 
 /// <summary>A route gatectl keeps through a gate's device; destination and next hop are the key.</summary>
@@ -66,5 +68,5 @@ internal sealed record FloodObject(string Interface, IPAddress Destination) : Ke
 internal sealed record RouteObject(string Interface, GateRoute Route) : KernelObject(Interface)
 {
     /// <inheritdoc />
-    public override object NaturalKey() => this;
+    public override object NaturalKey() => Route;
 }

@@ -11,8 +11,8 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
     where T : KernelObject
 {
-    private readonly Dictionary<object, T> _desired = [];
-    private readonly Dictionary<object, T> _observed = [];
+    private readonly Dictionary<object, T> _desired;
+    private readonly Dictionary<object, T> _observed;
 
     /// <summary>Pairs the two sides; dictionaries, not list scans, since a gate can carry thousands of flood entries.</summary>
     /// <param name="desired">What the target wants, in its order.</param>
@@ -21,15 +21,16 @@ internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
     {
         Desired = [.. desired];
         Observed = [.. observed];
-        foreach (var item in Desired)
-        {
-            _desired.TryAdd(item.NaturalKey(), item);
-        }
+        _desired = ByKey(Desired);
+        _observed = ByKey(Observed);
+    }
 
-        foreach (var item in Observed)
-        {
-            _observed.TryAdd(item.NaturalKey(), item);
-        }
+    private ObjectDelta(IReadOnlyList<T> desired, Dictionary<object, T> desiredByKey)
+    {
+        Desired = desired;
+        Observed = [];
+        _desired = desiredByKey;
+        _observed = [];
     }
 
     /// <summary>What the target wants, in its order.</summary>
@@ -53,6 +54,9 @@ internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
     /// <summary>The observed object with <paramref name="desired"/>'s key, or null when the kernel has none.</summary>
     public T? ObservedAs(T desired) => _observed.GetValueOrDefault(desired.NaturalKey());
 
+    /// <summary>The same desired side against nothing observed (what a device made anew holds), without indexing it again.</summary>
+    public ObjectDelta<T> AgainstNothing() => new(Desired, _desired);
+
     /// <summary>Equal when both sides hold the same objects in the same order (plans compare by value).</summary>
     public bool Equals(ObjectDelta<T>? other) =>
         other is not null && Desired.SequenceEqual(other.Desired) && Observed.SequenceEqual(other.Observed);
@@ -62,4 +66,15 @@ internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Desired.Count, Observed.Count, Desired.Count == 0 ? null : Desired[0], Observed.Count == 0 ? null : Observed[0]);
+
+    private static Dictionary<object, T> ByKey(IReadOnlyList<T> items)
+    {
+        var byKey = new Dictionary<object, T>(items.Count);
+        foreach (var item in items)
+        {
+            byKey.TryAdd(item.NaturalKey(), item);
+        }
+
+        return byKey;
+    }
 }
