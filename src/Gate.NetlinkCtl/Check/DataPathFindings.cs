@@ -37,4 +37,28 @@ internal static class DataPathFindings
             $"if the checks above pass: allow UDP {gate.Port} from the endpoints to {gate.Local} (cloud security group, host firewall), check that Gate is open on the VPG, "
             + $"that this host ({gate.Local}) is registered as a Gate Peer, and that {result.Target} is up and answers ping");
     }
+
+    /// <summary>
+    /// One target's path MTU: ✔ packets of the gate's MTU cross, ✘ only smaller ones do (the fix names the MTU that
+    /// fits), ⚠ not even small ones with Don't Fragment set (something on the way drops them, so the probe cannot tell).
+    /// </summary>
+    public static CheckFinding PathMtu(GateSpec gate, PathMtuResult result)
+    {
+        var check = $"path mtu {result.Target}";
+        if (result.Fits)
+        {
+            return CheckFinding.Pass(gate.Name, check, $"{result.Mtu}-byte packets (the MTU of {gate.Interface}) with Don't Fragment set cross the overlay and back");
+        }
+
+        if (result.Largest is not { } largest)
+        {
+            return CheckFinding.Warn(gate.Name, check, "no echo request with Don't Fragment set got a reply, though ordinary ones do: the path MTU cannot be told",
+                "something on the path drops packets with Don't Fragment set; look for a firewall that does so");
+        }
+
+        return CheckFinding.Fail(gate.Name, check,
+            $"{result.Mtu}-byte packets get no reply, {largest}-byte ones do: the underlay path carries {largest + GateSpec.VxlanOverhead} bytes of VXLAN, "
+            + $"not the {result.Mtu + GateSpec.VxlanOverhead} that {gate.Interface}'s MTU {result.Mtu} sends",
+            $"set mtu: {largest} on gate {gate.Name} and apply, or raise the MTU of the underlay path (the cloud network, a VPN on the way) to {result.Mtu + GateSpec.VxlanOverhead}");
+    }
 }

@@ -32,7 +32,8 @@ internal static class HostCheck
                 : filter.Run(gate));
             if (probe is not null)
             {
-                findings.AddRange(await ProbeAsync(gate, netns, probe, cancellationToken).ConfigureAwait(false));
+                var mtu = links.FirstOrDefault(l => l.Name == gate.Interface)?.Mtu;
+                findings.AddRange(await ProbeAsync(gate, mtu, netns, probe, cancellationToken).ConfigureAwait(false));
             }
 
             findings.AddRange(kernel.Counters(gate));
@@ -53,7 +54,9 @@ internal static class HostCheck
         }
     }
 
-    private static async Task<IReadOnlyList<CheckFinding>> ProbeAsync(GateSpec gate, string? netns, ProbeSettings settings, CancellationToken cancellationToken)
+    // The echo round to every target; then, for each that answers, the path MTU through the gate's device (mtu: null
+    // when the device is missing, which the device check reports).
+    private static async Task<IReadOnlyList<CheckFinding>> ProbeAsync(GateSpec gate, int? mtu, string? netns, ProbeSettings settings, CancellationToken cancellationToken)
     {
         var targets = DataPathFindings.Targets(gate);
         if (targets.Count == 0)
@@ -64,7 +67,10 @@ internal static class HostCheck
         try
         {
             var results = await OverlayProber.ProbeAsync(netns, targets, settings, cancellationToken).ConfigureAwait(false);
-            return results.Select(r => DataPathFindings.Of(gate, r)).ToList();
+            var paths = mtu is { } size
+                ? await Task.WhenAll(results.Where(r => r.Up).Select(r => PathMtuProbe.ProbeAsync(netns, r.Target, size, settings.Timeout, cancellationToken))).ConfigureAwait(false)
+                : [];
+            return [.. results.Select(r => DataPathFindings.Of(gate, r)), .. paths.Select(p => DataPathFindings.PathMtu(gate, p))];
         }
         catch (ProbeUnavailableException e)
         {

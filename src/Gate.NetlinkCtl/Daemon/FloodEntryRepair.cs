@@ -1,5 +1,6 @@
 using System.Net;
 using Gate.NetlinkCtl.Reconcile;
+using Gate.NetlinkCtl.Reconcile.Plan;
 using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.State;
 
@@ -64,25 +65,25 @@ internal sealed class FloodRepairScope
     public int Count => _devices.Count;
 
     /// <summary>
-    /// The scope of <paramref name="enforced"/> (the desired state a reconcile converged to, SORACOM endpoints joined)
-    /// over <paramref name="devices"/> as that reconcile observed them: each present gate that is not held, whose device
-    /// is a VXLAN device carrying that gate's ownership mark.
+    /// The scope of a reconcile's plan over <paramref name="devices"/> as that reconcile last observed them: each gate
+    /// the plan wants present (a held gate or one in conflict has no change, an absent one no desired device), whose
+    /// device is a VXLAN device carrying that gate's ownership mark, with the flood entries its objects desire.
     /// </summary>
-    public static FloodRepairScope Create(ResolvedState enforced, IEnumerable<ObservedDevice> devices)
+    public static FloodRepairScope Create(IEnumerable<GateChange> changes, IEnumerable<ObservedDevice> devices)
     {
-        ArgumentNullException.ThrowIfNull(enforced);
+        ArgumentNullException.ThrowIfNull(changes);
         var byName = devices.Where(d => d.IsVxlan && d.IsGatectls).GroupBy(d => d.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var scope = new Dictionary<int, GateFloods>();
-        foreach (var gate in enforced.State.Gates)
+        foreach (var change in changes)
         {
-            if (gate.State != GatePresence.Present || enforced.IsHeld(gate.Name)
-                || !byName.TryGetValue(gate.Interface, out var device) || device.OwnerGate != gate.Name)
+            if (change.Objects is not { DesiredDevice: not null } objects
+                || !byName.TryGetValue(change.Interface, out var device) || device.OwnerGate != change.Gate)
             {
                 continue;
             }
 
-            scope[device.Index] = new GateFloods(gate.Name, gate.Interface, gate.FloodDestinations.ToHashSet());
+            scope[device.Index] = new GateFloods(change.Gate, change.Interface, objects.Floods.Desired.Select(f => f.Destination).ToHashSet());
         }
 
         return new FloodRepairScope(scope);

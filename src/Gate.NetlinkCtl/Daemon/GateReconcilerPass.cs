@@ -79,7 +79,7 @@ internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileCon
     /// </summary>
     private async Task<FloodRepairScope?> FloodRepairsOfAsync(ApplyResult result, DesiredState state, CancellationToken cancellationToken)
     {
-        if (result.Resolved is not { } enforced)
+        if (result.Resolved is null)
         {
             return null;
         }
@@ -92,7 +92,7 @@ internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileCon
             _fastPathKind = kind;
         }
 
-        return _fastPath.FloodEntries is null ? null : FloodRepairScope.Create(enforced, result.Observed.Gates.Select(g => g.Device));
+        return _fastPath.FloodEntries is null ? null : FloodRepairScope.Create(result.Plan.Changes, result.Observed.Gates.Select(g => g.Device));
     }
 
     private static GateSync[] GatesOf(DesiredState state, Func<GateSpec, bool> inSync) =>

@@ -28,11 +28,16 @@ internal sealed class IcmpEchoSocket : IDisposable
     private const byte EchoReply = 0;
     private const int HeaderBytes = 8;
     private const int PayloadBytes = 24;
+    private const int IpHeaderBytes = 20;
+    private const int SolIp = 0;
+    private const int IpMtuDiscover = 10;
+    private const int IpPmtuDiscProbe = 3;
     private const int EPERM = 1;
     private const int EACCES = 13;
     private readonly Socket _socket;
     private readonly ushort _identifier;
-    private readonly byte[] _receive = new byte[1024];
+    // Replies are as large as their requests, and a path MTU probe sends packets as large as the gate's MTU.
+    private readonly byte[] _receive = new byte[ushort.MaxValue];
 
     private IcmpEchoSocket(Socket socket, IcmpSocketKind kind, ushort identifier)
     {
@@ -45,6 +50,16 @@ internal sealed class IcmpEchoSocket : IDisposable
 
     /// <summary>The kind of socket in use.</summary>
     public IcmpSocketKind Kind { get; }
+
+    /// <summary>The size of the IP packet of an ordinary request (IP header, ICMP header, payload): the smallest this socket sends.</summary>
+    public static int SmallestPacketBytes => IpHeaderBytes + HeaderBytes + PayloadBytes;
+
+    /// <summary>
+    /// Sets Don't Fragment on every request from now on, and ignores what this host has learned of the path's MTU
+    /// (IP_PMTUDISC_PROBE): a request larger than the path carries is lost, not split, which is what a path MTU
+    /// probe needs to see.
+    /// </summary>
+    public void ForbidFragmentation() => _socket.SetRawSocketOption(SolIp, IpMtuDiscover, BitConverter.GetBytes(IpPmtuDiscProbe));
 
     /// <summary>Opens a socket in <paramref name="netns"/> (null: this process's namespace); throws <see cref="ProbeUnavailableException"/> when neither kind is allowed.</summary>
     public static IcmpEchoSocket Open(string? netns)
@@ -115,10 +130,14 @@ internal sealed class IcmpEchoSocket : IDisposable
         }
     }
 
-    /// <summary>Sends one echo request to <paramref name="target"/> and returns the round trip, or null when no reply came within <paramref name="timeout"/>.</summary>
-    public async Task<TimeSpan?> EchoAsync(IPAddress target, ushort sequence, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one echo request to <paramref name="target"/> and returns the round trip, or null when no reply came within
+    /// <paramref name="timeout"/>. <paramref name="packetBytes"/> sizes the whole IP packet (0, or less than
+    /// <see cref="SmallestPacketBytes"/>: the ordinary size).
+    /// </summary>
+    public async Task<TimeSpan?> EchoAsync(IPAddress target, ushort sequence, TimeSpan timeout, CancellationToken cancellationToken, int packetBytes = 0)
     {
-        var request = new byte[HeaderBytes + PayloadBytes];
+        var request = new byte[Math.Max(HeaderBytes + PayloadBytes, packetBytes - IpHeaderBytes)];
         request[0] = EchoRequest;
         BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(4), _identifier);
         BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), sequence);

@@ -191,14 +191,14 @@ internal sealed class GateReconciler
         }
 
         var extensionContext = new ExtensionContext(desired, observed, context);
-        var extra = new List<PlanStep>();
+        var extra = new List<ExtensionStep>();
         foreach (var extension in _extensions)
         {
             using var timed = StageTimings.Start($"{prefix}{extension.Name} (observe and plan)");
             extra.AddRange(await extension.PlanAsync(extensionContext, cancellationToken).ConfigureAwait(false));
         }
 
-        return (observed, plan with { Steps = plan.Steps.Concat(extra).ToEquatableList() });
+        return (observed, plan with { HostSteps = extra.ToEquatableList() });
     }
 
     /// <summary>The backend a command on <paramref name="desired"/> runs through (the daemon keeps one open for its fast path).</summary>

@@ -85,6 +85,38 @@ public sealed class DataPathProbeTests
     }
 
     [Fact]
+    public async Task A_path_that_drops_large_vxlan_packets_fails_the_path_mtu_probe_with_the_mtu_that_fits_and_passes_once_it_carries_them()
+    {
+        await using var lab = await ProbingLabAsync();
+        Prerequisites.RequireCommand("nft", "nftables");
+        var sim = lab.Emulator.Sims[0].Inner.Address;
+        var mtu = int.Parse((await lab.ExecAsync("cat", $"/sys/class/net/{lab.Gate.Interface}/mtu")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(CheckVerdict.Pass, CheckLab.Single(await lab.CheckWithProbeAsync(Quick), $"path mtu {sim}").Verdict);
+
+        // A path that carries 1400-byte packets: the endpoints see no larger VXLAN packet, as behind a tunnel that drops them.
+        foreach (var endpoint in lab.Emulator.Endpoints)
+        {
+            await TestNamespace.RunAsync("ip", ["netns", "exec", endpoint.Namespace, "nft", "add table inet narrow { chain input { type filter hook input priority 0; udp dport 4789 ip length > 1400 drop; }; }"]);
+        }
+
+        var report = await lab.CheckWithProbeAsync(Quick);
+        var narrow = CheckLab.Single(report, $"path mtu {sim}");
+
+        TestContext.Current.TestOutputHelper?.WriteLine(narrow.ToString());
+        Assert.Equal(CheckVerdict.Pass, CheckLab.Single(report, $"probe {sim}").Verdict);
+        Assert.Equal(CheckVerdict.Fail, narrow.Verdict);
+        Assert.StartsWith($"{mtu}-byte packets get no reply, 1350-byte ones do", narrow.Seen, StringComparison.Ordinal);
+        Assert.Contains($"set mtu: 1350 on gate {lab.Gate.Name}", narrow.Fix, StringComparison.Ordinal);
+
+        foreach (var endpoint in lab.Emulator.Endpoints)
+        {
+            await TestNamespace.RunAsync("ip", ["netns", "exec", endpoint.Namespace, "nft", "delete table inet narrow"]);
+        }
+
+        Assert.Equal(CheckVerdict.Pass, CheckLab.Single(await lab.CheckWithProbeAsync(Quick), $"path mtu {sim}").Verdict);
+    }
+
+    [Fact]
     public async Task A_gate_with_nothing_to_probe_warns_that_the_data_path_is_untested()
     {
         await using var lab = await CheckLab.StartAsync("cp");

@@ -4,6 +4,7 @@ using Gate.NetlinkCtl.Backends;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
 using Gate.NetlinkCtl.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
@@ -130,8 +131,15 @@ public sealed class FastPathDaemonTests : IDisposable
                 new ObservedVxlan(10, IPAddress.Parse("192.0.2.10"), "u0", 2, 4789, PortRange.Default, false));
             return new ReconcileOutcome([], [new GateSync("lab", "vxlab0", true)], null)
             {
-                FloodRepairs = withScope ? FloodRepairScope.Create(ResolvedState.Of(state), [device]) : null,
+                FloodRepairs = withScope ? Scope(state, device) : null,
             };
+        }
+
+        // The scope a reconcile of the state leaves over the device it observed (its underlay u0 present).
+        private static FloodRepairScope Scope(DesiredState state, ObservedDevice device)
+        {
+            var host = ObservedHost.Create([new ObservedGate(device, EquatableList<ObservedAddress>.Empty, EquatableList<ObservedFdbEntry>.Empty, EquatableList<ObservedRoute>.Empty)], [], [new ObservedUnderlay("u0", 2, 1500, true)]);
+            return FloodRepairScope.Create(GatePlanner.Plan(state, host).Changes, [device]);
         }
 
         public sealed class Hold

@@ -2,6 +2,7 @@ using System.Net;
 using Gate.NetlinkCtl.Daemon;
 using Gate.NetlinkCtl.Reconcile;
 using Gate.NetlinkCtl.Reconcile.Observe;
+using Gate.NetlinkCtl.Reconcile.Plan;
 using Gate.NetlinkCtl.SoracomApi;
 using Gate.NetlinkCtl.State;
 using Gate.NetlinkCtl.Tests.Reconcile;
@@ -20,8 +21,13 @@ public class FloodEntryRepairTests
     private static ObservedDevice Device(GateSpec gate, int index = GateIndex, string? alias = null) =>
         ObservedHosts.InSync(gate, index).Device with { Alias = alias ?? Ownership.AliasFor(gate.Name) };
 
-    private static FloodRepairScope Scope(GateSpec gate, ObservedDevice? device = null, DesiredState? desired = null, ResolvedState? resolved = null) =>
-        FloodRepairScope.Create(resolved ?? ResolvedState.Of(desired ?? SampleGates.Desired(gate)), [device ?? Device(gate)]);
+    // The scope a reconcile leaves: its plan's changes over the device it observed.
+    private static FloodRepairScope Scope(GateSpec gate, ObservedDevice? device = null, DesiredState? desired = null, ResolvedState? resolved = null)
+    {
+        var observed = ObservedHosts.InSync(gate, GateIndex) with { Device = device ?? Device(gate) };
+        var plan = GatePlanner.Plan(resolved ?? ResolvedState.Of(desired ?? SampleGates.Desired(gate)), ObservedHosts.Host(observed));
+        return FloodRepairScope.Create(plan.Changes, [observed.Device]);
+    }
 
     private static KernelChange Deleted(
         IPAddress? destination = null, int index = GateIndex, string mac = Ownership.FloodMac, bool permanent = true, bool self = true) =>

@@ -6,11 +6,11 @@ using static Gate.NetlinkCtl.Tests.Reconcile.SampleGates;
 
 namespace Gate.NetlinkCtl.Tests.Reconcile;
 
-/// <summary>A plan's gate steps are its per-gate changes' steps, in order; each change carries its target and what was observed.</summary>
+/// <summary>A plan's gate steps are its per-gate changes' steps, in order; each change carries its objects, desired and observed.</summary>
 public sealed class GateChangeTests
 {
     [Fact]
-    public void Each_gate_is_one_change_with_its_target_its_observation_and_its_steps_and_deletions_come_first()
+    public void Each_gate_is_one_change_with_its_objects_and_its_steps_and_deletions_come_first()
     {
         var tokyo = Soracom(name: "tokyo", iface: "gate1", vni: 11, address: "198.18.1.10/24");
         var drifted = InSync(tokyo, index: 11) with { Device = InSync(tokyo, index: 11).Device with { Mtu = 1300 } };
@@ -21,15 +21,18 @@ public sealed class GateChangeTests
         Assert.Equal(plan.Steps, plan.Changes.SelectMany(c => c.Steps));
         Assert.Equal([("gone", "gate9"), ("soracom", "gate0"), ("tokyo", "gate1")], plan.Changes.Select(c => (c.Gate, c.Interface)));
         var deletion = plan.Changes[0];
-        Assert.Null(deletion.Target);
-        Assert.Equal(orphan, deletion.Observed);
+        Assert.Null(deletion.Objects!.DesiredDevice);
+        Assert.Equal(GateObjects.Of("gone", "gate9", null, orphan), deletion.Objects);
+        Assert.Equal(deletion.Objects.Observed, deletion.Objects.PendingDeletions);
         Assert.IsType<DeleteDevice>(Assert.Single(deletion.Steps));
         var created = plan.Changes[1];
-        Assert.Null(created.Observed);
+        Assert.Null(created.Objects!.ObservedDevice);
         Assert.Equal("create-device", created.Steps[0].Action);
-        Assert.Equal(created.Target, GateTarget.FromSpec(Soracom(), Underlay));
+        Assert.Equal(GateObjects.Of("soracom", "gate0", GateTarget.FromSpec(Soracom(), Underlay), null), created.Objects);
+        Assert.Equal(created.Objects.Desired, created.Objects.PendingUpdates);
         var changed = plan.Changes[2];
-        Assert.Equal(drifted, changed.Observed);
+        Assert.Equal(GateObjects.Of("tokyo", "gate1", GateTarget.FromSpec(tokyo, Underlay), drifted), changed.Objects);
+        Assert.Equal([changed.Objects!.DesiredDevice], changed.Objects.PendingUpdates);
         Assert.Equal(["set-mtu"], changed.Steps.Select(s => s.Action));
     }
 
@@ -61,7 +64,7 @@ public sealed class GateChangeTests
         var changes = GateChange.Group(steps);
 
         Assert.Equal([("a", "gate0", 2), ("b", "gate9", 1), ("a", "gate0", 1)], changes.Select(c => (c.Gate, c.Interface, c.Steps.Count)));
-        Assert.All(changes, c => Assert.True(c.Target is null && c.Observed is null));
+        Assert.All(changes, c => Assert.Null(c.Objects));
         Assert.Equal(steps, GateChange.StepsOf(changes));
         Assert.Empty(GateChange.Group([]));
     }

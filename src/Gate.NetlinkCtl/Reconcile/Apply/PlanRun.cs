@@ -32,7 +32,7 @@ internal sealed class PlanRun(IGateBackend backend, IReadOnlyList<IReconcileExte
             throw;
         }
 
-        foreach (var step in plan.Steps.OfType<ExtensionStep>())
+        foreach (var step in plan.HostSteps)
         {
             FailedStep = step;
             using var timed = StageTimings.Start($"apply {step.Extension}");

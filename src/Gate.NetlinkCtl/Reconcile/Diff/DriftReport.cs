@@ -26,7 +26,10 @@ internal sealed record DriftReport(
     /// <summary>Virtual addresses of VRRP pairs on their gates: keepalived's, reported apart from drift and foreign objects.</summary>
     public EquatableList<KeepalivedAddress> HeldByKeepalived { get; init; } = EquatableList<KeepalivedAddress>.Empty;
 
-    /// <summary>Builds the report from a plan and the observation it was made from.</summary>
+    /// <summary>
+    /// Builds the report from a plan and the observation it was made from: a gate is in sync when its objects have
+    /// nothing pending, and its differences are the steps apply would run.
+    /// </summary>
     public static DriftReport Create(string backend, ResolvedState resolved, ObservedHost host, ReconcilePlan plan)
     {
         var desired = resolved.State;
@@ -34,13 +37,14 @@ internal sealed record DriftReport(
         var changes = plan.Changes.ToLookup(c => (c.Gate, c.Interface));
         foreach (var gate in desired.Gates)
         {
-            var steps = changes[(gate.Name, gate.Interface)].SelectMany(c => c.Steps).Select(s => s.Describe()).ToEquatableList();
-            var observed = host.Find(gate.Interface);
+            var change = changes[(gate.Name, gate.Interface)].FirstOrDefault();
+            var steps = change?.Steps.Select(s => s.Describe()).ToEquatableList() ?? EquatableList<string>.Empty;
+            var objects = change?.Objects;
             var status = resolved.IsHeld(gate.Name) ? GateStatus.Held
                 : plan.Problems.Any(p => p.Gate == gate.Name) ? GateStatus.Conflict
-                : gate.State == GatePresence.Absent ? (steps.Count == 0 ? GateStatus.Absent : GateStatus.Drifted)
-                : observed is null ? GateStatus.Missing
-                : steps.Count == 0 ? GateStatus.InSync
+                : gate.State == GatePresence.Absent ? (objects?.ObservedDevice is null ? GateStatus.Absent : GateStatus.Drifted)
+                : objects?.ObservedDevice is null ? GateStatus.Missing
+                : objects.IsInSync ? GateStatus.InSync
                 : GateStatus.Drifted;
             var differences = status == GateStatus.Conflict
                 ? plan.Problems.Where(p => p.Gate == gate.Name).Select(p => p.Message).ToEquatableList()
@@ -49,10 +53,9 @@ internal sealed record DriftReport(
         }
 
         var known = desired.Gates.Select(g => (g.Name, g.Interface)).ToHashSet();
-        foreach (var orphan in plan.Changes.SelectMany(c => c.Steps).OfType<DeleteDevice>().Where(d => !known.Contains((d.Gate, d.Interface))))
+        foreach (var orphan in plan.Changes.Where(c => c.Objects?.DesiredDevice is null && !known.Contains((c.Gate, c.Interface))))
         {
-            gates.Add(new GateDrift(orphan.Gate, orphan.Interface, GateStatus.Orphaned,
-                new EquatableList<string>([orphan.Describe()])));
+            gates.Add(new GateDrift(orphan.Gate, orphan.Interface, GateStatus.Orphaned, orphan.Steps.Select(s => s.Describe()).ToEquatableList()));
         }
 
         var keepalived = KeepalivedAddress.On(desired, host).ToEquatableList();
@@ -60,7 +63,7 @@ internal sealed record DriftReport(
         return new DriftReport(
             backend,
             gates.ToEquatableList(),
-            plan.Steps.OfType<ExtensionStep>().Select(s => s.Describe()).ToEquatableList(),
+            plan.HostSteps.Select(s => s.Describe()).ToEquatableList(),
             host.ForeignObjects.Where(f => !keepalivedObjects.Contains(f)).ToEquatableList(),
             plan.Problems)
         {

@@ -1,18 +1,17 @@
-using Gate.NetlinkCtl.Reconcile.Observe;
 using Gate.NetlinkCtl.State;
 
 namespace Gate.NetlinkCtl.Reconcile.Plan;
 
 /// <summary>
-/// One gate's part of a plan: what its device should be, what was observed, and the steps between them in the one
-/// order every backend executes (<see cref="GatePlanner.PlanGate"/>). A plan's gate steps are its changes' steps, in order.
+/// One gate's part of a plan: its kernel objects, desired and observed (<see cref="GateObjects"/>), and the steps
+/// between them in the one order every backend executes (<see cref="GatePlanner"/>). A plan's gate steps are its
+/// changes' steps, in order.
 /// </summary>
 /// <param name="Gate">The gate (for a deletion, the gate that owns the device).</param>
 /// <param name="Interface">Its device.</param>
-/// <param name="Target">What the device should be; null when it is deleted or given back.</param>
-/// <param name="Observed">The device as observed; null when there is none.</param>
+/// <param name="Objects">What the planner compared; null for steps grouped without a plan (<see cref="Group"/>).</param>
 /// <param name="Steps">The delta, in execution order.</param>
-internal sealed record GateChange(string Gate, string Interface, GateTarget? Target, ObservedGate? Observed, EquatableList<PlanStep> Steps)
+internal sealed record GateChange(string Gate, string Interface, GateObjects? Objects, EquatableList<PlanStep> Steps)
 {
     /// <summary>
     /// The changes' steps in execution order: the one order a kernel backend executes them in (a change's own steps are
@@ -49,5 +48,5 @@ internal sealed record GateChange(string Gate, string Interface, GateTarget? Tar
         return changes.ToEquatableList();
     }
 
-    private static GateChange Untargeted(List<PlanStep> steps) => new(steps[0].Gate, steps[0].Interface, null, null, steps.ToEquatableList());
+    private static GateChange Untargeted(List<PlanStep> steps) => new(steps[0].Gate, steps[0].Interface, null, steps.ToEquatableList());
 }

@@ -5,9 +5,10 @@ using Gate.NetlinkCtl.State;
 namespace Gate.NetlinkCtl.Reconcile.Plan;
 
 /// <summary>
-/// Pure planner: compares targets with an observation and returns ordered steps. Device deletions come first
-/// (they free names); then, per gate in file order: remove stale routes, floods and addresses, create or
-/// recreate or fix the MTU, add addresses, set up (routes need an up link), add floods, add routes.
+/// Pure planner: pairs each gate's target with the observation as its kernel objects (<see cref="GateObjects"/>) and
+/// turns what is pending into ordered steps. Device deletions come first (they free names); then, per gate in file
+/// order: remove stale routes, floods and addresses, create or recreate or fix the MTU, add addresses, set up (routes
+/// need an up link), add floods, add routes.
 /// </summary>
 internal static class GatePlanner
 {
@@ -80,7 +81,7 @@ internal static class GatePlanner
             }
 
             var target = GateTarget.FromSpec(gate, underlay);
-            if (adopting && gate.Adoption == GateAdoption.InPlace && FixedAttributeChanges(target, observed!) is { } changes)
+            if (adopting && gate.Adoption == GateAdoption.InPlace && FixedAttributeChanges(DeviceObject.Of(target), DeviceObject.Of(observed!.Device)) is { } changes)
             {
                 problems.Add(new PlanProblem(gate.Name, gate.Interface, AdoptionMismatchMessage(gate.Interface, changes)));
                 continue;
@@ -108,16 +109,13 @@ internal static class GatePlanner
         }
 
         var gateChanges = deletions.Select(d => Deletion(d, host))
-            .Concat(targets.Select(t => new GateChange(t.Target.Gate, t.Target.Interface, t.Target, t.Observed,
-                (t.Adopting ? PlanAdoption(t.Target, t.Observed!) : PlanGate(t.Target, t.Observed)).ToEquatableList())))
+            .Concat(targets.Select(t => t.Adopting ? Adoption(t.Target, t.Observed!) : Change(t.Target, t.Observed)))
             .ToEquatableList();
-        var steps = gateChanges.SelectMany(c => c.Steps).ToList();
         problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
         problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
-        return new ReconcilePlan(steps.ToEquatableList(), problems.ToEquatableList())
+        return new ReconcilePlan(gateChanges, EquatableList<ExtensionStep>.Empty, problems.ToEquatableList())
         {
-            Changes = gateChanges,
-            FailoverRisks = Reconcile.Plan.FailoverRisks.Of(desired, steps).ToEquatableList(),
+            FailoverRisks = Reconcile.Plan.FailoverRisks.Of(desired, gateChanges.SelectMany(c => c.Steps)).ToEquatableList(),
         };
     }
 
@@ -161,28 +159,41 @@ internal static class GatePlanner
             .Where(g => g.IsGatectls && !restored.Contains(g.Interface) && !released.Contains(g.Interface))
             .Select(g => Deletion(new DeleteDevice(g.Device.OwnerGate!, g.Interface, "it did not exist before this apply"), current));
         var changes = deletions
-            .Concat(targets.Select(t => new GateChange(t.Gate, t.Interface, t, current.Find(t.Interface), PlanGate(t, current.Find(t.Interface)).ToEquatableList())))
-            .Concat(adopted.Select(g => new GateChange(g.Device.OwnerGate!, g.Interface, null, g, PlanRelease(checkpoint.Find(g.Interface)!, g).ToEquatableList())))
+            .Concat(targets.Select(t => Change(t, current.Find(t.Interface))))
+            .Concat(adopted.Select(g => Release(checkpoint.Find(g.Interface)!, g)))
             .ToEquatableList();
-        return new ReconcilePlan(changes.SelectMany(c => c.Steps).ToEquatableList(), EquatableList<PlanProblem>.Empty) { Changes = changes };
+        return new ReconcilePlan(changes, EquatableList<ExtensionStep>.Empty, EquatableList<PlanProblem>.Empty);
     }
 
     private static GateChange Deletion(PlanStep delete, ObservedHost host) =>
-        new(delete.Gate, delete.Interface, null, host.Find(delete.Interface), new EquatableList<PlanStep>([delete]));
+        new(delete.Gate, delete.Interface, GateObjects.Of(delete.Gate, delete.Interface, null, host.Find(delete.Interface)), new EquatableList<PlanStep>([delete]));
 
-    /// <summary>The steps that turn one observed device (or none) into the target.</summary>
-    public static IReadOnlyList<PlanStep> PlanGate(GateTarget target, ObservedGate? observed)
+    /// <summary>The change that turns one observed device (or none) into the target.</summary>
+    private static GateChange Change(GateTarget target, ObservedGate? observed)
     {
-        var (gate, name) = (target.Gate, target.Interface);
+        var objects = GateObjects.Of(target.Gate, target.Interface, target, observed);
+        return new GateChange(target.Gate, target.Interface, objects, PlanGate(objects, observed).ToEquatableList());
+    }
+
+    /// <summary>
+    /// The steps that clear <paramref name="objects"/>' pending views. <paramref name="observed"/> is read only for the
+    /// addresses on the device that are not gatectl's: one the target wants is left alone, never added twice.
+    /// </summary>
+    private static List<PlanStep> PlanGate(GateObjects objects, ObservedGate? observed)
+    {
+        var (gate, name) = (objects.Gate, objects.Interface);
+        var want = objects.DesiredDevice ?? throw new ArgumentException($"gate {gate} has no desired device to plan", nameof(objects));
+        var spec = want.Vxlan!;
+        var have = objects.ObservedDevice;
         var steps = new List<PlanStep>();
         var fresh = true;
-        if (observed is null)
+        if (have is null)
         {
-            steps.Add(new CreateDevice(gate, name, target.Device));
+            steps.Add(new CreateDevice(gate, name, spec));
         }
-        else if (RecreateReason(target, observed) is { } reason)
+        else if (RecreateReason(want, have) is { } reason)
         {
-            steps.Add(new RecreateDevice(gate, name, target.Device, reason));
+            steps.Add(new RecreateDevice(gate, name, spec, reason));
         }
         else
         {
@@ -190,37 +201,34 @@ internal static class GatePlanner
         }
 
         // A device made anew has none of gatectl's objects yet: everything the target wants is pending, nothing to delete.
-        var owned = fresh ? null : observed;
-        var addresses = new ObjectDelta<InterfaceAddress>(target.Addresses, owned?.OwnedAddresses ?? []);
-        var floods = new ObjectDelta<IPAddress>(target.Floods, owned?.OwnedFloods ?? []);
-        var routes = new ObjectDelta<GateRoute>(target.Routes, owned?.OwnedRoutes.Select(r => new GateRoute(r.Destination, r.Gateway)) ?? []);
-        var up = owned?.Device.Up ?? false;
+        var pending = fresh ? objects.OnNewDevice() : objects;
+        var up = !fresh && have!.Up;
 
         steps.InsertRange(0, [
-            .. routes.PendingDeletions.Select(r => new RemoveRoute(gate, name, r.Destination, r.Gateway)),
-            .. floods.PendingDeletions.Select(f => new RemoveFlood(gate, name, f)),
-            .. addresses.PendingDeletions.Select(a => new RemoveAddress(gate, name, a)),
+            .. pending.Routes.PendingDeletions.Select(r => new RemoveRoute(gate, name, r.Route.Destination, r.Route.Gateway)),
+            .. pending.Floods.PendingDeletions.Select(f => new RemoveFlood(gate, name, f.Destination)),
+            .. pending.Addresses.PendingDeletions.Select(a => new RemoveAddress(gate, name, a.Address)),
         ]);
-        if (owned is not null && owned.Device.Mtu != target.Device.Mtu)
+        if (!fresh && have!.Vxlan!.Mtu != spec.Mtu)
         {
-            steps.Add(new SetMtu(gate, name, target.Device.Mtu, owned.Device.Mtu));
+            steps.Add(new SetMtu(gate, name, spec.Mtu, have.Vxlan.Mtu));
         }
 
         // A foreign address the target wants stays foreign on an existing device (adoption marks it first).
         var foreignAddresses = observed?.Addresses.Where(a => !a.IsOwned).Select(a => a.Address).ToHashSet() ?? [];
-        steps.AddRange(addresses.PendingAdditions
-            .Where(a => fresh || !foreignAddresses.Contains(a))
-            .Select(a => new AddAddress(gate, name, a)));
-        if (up != target.Up && (target.Up || !fresh))
+        steps.AddRange(pending.Addresses.PendingUpdates
+            .Where(a => fresh || !foreignAddresses.Contains(a.Address))
+            .Select(a => new AddAddress(gate, name, a.Address)));
+        if (up != want.Up && (want.Up || !fresh))
         {
-            steps.Add(new SetUp(gate, name, target.Up));
+            steps.Add(new SetUp(gate, name, want.Up));
         }
 
-        steps.AddRange(floods.PendingAdditions.Select(f => new AddFlood(gate, name, f)));
-        if (target.Up)
+        steps.AddRange(pending.Floods.PendingUpdates.Select(f => new AddFlood(gate, name, f.Destination)));
+        if (want.Up)
         {
             // A down link has no routes (the kernel flushes them), so only an up target gets its routes back.
-            steps.AddRange(routes.PendingAdditions.Select(r => new AddRoute(gate, name, r.Destination, r.Gateway)));
+            steps.AddRange(pending.Routes.PendingUpdates.Select(r => new AddRoute(gate, name, r.Route.Destination, r.Route.Gateway)));
         }
 
         return steps;
@@ -233,11 +241,12 @@ internal static class GatePlanner
     /// entries gatectl owns), every other foreign object on it (other FDB entries, addresses, routes) stays untouched.
     /// A device whose fixed attributes differ is recreated by <see cref="PlanGate"/> instead (<c>adoptMayRecreate</c>).
     /// </summary>
-    public static IReadOnlyList<PlanStep> PlanAdoption(GateTarget target, ObservedGate observed)
+    private static GateChange Adoption(GateTarget target, ObservedGate observed)
     {
-        if (RecreateReason(target, observed) is not null)
+        var objects = GateObjects.Of(target.Gate, target.Interface, target, observed);
+        if (RecreateReason(objects.DesiredDevice!, objects.ObservedDevice!) is not null)
         {
-            return PlanGate(target, observed);
+            return new GateChange(target.Gate, target.Interface, objects, PlanGate(objects, observed).ToEquatableList());
         }
 
         var (gate, name) = (target.Gate, target.Interface);
@@ -247,15 +256,18 @@ internal static class GatePlanner
             Device = observed.Device with { Alias = Ownership.AliasFor(gate) },
             Addresses = observed.Addresses.Select(a => marked.Contains(a) ? a with { Metric = Ownership.AddressMetric } : a).ToEquatableList(),
         };
-        return [
+        return new GateChange(gate, name, objects, new EquatableList<PlanStep>([
             new AdoptDevice(gate, name, observed.Device.Index, observed.Device.Alias),
             .. marked.Select(a => new SetAddressMetric(gate, name, a.Address, Ownership.AddressMetric, a.Metric)),
-            .. PlanGate(target, asOwned),
-        ];
+            .. PlanGate(GateObjects.Of(gate, name, target, asOwned), asOwned),
+        ]));
     }
 
-    /// <summary>Gives back a device this apply adopted: what it had before (flood entries, MTU, state), then its metrics and alias.</summary>
-    private static IEnumerable<PlanStep> PlanRelease(ObservedGate before, ObservedGate current)
+    /// <summary>
+    /// Gives back a device this apply adopted: what it had before (flood entries, MTU, state), then its metrics and alias.
+    /// Its objects are the device as it was, still under the mark the release then takes off.
+    /// </summary>
+    private static GateChange Release(ObservedGate before, ObservedGate current)
     {
         var owner = current.Device.OwnerGate!;
         var nowMarked = current.OwnedAddresses.ToHashSet();
@@ -265,19 +277,20 @@ internal static class GatePlanner
             Device = before.Device with { Alias = Ownership.AliasFor(owner) },
             Addresses = before.Addresses.Select(a => unmark.Contains(a) ? a with { Metric = Ownership.AddressMetric } : a).ToEquatableList(),
         };
-        return [
-            .. PlanGate(GateTarget.FromObserved(beforeAsOwned), current),
+        var objects = GateObjects.Of(owner, current.Interface, GateTarget.FromObserved(beforeAsOwned), current);
+        return new GateChange(owner, current.Interface, objects, new EquatableList<PlanStep>([
+            .. PlanGate(objects, current),
             .. unmark.Select(a => new SetAddressMetric(owner, current.Interface, a.Address, a.Metric, Ownership.AddressMetric)),
             new ReleaseDevice(owner, current.Interface, before.Device.Alias),
-        ];
+        ]));
     }
 
     /// <summary>Why the device must be recreated (fixed attributes differ, or it belongs to a renamed gate), or null.</summary>
-    public static string? RecreateReason(GateTarget target, ObservedGate observed)
+    private static string? RecreateReason(DeviceObject want, DeviceObject have)
     {
-        var changes = FixedAttributeChanges(target, observed);
-        var owner = observed.Device.OwnerGate;
-        var renamed = owner is not null && owner != target.Gate ? $"it belongs to gate '{owner}', no longer in the state file" : null;
+        var changes = FixedAttributeChanges(want, have);
+        var owner = have.Owner;
+        var renamed = owner is not null && owner != want.Owner ? $"it belongs to gate '{owner}', no longer in the state file" : null;
         var foreign = owner is null ? "it is not gatectl's and adoptMayRecreate is set" : null;
         return (changes, renamed) switch
         {
@@ -291,19 +304,19 @@ internal static class GatePlanner
     /// Which fixed attributes of the observed device differ from the target's (the ones the kernel cannot change in place,
     /// plus learning, which gatectl also sets only at creation), as "VNI 10 -> 20, ... cannot change in place", or null.
     /// </summary>
-    public static string? FixedAttributeChanges(GateTarget target, ObservedGate observed)
+    private static string? FixedAttributeChanges(DeviceObject target, DeviceObject observed)
     {
-        var vxlan = observed.Device.Vxlan;
+        var vxlan = observed.Vxlan;
         if (vxlan is null)
         {
-            return $"it is a {observed.Device.Kind} device, not vxlan";
+            return $"it is a {observed.Kind} device, not vxlan";
         }
 
         var changes = new List<string>();
-        var want = target.Device;
+        var want = target.Vxlan!;
         Compare("VNI", vxlan.Vni, want.Vni);
         Compare("local", vxlan.Local, want.Local);
-        Compare("underlay", vxlan.UnderlayName, want.Underlay);
+        Compare("underlay", vxlan.Underlay, want.Underlay);
         Compare("port", vxlan.Port, want.Port);
         Compare("source ports", vxlan.SourcePorts, want.SourcePorts);
         Compare("learning", vxlan.Learning, want.Learning);
@@ -339,7 +352,7 @@ internal static class GatePlanner
 
     private static IEnumerable<PlanProblem> ForeignAddressConflicts(GateTarget target, ObservedGate? observed)
     {
-        if (observed is null || !observed.IsGatectls || RecreateReason(target, observed) is not null)
+        if (observed is null || !observed.IsGatectls || RecreateReason(DeviceObject.Of(target), DeviceObject.Of(observed.Device)) is not null)
         {
             yield break;
         }
