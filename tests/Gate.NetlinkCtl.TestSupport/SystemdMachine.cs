@@ -349,6 +349,15 @@ public sealed class SystemdMachine : IAsyncDisposable
                 $"--network-namespace-path=/run/netns/{Namespace.Name}",
                 "-b",
             ])
+            // nspawn keeps /proc/sys read-only in a given namespace; "network" leaves the namespace's own /proc/sys/net
+            // writable, as it does for a machine with --private-network (the host's values are never reachable).
+            .WithEnvironmentVariables(e =>
+            {
+                if (Options.WritableNetworkSysctls)
+                {
+                    e.Set("SYSTEMD_NSPAWN_API_VFS_WRITABLE", "network");
+                }
+            })
             .WithStandardInputPipe(PipeSource.Null)
             .WithStandardOutputPipe(sink)
             .WithStandardErrorPipe(sink)
@@ -528,4 +537,10 @@ public sealed record SystemdMachineOptions(bool NetworkManager, IReadOnlyList<(s
         : this(false, [])
     {
     }
+
+    /// <summary>
+    /// True to let the machine write its namespace's <c>/proc/sys/net</c> (<c>sysctl -w net.*</c>, systemd-sysctl), as on a
+    /// host; nspawn otherwise mounts it read-only in a namespace given with <c>--network-namespace-path</c>.
+    /// </summary>
+    public bool WritableNetworkSysctls { get; init; }
 }

@@ -20,6 +20,7 @@ public sealed partial class StandaloneRoleInMachineTests
     private const string Endpoint = "203.0.113.4";
     private const string Gate = "gate0";
     private const string VirtualAddress = "198.18.0.250";
+    private const string PingSysctlFile = "/etc/sysctl.d/60-gatectl-ping.conf";
     // A hang bound, not a speed check: a playbook run takes 20-60 s alone, several times that beside the rest of the suite on 2 CPUs.
     private static readonly TimeSpan PlaybookTimeout = TimeSpan.FromMinutes(6);
 
@@ -32,7 +33,9 @@ public sealed partial class StandaloneRoleInMachineTests
         Prerequisites.Require(File.Exists(binary), $"needs the native binary {binary} (./dev.sh publish builds it)");
         var archive = await BuildRoleArchiveAsync();
 
-        await using var machine = await SystemdMachine.BootAsync();
+        // The machine writes its namespace's net sysctls as a host does (the role sets net.ipv4.ping_group_range).
+        await using var machine = await SystemdMachine.BootAsync(new SystemdMachineOptions { WritableNetworkSysctls = true });
+        Assert.Equal("1 0", await PingGroupRangeAsync(machine));
         await machine.Namespace.IpAsync("link", "add", Underlay, "type", "veth", "peer", "name", Underlay + "p");
         await machine.Namespace.IpAsync("address", "add", Local + "/24", "dev", Underlay);
         await machine.Namespace.IpAsync("link", "set", Underlay, "up");
@@ -84,7 +87,8 @@ public sealed partial class StandaloneRoleInMachineTests
         Assert.Equal("inactive", await ActiveAsync(machine, "keepalived.service"));
         Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/etc/keepalived/keepalived.conf"])).ExitCode);
         Assert.Equal("not-found", await machine.PropertyAsync("gatectl-reconcile.timer", "LoadState"));
-        foreach (var path in new[] { "/usr/local/bin/gatectl", "/etc/gatectl", "/etc/systemd/system/gatectl.service.d", "/var/cache/gatectl" })
+        Assert.Equal("1 0", await PingGroupRangeAsync(machine));
+        foreach (var path in new[] { "/usr/local/bin/gatectl", "/etc/gatectl", "/etc/systemd/system/gatectl.service.d", "/var/cache/gatectl", PingSysctlFile })
         {
             Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", path])).ExitCode);
         }
@@ -116,6 +120,8 @@ public sealed partial class StandaloneRoleInMachineTests
         Assert.True(purged.ExitCode != 0 || purged.StandardOutput.Trim() == "not-installed", $"gatectl is still known to dpkg: {purged.StandardOutput}");
         Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/usr/bin/gatectl"])).ExitCode);
         Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", "/etc/gatectl"])).ExitCode);
+        Assert.NotEqual(0, (await machine.RunAsync(["test", "-e", PingSysctlFile])).ExitCode);
+        Assert.Equal("1 0", await PingGroupRangeAsync(machine));
     }
 
     private static string Playbook(string sha256) => $$"""
@@ -136,7 +142,8 @@ public sealed partial class StandaloneRoleInMachineTests
                 underlay: {{Underlay}}
                 endpoints: [{{Endpoint}}]
                 ha: {virtualAddress: {{VirtualAddress}}/15, routerId: 51, priority: 150, peers: [198.18.0.11]}
-                health: {targets: [198.18.0.11]}
+                # Nothing answers there: three probes 5 s apart without a reply make it "down".
+                health: {interval: 5s, timeout: 1s, targets: [198.18.0.11]}
           roles:
             - role: gatectl
         """;
@@ -161,20 +168,27 @@ public sealed partial class StandaloneRoleInMachineTests
 
     /// <summary>
     /// The gate's health block: the role rendered gatectl.service's drop-in health.conf, and the running daemon has IPv4
-    /// sockets and IP traffic to the gate's device subnet alone. It probes; the machine's namespace keeps the kernel's
-    /// net.ipv4.ping_group_range "1 0" (Debian 12 sets none, and the role leaves the sysctl alone), so the target is
-    /// unavailable for that named reason.
+    /// sockets and IP traffic to the gate's device subnet alone. The machine's namespace started at the kernel's
+    /// net.ipv4.ping_group_range "1 0" (Debian 12 sets none): the role widened it to root's group, in its sysctl.d file
+    /// and at run time, so the daemon's ping socket is allowed and the silent target goes down (not unavailable).
     /// </summary>
     private static async Task AssertHealthDropInAsync(SystemdMachine machine)
     {
         Assert.Contains("IPAddressAllow=198.18.0.0/15", await machine.ReadFileAsync("/etc/systemd/system/gatectl.service.d/health.conf"), StringComparison.Ordinal);
         Assert.Equal("198.18.0.0/15", await machine.PropertyAsync("gatectl.service", "IPAddressAllow"));
         Assert.Equal("AF_INET AF_NETLINK AF_UNIX", await machine.PropertyAsync("gatectl.service", "RestrictAddressFamilies"));
+        Assert.EndsWith("# gatectl: was 1 0\nnet.ipv4.ping_group_range = 0 0\n", await machine.ReadFileAsync(PingSysctlFile), StringComparison.Ordinal);
+        Assert.Equal("0 0", await PingGroupRangeAsync(machine));
         string status = "";
-        var named = await Poll.UntilAsync(async () => (status = (await machine.RunAsync(["gatectl", "status"])).StandardOutput)
-            .Contains("ping_group_range", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-        Assert.True(named, $"gatectl status never named the ping sysctl for 198.18.0.11:\n{status}\n{await machine.JournalAsync("gatectl")}");
+        var down = await Poll.UntilAsync(async () => (status = (await machine.RunAsync(["gatectl", "status"])).StandardOutput)
+            .Contains("198.18.0.11  DOWN", StringComparison.Ordinal), TimeSpan.FromSeconds(45));
+        Assert.True(down, $"gatectl status never showed 198.18.0.11 DOWN:\n{status}\n{await machine.JournalAsync("gatectl")}");
+        Assert.DoesNotContain("ping_group_range", status, StringComparison.Ordinal);
     }
+
+    /// <summary>net.ipv4.ping_group_range as the machine sees it, "low high".</summary>
+    private static async Task<string> PingGroupRangeAsync(SystemdMachine machine) =>
+        (await machine.ReadFileAsync("/proc/sys/net/ipv4/ping_group_range")).Trim().Replace('\t', ' ');
 
     /// <summary>The changed count of the play recap.</summary>
     private static int Changed(string output)
