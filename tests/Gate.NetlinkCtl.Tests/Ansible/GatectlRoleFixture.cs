@@ -131,11 +131,11 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         var daemonEnabled = enabled.IsEnabled("multi-user.target", "gatectl.service");
         var timerEnabled = enabled.IsEnabled("timers.target", "gatectl-reconcile.timer");
         var rendered = await File.ReadAllBytesAsync(statePath);
-        var soracomFirst = await SoracomSnapshot.TakeAsync(SoracomRoot(_workDir));
+        var soracomFirst = await SoracomSnapshot.TakeAsync(SoracomRoot(_workDir), playbook);
 
         var second = await playbook.RunAsync($"{Host},refused-*,{SoracomHost}", CancellationToken.None);
         var afterSecond = new Snapshot(await File.ReadAllBytesAsync(statePath), await Sha256Async(binaryPath));
-        var soracomSecond = await SoracomSnapshot.TakeAsync(SoracomRoot(_workDir));
+        var soracomSecond = await SoracomSnapshot.TakeAsync(SoracomRoot(_workDir), playbook);
 
         // The host in sync with the installed state, as the daemon would keep it; then plans against it.
         var applied = await playbook.GatectlAsync(binaryPath, ["apply", statePath], CancellationToken.None);
@@ -345,16 +345,23 @@ public sealed record RoleInstall(
 /// <param name="DaemonDropIn">gatectl.service.d/soracom-api.conf.</param>
 /// <param name="ReconcileDropIn">gatectl-reconcile.service.d/soracom-api.conf.</param>
 /// <param name="HealthDropIn">gatectl.service.d/health.conf (the gate has a <c>health</c> block).</param>
-public sealed record SoracomSnapshot(byte[]? State, byte[]? Credentials, UnixFileMode? CredentialsMode, byte[]? DaemonDropIn, byte[]? ReconcileDropIn, byte[]? HealthDropIn)
+/// <param name="PingSysctl">/etc/sysctl.d/60-gatectl-ping.conf (the gate's probes need root's group in the ping range).</param>
+/// <param name="PingGroupRange">net.ipv4.ping_group_range in the namespace the role runs in ("1 0").</param>
+public sealed record SoracomSnapshot(
+    byte[]? State, byte[]? Credentials, UnixFileMode? CredentialsMode, byte[]? DaemonDropIn, byte[]? ReconcileDropIn, byte[]? HealthDropIn,
+    byte[]? PingSysctl, string PingGroupRange)
 {
+    /// <summary>The role's ping sysctl file under a staging root.</summary>
+    public static string PingSysctlPath(string root) => System.IO.Path.Combine(root, "etc/sysctl.d/60-gatectl-ping.conf");
+
     /// <summary>The credentials file under a staging root.</summary>
     public static string CredentialsPath(string root) => System.IO.Path.Combine(root, "etc/gatectl/soracom.json");
 
     /// <summary>A service's SORACOM drop-in under a staging root.</summary>
     public static string DropInPath(string root, string unit) => System.IO.Path.Combine(root, "etc/systemd/system", $"{unit}.d", "soracom-api.conf");
 
-    /// <summary>Reads the files under <paramref name="root"/>.</summary>
-    public static async Task<SoracomSnapshot> TakeAsync(string root)
+    /// <summary>Reads the files under <paramref name="root"/>, and the ping range of the namespace <paramref name="playbook"/> runs in.</summary>
+    public static async Task<SoracomSnapshot> TakeAsync(string root, RolePlaybook playbook)
     {
         static async Task<byte[]?> Read(string path) => File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
         var credentials = CredentialsPath(root);
@@ -364,7 +371,9 @@ public sealed record SoracomSnapshot(byte[]? State, byte[]? Credentials, UnixFil
             File.Exists(credentials) && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(credentials) : null,
             await Read(DropInPath(root, "gatectl.service")),
             await Read(DropInPath(root, "gatectl-reconcile.service")),
-            await Read(System.IO.Path.Combine(root, "etc/systemd/system/gatectl.service.d/health.conf")));
+            await Read(System.IO.Path.Combine(root, "etc/systemd/system/gatectl.service.d/health.conf")),
+            await Read(PingSysctlPath(root)),
+            await playbook.PingGroupRangeAsync());
     }
 }
 

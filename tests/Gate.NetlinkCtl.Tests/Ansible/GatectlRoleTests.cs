@@ -230,6 +230,22 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_gate_with_health_gets_root_s_group_into_the_ping_range_with_the_range_it_replaced_recorded()
+    {
+        var install = await fixture.InstallAsync();
+        var installed = install.SoracomAfterFirstRun;
+
+        // A new namespace starts at the kernel's "1 0" (no group), as Debian 12 leaves the host: the role widened it
+        // to root's group alone, in the file and at run time, and recorded what it replaced.
+        var sysctl = Encoding.UTF8.GetString(Assert.IsType<byte[]>(installed.PingSysctl));
+        Assert.EndsWith("# gatectl: was 1 0\nnet.ipv4.ping_group_range = 0 0\n", sysctl, StringComparison.Ordinal);
+        Assert.Equal("0 0", installed.PingGroupRange);
+        // peer-a's gate has no health block: no file in its root (its runs beside never took the range back either).
+        Assert.False(File.Exists(SoracomSnapshot.PingSysctlPath(install.Playbook.InstallRoot)));
+        Assert.Equal("0 0", install.SoracomAfterSecondRun.PingGroupRange);
+    }
+
+    [Fact]
     public async Task The_soracom_source_is_rendered_into_a_state_gatectl_validates()
     {
         var install = await fixture.InstallAsync();
@@ -273,7 +289,7 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Removing_the_soracom_source_and_health_block_removes_their_drop_ins_and_the_credentials_file()
+    public async Task Removing_the_soracom_source_and_health_block_removes_their_drop_ins_the_credentials_file_and_the_ping_range_change()
     {
         var install = await fixture.InstallAsync();
         var gates = new[]
@@ -282,13 +298,16 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         };
 
         var run = await install.Playbook.RunAsync(GatectlRoleFixture.SoracomHost, Ct, new { gatectl_gates = gates }, check: false);
-        var after = await SoracomSnapshot.TakeAsync(install.SoracomRoot);
+        var after = await SoracomSnapshot.TakeAsync(install.SoracomRoot, install.Playbook);
 
         Assert.True(run.RecapOf(GatectlRoleFixture.SoracomHost) is { Changed: > 0, Failed: 0 }, run.ToString());
         Assert.Null(after.DaemonDropIn);
         Assert.Null(after.ReconcileDropIn);
         Assert.Null(after.HealthDropIn);
         Assert.Null(after.Credentials);
+        // No gate probes any more: the role's sysctl file goes and the range it replaced is back.
+        Assert.Null(after.PingSysctl);
+        Assert.Equal("1 0", after.PingGroupRange);
         Assert.DoesNotContain("soracom:", Encoding.UTF8.GetString(after.State!), StringComparison.Ordinal);
         Assert.DoesNotContain(GatectlRoleFixture.AuthKey, run.Output, StringComparison.Ordinal);
     }
@@ -301,7 +320,8 @@ public sealed class GatectlRoleTests(GatectlRoleFixture fixture) : IClassFixture
         public bool Equals(SoracomSnapshot? x, SoracomSnapshot? y) =>
             x is not null && y is not null
             && Same(x.State, y.State) && Same(x.Credentials, y.Credentials) && x.CredentialsMode == y.CredentialsMode
-            && Same(x.DaemonDropIn, y.DaemonDropIn) && Same(x.ReconcileDropIn, y.ReconcileDropIn) && Same(x.HealthDropIn, y.HealthDropIn);
+            && Same(x.DaemonDropIn, y.DaemonDropIn) && Same(x.ReconcileDropIn, y.ReconcileDropIn) && Same(x.HealthDropIn, y.HealthDropIn)
+            && Same(x.PingSysctl, y.PingSysctl) && x.PingGroupRange == y.PingGroupRange;
 
         public int GetHashCode(SoracomSnapshot obj) => 0;
 

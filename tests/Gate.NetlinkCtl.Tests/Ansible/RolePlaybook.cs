@@ -80,6 +80,15 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(cancellation);
 
+    /// <summary>net.ipv4.ping_group_range of the namespace (per namespace: the host's own is never read or changed), as "low high".</summary>
+    public async Task<string> PingGroupRangeAsync()
+    {
+        var result = await Cli.Wrap("ip")
+            .WithArguments(["netns", "exec", namespaceName, "cat", "/proc/sys/net/ipv4/ping_group_range"])
+            .ExecuteBufferedAsync();
+        return result.StandardOutput.Trim().Replace('\t', ' ');
+    }
+
     private Dictionary<string, string?> Environment()
     {
         var home = Path.Combine(workDir, "ansible-home");
