@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CliWrap;
+using Gate.NetlinkCtl.Cli.Tests.Systemd;
 using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Cli.Tests.Packaging;
@@ -101,15 +102,7 @@ public sealed partial class PackageInMachineTests
     /// </summary>
     private static async Task ConnectPeerAsync(SystemdMachine machine, TestNamespace peer)
     {
-        await machine.Namespace.IpAsync("link", "add", "u0", "type", "veth", "peer", "name", "u0p", "netns", peer.Name);
-        await machine.Namespace.IpAsync("address", "add", "192.0.2.10/24", "dev", "u0");
-        await machine.Namespace.IpAsync("link", "set", "u0", "up");
-        await peer.IpAsync("address", "add", "192.0.2.20/24", "dev", "u0p");
-        await peer.IpAsync("link", "set", "u0p", "up");
-        await peer.IpAsync("link", "add", "pgate0", "type", "vxlan", "id", "10", "local", "192.0.2.20", "dev", "u0p", "dstport", "4789");
-        await peer.IpAsync("address", "add", "198.18.0.20/15", "dev", "pgate0");
-        await peer.IpAsync("link", "set", "pgate0", "up");
-        await peer.BridgeAsync("fdb", "append", "00:00:00:00:00:00", "dev", "pgate0", "dst", "192.0.2.10");
+        await OverlayPeer.ConnectAsync(machine.Namespace, peer, "u0", "192.0.2.10", "192.0.2.20", "pgate0", "198.18.0.20/15");
     }
 
     private static async Task DpkgAsync(SystemdMachine machine, params string[] args)

@@ -188,15 +188,7 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         // A Gate Peer beside the machine: its own namespace, a VXLAN device (VNI 10) over a veth into the machine, and
         // the target's inner address on it. Echo requests reach it only through the gate's overlay.
         await using var peer = await TestNamespace.CreateAsync("hp");
-        await Machine.Namespace.IpAsync("link", "add", "hu0", "type", "veth", "peer", "name", "hu0p", "netns", peer.Name);
-        await Machine.Namespace.IpAsync("address", "add", "203.0.113.10/24", "dev", "hu0");
-        await Machine.Namespace.IpAsync("link", "set", "hu0", "up");
-        await peer.IpAsync("address", "add", "203.0.113.20/24", "dev", "hu0p");
-        await peer.IpAsync("link", "set", "hu0p", "up");
-        await peer.IpAsync("link", "add", "vxh0", "type", "vxlan", "id", "10", "local", "203.0.113.20", "dev", "hu0p", "dstport", "4789");
-        await peer.BridgeAsync("fdb", "append", Flood, "dev", "vxh0", "dst", "203.0.113.10");
-        await peer.IpAsync("address", "add", target + "/24", "dev", "vxh0");
-        await peer.IpAsync("link", "set", "vxh0", "up");
+        await OverlayPeer.ConnectAsync(Machine.Namespace, peer, "hu0", "203.0.113.10", "203.0.113.20", "vxh0", target + "/24");
         await Machine.RunCheckedAsync("mkdir", "-p", Path.GetDirectoryName(metrics)!);
         await fixture.WriteStateAsync(new StateYaml
         {
