@@ -72,11 +72,9 @@ internal sealed record GateObjects(
         Routes = Routes.AgainstNothing(),
     };
 
-    private IEnumerable<KernelObject> Each(Func<ObjectDelta<KernelObject>, IEnumerable<KernelObject>> view) =>
-        new[] { Widen(Device), Widen(Addresses), Widen(Floods), Widen(Routes) }.SelectMany(view);
-
-    private static ObjectDelta<KernelObject> Widen<T>(ObjectDelta<T> delta)
-        where T : KernelObject => new(delta.Desired, delta.Observed);
+    // One view of each kind's delta, device first; the deltas keep their own indexes, so nothing is keyed again.
+    private IEnumerable<KernelObject> Each(Func<IObjectViews, IEnumerable<KernelObject>> view) =>
+        new IObjectViews[] { Device, Addresses, Floods, Routes }.SelectMany(view);
 
     private static IEnumerable<T> Optional<T>(T? item)
         where T : class => item is null ? [] : [item];

@@ -8,7 +8,7 @@ namespace Gate.NetlinkCtl.Reconcile.Plan;
 /// a pending update is an addition and the old value a pending deletion.
 /// </summary>
 /// <typeparam name="T">The object, compared by value.</typeparam>
-internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
+internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>, IObjectViews
     where T : KernelObject
 {
     private readonly Dictionary<object, T> _desired;
@@ -51,6 +51,16 @@ internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
     /// <summary>True when nothing is pending.</summary>
     public bool IsInSync => !PendingUpdates.Any() && !PendingDeletions.Any();
 
+    IEnumerable<KernelObject> IObjectViews.Desired => Desired;
+
+    IEnumerable<KernelObject> IObjectViews.Observed => Observed;
+
+    IEnumerable<KernelObject> IObjectViews.PendingUpdates => PendingUpdates;
+
+    IEnumerable<KernelObject> IObjectViews.PendingDeletions => PendingDeletions;
+
+    IEnumerable<KernelObject> IObjectViews.InSync => InSync;
+
     /// <summary>The observed object with <paramref name="desired"/>'s key, or null when the kernel has none.</summary>
     public T? ObservedAs(T desired) => _observed.GetValueOrDefault(desired.NaturalKey());
 
@@ -77,4 +87,23 @@ internal sealed class ObjectDelta<T> : IEquatable<ObjectDelta<T>>
 
         return byKey;
     }
+}
+
+/// <summary>An <see cref="ObjectDelta{T}"/>'s views over the common base, so one gate's kinds read as one sequence.</summary>
+internal interface IObjectViews
+{
+    /// <summary>What the target wants.</summary>
+    IEnumerable<KernelObject> Desired { get; }
+
+    /// <summary>What the kernel has of gatectl's.</summary>
+    IEnumerable<KernelObject> Observed { get; }
+
+    /// <summary>Wanted and missing, or present with another value.</summary>
+    IEnumerable<KernelObject> PendingUpdates { get; }
+
+    /// <summary>Present and no longer wanted.</summary>
+    IEnumerable<KernelObject> PendingDeletions { get; }
+
+    /// <summary>Wanted and present with the wanted value.</summary>
+    IEnumerable<KernelObject> InSync { get; }
 }
