@@ -178,6 +178,13 @@ internal sealed class ReconcileDaemon : BackgroundService
             return;
         }
 
+        if (read == StateFileRead.Loaded && !triggers.Contains(ReconcileTrigger.Start))
+        {
+            // New content is in force whatever woke this pass (a kernel event can run it before the watcher's own
+            // trigger arrives): the record names the state change as a cause, so the repairs it brings are its own.
+            triggers = new HashSet<ReconcileTrigger>(triggers) { ReconcileTrigger.StateFileChanged };
+        }
+
         var state = _stateFile.Current!;
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();

@@ -252,6 +252,81 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         }
     }
 
+    [Fact]
+    public async Task Every_feature_at_once_runs_under_the_unit_with_its_drop_ins_and_CAP_NET_ADMIN_alone()
+    {
+        // Least privilege with everything on: a SORACOM source (HTTP to the API), the guard (nf_tables), routing (sysctls
+        // over rtnetlink, a masquerade table) and health probes (a ping socket) in one gate under the shipped unit with
+        // both shipped drop-ins, the health one with its subnet line as the role renders it.
+        const string device = "gsdf0";
+        const string peerInner = "198.18.0.20";
+        const string healthDropIn = "/etc/systemd/system/gatectl.service.d/health.conf";
+        await using var peer = await TestNamespace.CreateAsync("fp");
+        await OverlayPeer.ConnectAsync(Machine.Namespace, peer, "fu0", "203.0.113.10", "203.0.113.20", "vxf0", peerInner + "/15");
+        await using var api = Machine.Namespace.CreateInside(() => new FakeSoracomApi());
+        api.AddPeer("203.0.113.20", peerInner, owned: false);
+        api.AddPeer("203.0.113.10", "198.18.0.10", owned: true);
+        await Machine.WriteFileAsync("/etc/gatectl/soracom.json",
+            $$"""{"authKeyId": "{{FakeSoracomApi.AuthKeyId}}", "authKey": "{{FakeSoracomApi.AuthKeySecret}}"}""", "0600");
+        var forwardingBefore = (await Machine.RunCheckedAsync("sysctl", "-n", "net.ipv4.conf.fu0.forwarding")).Trim();
+        await fixture.WriteStateAsync(new StateYaml
+        {
+            ReconcileInterval = "1h",
+            Guard = true,
+            Gates = [new GateYaml
+            {
+                Interface = device, Underlay = "fu0", Local = "203.0.113.10",
+                Soracom = new SoracomYaml(api.VpgId, api.BaseUrl, "/etc/gatectl/soracom.json") { Timeout = "2s" },
+                // No targets: the probe takes the inner addresses the API gives.
+                Extra = "health: {interval: 5s}\nrouting:\n  masquerade: true\n  sources: [203.0.113.0/24]",
+            }],
+        }.ToString());
+        try
+        {
+            var shipped = await File.ReadAllTextAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), TestContext.Current.CancellationToken);
+            await Machine.WriteFileAsync(healthDropIn, shipped + $"# gate lab ({device})\nIPAddressAllow=198.18.0.0/15\n");
+            await Machine.RunCheckedAsync("systemctl", "daemon-reload");
+            await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=0 0");
+            Assert.Equal("cap_net_admin", await Machine.PropertyAsync("gatectl", "CapabilityBoundingSet"));
+            Assert.Equal("cap_net_admin", await Machine.PropertyAsync("gatectl", "AmbientCapabilities"));
+
+            var up = await StartAndWaitForTargetAsync(peerInner, t => t.State == "up");
+
+            Assert.True(up is { Replies: >= 1, Problem: null }, $"{up}");
+            Assert.Equal("active", await Machine.PropertyAsync("gatectl", "ActiveState"));
+            Assert.Contains($"{Flood} dst 203.0.113.20 self permanent", await fixture.FdbAsync(device), StringComparison.Ordinal);
+            Assert.Contains("203.0.113.20", await Machine.RunCheckedAsync("nft", "list", "table", "inet", "gatectl_guard"), StringComparison.Ordinal);
+            Assert.Contains("masquerade comment \"lab: masquerade 203.0.113.0/24\"",
+                await Machine.RunCheckedAsync("nft", "list", "table", "inet", "gatectl_routing"), StringComparison.Ordinal);
+            Assert.Equal("1", (await Machine.RunCheckedAsync("sysctl", "-n", $"net.ipv4.conf.{device}.forwarding")).Trim());
+            Assert.Equal("1", (await Machine.RunCheckedAsync("sysctl", "-n", "net.ipv4.conf.fu0.forwarding")).Trim());
+            Assert.Contains($"  {peerInner}  up", await Machine.RunCheckedAsync("gatectl", "status"), StringComparison.Ordinal);
+            var journal = await Machine.JournalAsync("gatectl");
+            Assert.DoesNotContain(journal.Split('\n'), l => (l.Contains("Reconcile (", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal))
+                || l.Contains("unavailable", StringComparison.Ordinal));
+            Assert.DoesNotContain(FakeSoracomApi.AuthKeySecret, journal, StringComparison.Ordinal);
+
+            // Everything gatectl made goes, and the forwarding it turned on is put back.
+            await Machine.RunCheckedAsync("systemctl", "stop", "gatectl.service");
+            Assert.Equal("success", await Machine.PropertyAsync("gatectl", "Result"));
+            await Machine.RunCheckedAsync("gatectl", "delete", GatectlMachine.StatePath);
+            Assert.Equal(forwardingBefore, (await Machine.RunCheckedAsync("sysctl", "-n", "net.ipv4.conf.fu0.forwarding")).Trim());
+            var tables = await Machine.RunCheckedAsync("nft", "list", "tables");
+            Assert.DoesNotContain("gatectl_routing", tables, StringComparison.Ordinal);
+            Assert.DoesNotContain("gatectl_guard", tables, StringComparison.Ordinal);
+            Assert.NotEqual(0, (await Machine.RunAsync(["ip", "link", "show", device])).ExitCode);
+        }
+        finally
+        {
+            await Machine.RunAsync(["systemctl", "stop", "gatectl.service"]);
+            await Machine.RunAsync(["rm", "-f", "/etc/gatectl/soracom.json"]);
+            await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
+            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), healthDropIn);
+            await Machine.RunAsync(["systemctl", "daemon-reload"]);
+            await Machine.Namespace.IpAsync("link", "del", "fu0");
+        }
+    }
+
     /// <summary>(Re)starts gatectl.service and waits for a probe round whose one target satisfies <paramref name="condition"/>.</summary>
     private async Task<ProbeTargetStatus> StartAndWaitForTargetAsync(string target, Func<ProbeTargetStatus, bool> condition)
     {

@@ -58,7 +58,36 @@ public sealed class ReconcileDaemonTests : IDisposable
         Assert.Equal(1, pass.Calls);
     }
 
+    [Fact]
+    public async Task A_pass_woken_by_a_kernel_event_that_finds_new_state_content_names_the_state_change_too()
+    {
+        var feed = new ScriptedFeed(new Dictionary<string, int> { ["vxlab0"] = 7 });
+        var pass = new CountingPass();
+        using var daemon = CreateDaemon(pass, feed, out var statusPath, out var statePath);
+        // A second name for the state file in another directory: a write through it changes the content while the
+        // daemon's watch on the state file's directory hears nothing, so only the kernel event wakes the pass (the
+        // order in which a kernel event overtakes the watcher's own notification).
+        var otherName = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, "elsewhere")).FullName, "state.yaml");
+        HardLink(statePath, otherName);
+        await daemon.StartAsync(TestContext.Current.CancellationToken);
+        var first = (await WaitForAsync(statusPath, s => s.LastReconcile is not null)).State.Sha256;
+
+        await File.WriteAllTextAsync(otherName, Valid + "\n# edited\n", TestContext.Current.CancellationToken);
+        feed.Release([new KernelChange(KernelChangeKind.Neighbour, 7, null, Removed: true)]);
+        var status = await WaitForAsync(statusPath, s => s.State.Sha256 != first);
+        await daemon.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["kernel-event", "state-file-changed"], status.LastReconcile!.Triggers);
+        Assert.Equal(2, pass.Calls);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int link(string oldPath, string newPath);
+
+    private static void HardLink(string existing, string newName) =>
+        Assert.True(link(existing, newName) == 0, $"link({existing}, {newName}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
 
     private ReconcileDaemon CreateDaemon(CountingPass pass, ScriptedFeed? feed, out string statusPath, out string statePath)
     {
