@@ -108,10 +108,9 @@ internal static class GatePlanner
             }
         }
 
-        var gateChanges = deletions.Select(d => Deletion(d, host))
-            .Concat(targets.Select(t => t.Adopting ? Adoption(t.Target, t.Observed!) : Change(t.Target, t.Observed)))
-            .ToEquatableList();
-        problems.AddRange(targets.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed)));
+        var targetChanges = targets.Select(t => (t.Target, t.Observed, Change: t.Adopting ? Adoption(t.Target, t.Observed!) : Change(t.Target, t.Observed))).ToList();
+        var gateChanges = deletions.Select(d => Deletion(d, host)).Concat(targetChanges.Select(t => t.Change)).ToEquatableList();
+        problems.AddRange(targetChanges.SelectMany(t => ForeignAddressConflicts(t.Target, t.Observed, t.Change.Objects!)));
         problems.AddRange(VniConflicts(targets.Select(t => t.Target).ToList(), deletions.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal), host));
         return new ReconcilePlan(gateChanges, EquatableList<ExtensionStep>.Empty, problems.ToEquatableList())
         {
@@ -350,9 +349,9 @@ internal static class GatePlanner
         + "so its traffic would stop while it is deleted and created again. Make the state match the device "
         + $"(gatectl import --interface {name} prints it as a state), or set adoptMayRecreate: true to accept the recreate";
 
-    private static IEnumerable<PlanProblem> ForeignAddressConflicts(GateTarget target, ObservedGate? observed)
+    private static IEnumerable<PlanProblem> ForeignAddressConflicts(GateTarget target, ObservedGate? observed, GateObjects objects)
     {
-        if (observed is null || !observed.IsGatectls || RecreateReason(DeviceObject.Of(target), DeviceObject.Of(observed.Device)) is not null)
+        if (observed is null || !observed.IsGatectls || RecreateReason(objects.DesiredDevice!, objects.ObservedDevice!) is not null)
         {
             yield break;
         }
