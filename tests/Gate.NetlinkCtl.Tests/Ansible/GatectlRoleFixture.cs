@@ -1,13 +1,10 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using CliWrap;
-using CliWrap.Buffered;
 using Gate.NetlinkCtl.TestSupport;
 
 namespace Gate.NetlinkCtl.Tests.Ansible;
 
 /// <summary>
-/// The gatectl role run for real, once for all tests of a class: gatectl published as one file, a network namespace
+/// The gatectl role run for real, once for all tests of a class: the native gatectl binary (out/gatectl, as releases ship it), a network namespace
 /// with the underlay (so `gatectl plan` and `apply` work on a kernel of the test's own), and the example playbook run
 /// into a staging root under a temporary directory. ansible-playbook is slow, so the runs are few and carry several
 /// hosts each (all local, all on the same root and namespace), one per scenario:
@@ -102,14 +99,14 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
         Prerequisites.RequireRoot();
         Prerequisites.RequireCommand("ansible-playbook", "ansible-core");
         Prerequisites.RequireCommand("systemctl", "systemd");
-        Prerequisites.RequireCommand("dotnet", "the .NET 10 SDK");
+        Prerequisites.Require(File.Exists(NativeBinary), $"needs the native binary {NativeBinary} (./dev.sh publish builds it)");
         return _install.Value;
     }
 
     private async Task<RoleInstall> InstallOnceAsync()
     {
         _workDir = Directory.CreateTempSubdirectory("gct-ansible-").FullName;
-        var binary = await PublishGatectlAsync(Path.Combine(_workDir, "publish"));
+        var binary = await CopyNativeBinaryAsync(Path.Combine(_workDir, "release"));
         var impostor = Path.Combine(_workDir, "not-gatectl");
         await File.WriteAllTextAsync(impostor, "#!/bin/sh\nexit 0\n");
 
@@ -236,32 +233,17 @@ public sealed class GatectlRoleFixture : IAsyncDisposable
                   gatectl_inner_address: {{OtherInnerIp}}/15
         """;
 
-    /// <summary>
-    /// `dotnet publish` of the CLI as one framework-dependent file, in the configuration this test was built with,
-    /// so the libraries are already built and only the CLI is bundled.
-    /// </summary>
-    private static async Task<(string Path, string Sha256)> PublishGatectlAsync(string outputDir)
-    {
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var project = SourceTree.PathOf("src", "Gate.NetlinkCtl.Cli", "Gate.NetlinkCtl.Cli.csproj");
-        var result = await Cli.Wrap("dotnet")
-            .WithArguments([
-                "publish", project, "-c", configuration, "-r", RuntimeInformation.RuntimeIdentifier,
-                "--self-contained", "false", "-p:PublishSingleFile=true", "-p:PublishAot=false",
-                "-o", outputDir, "-nologo", "-v", "quiet",
-            ])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync();
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish of gatectl exited {result.ExitCode}:\n{result.StandardOutput}\n{result.StandardError}");
-        }
+    /// <summary>The binary the README installs and the role ships: the native one <c>./dev.sh publish</c> builds.</summary>
+    private static string NativeBinary => SourceTree.PathOf("out", "gatectl");
 
-        var binary = Path.Combine(outputDir, "gatectl");
+    /// <summary>
+    /// A copy of the native binary, the file a release hands the role (a copy: a later <c>./dev.sh publish</c> must not
+    /// change it under the run).
+    /// </summary>
+    private static async Task<(string Path, string Sha256)> CopyNativeBinaryAsync(string outputDir)
+    {
+        var binary = Path.Combine(Directory.CreateDirectory(outputDir).FullName, "gatectl");
+        File.Copy(NativeBinary, binary);
         return (binary, await Sha256Async(binary));
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
@@ -111,12 +110,6 @@ public sealed class RolePlaybook(string repositoryRoot, string workDir, string n
             ["ANSIBLE_RETRY_FILES_ENABLED"] = "false",
             ["ANSIBLE_STDOUT_CALLBACK"] = "default",
             ["PYTHONDONTWRITEBYTECODE"] = "1",
-            // The published gatectl is framework-dependent: point it at the runtime running this test.
-            ["DOTNET_ROOT"] = DotnetRoot(),
         };
     }
-
-    /// <summary>The .NET installation of the running runtime (…/shared/Microsoft.NETCore.App/VERSION/ -> …).</summary>
-    private static string DotnetRoot() =>
-        Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 }
