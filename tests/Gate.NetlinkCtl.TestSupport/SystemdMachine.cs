@@ -29,6 +29,7 @@ public sealed class SystemdMachine : IAsyncDisposable
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PowerOffTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly SemaphoreSlim LeftoverCleaning = new(1, 1);
 
     // Units of the host image the machine never needs; each costs boot time (a database server is enabled here).
     private static readonly string[] PrunedWants =
@@ -455,8 +456,25 @@ public sealed class SystemdMachine : IAsyncDisposable
         }
     }
 
-    /// <summary>Removes machines of runs whose test process is gone: nspawn stopped, namespace and directories deleted.</summary>
+    /// <summary>
+    /// Removes machines of runs whose test process is gone: nspawn stopped, namespace and directories deleted. Machines
+    /// of one test run boot side by side: one of them cleans at a time, and a leftover another process removes first is
+    /// simply gone.
+    /// </summary>
     private static async Task RemoveLeftoversAsync()
+    {
+        await LeftoverCleaning.WaitAsync();
+        try
+        {
+            await RemoveLeftoversOnceAsync();
+        }
+        finally
+        {
+            LeftoverCleaning.Release();
+        }
+    }
+
+    private static async Task RemoveLeftoversOnceAsync()
     {
         foreach (var owner in Directory.EnumerateFiles(Path.GetTempPath(), $"{TestNamespace.Prefix}{Tag}-*.owner"))
         {
@@ -487,14 +505,21 @@ public sealed class SystemdMachine : IAsyncDisposable
 
     private static void Delete(string path)
     {
-        // Recursive deletion removes links (bin -> usr/bin, /etc's own) without following them.
-        if (Directory.Exists(path))
+        try
         {
-            Directory.Delete(path, recursive: true);
+            // Recursive deletion removes links (bin -> usr/bin, /etc's own) without following them.
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
         }
-        else if (File.Exists(path))
+        catch (DirectoryNotFoundException)
         {
-            File.Delete(path);
+            // Removed meanwhile by another test process cleaning the same leftover.
         }
     }
 
