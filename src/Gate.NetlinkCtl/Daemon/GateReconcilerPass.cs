@@ -34,7 +34,11 @@ internal sealed class GateReconcilerPass(GateReconciler reconciler, ReconcileCon
         {
             // A failed apply restored its checkpoint: nothing it executed counts as a repair.
             var pending = result.Plan.Steps.Select(s => s.Gate).Concat(result.Plan.Problems.Select(p => p.Gate)).ToHashSet(StringComparer.Ordinal);
-            var restored = failure.Restored ? "the host was restored to how it was before" : $"restoring failed too: {failure.RestoreError}";
+            // The restore steps are named: when the kernel changed during the pass (a device deleted by hand while the
+            // pass observed it), putting the checkpoint back can create objects, and the log must say which.
+            var restored = !failure.Restored ? $"restoring failed too: {failure.RestoreError}"
+                : failure.RestoreSteps.Count == 0 ? "nothing had changed"
+                : $"the host was restored to how it was before ({string.Join("; ", failure.RestoreSteps.Select(s => s.Describe()))})";
             var error = $"{failure.Stage.ToString().ToLowerInvariant()} failed: {failure.Message}; {restored}";
             return new ReconcileOutcome([], GatesOf(state, g => !pending.Contains(g.Name) && !held.Any(h => h.Gate == g.Name)), heldError is null ? error : $"{error}; {heldError}")
             {

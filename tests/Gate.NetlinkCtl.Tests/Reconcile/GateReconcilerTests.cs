@@ -71,6 +71,27 @@ public sealed class GateReconcilerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_daemons_pass_names_what_restoring_the_checkpoint_did()
+    {
+        var checkpoint = Host(InSync(Gate));
+        var halfway = InSync(Gate);
+        halfway = halfway with { Device = halfway.Device with { Mtu = 1400 } };
+        ObserveReturns(checkpoint, Host(halfway), checkpoint);
+        var failing = new AddFlood("soracom", "gate0", IPAddressOf("192.0.2.3"));
+        _backend.ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Contains(failing)), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new BackendException("fake", failing, 1, "No buffer space available"));
+        await using var pass = new Gate.NetlinkCtl.Daemon.GateReconcilerPass(Reconciler(), Context);
+
+        var outcome = await pass.RunAsync(Desired(Soracom(mtu: 1400, endpoints: ["192.0.2.1", "192.0.2.2", "192.0.2.3"])), Ct);
+
+        Assert.Empty(outcome.Repairs);
+        Assert.Equal(
+            "execute failed: fake: add flood entry 00:00:00:00:00:00 dst 192.0.2.3 to gate0: No buffer space available; "
+            + $"the host was restored to how it was before ({new SetMtu("soracom", "gate0", 1450, 1400).Describe()})",
+            outcome.Error);
+    }
+
+    [Fact]
     public async Task A_host_that_still_differs_after_apply_fails_verification()
     {
         ObserveReturns(Host(), Host());
