@@ -51,14 +51,7 @@ public sealed class GateReconcilerTests : IDisposable
     [Fact]
     public async Task A_failed_step_restores_the_checkpoint_and_says_what_failed()
     {
-        var checkpoint = Host(InSync(Gate));
-        var halfway = InSync(Gate);
-        halfway = halfway with { Device = halfway.Device with { Mtu = 1400 } };
-        ObserveReturns(checkpoint, Host(halfway), checkpoint);
-        var changed = Soracom(mtu: 1400, endpoints: ["192.0.2.1", "192.0.2.2", "192.0.2.3"]);
-        var failing = new AddFlood("soracom", "gate0", IPAddressOf("192.0.2.3"));
-        _backend.ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Contains(failing)), Arg.Any<CancellationToken>())
-            .ThrowsAsync(new BackendException("fake", failing, 1, "No buffer space available"));
+        var (changed, failing) = MtuChangeWhoseThirdFloodAddFails();
 
         var result = await Reconciler().ApplyAsync(Desired(changed), Context, Ct);
 
@@ -73,16 +66,10 @@ public sealed class GateReconcilerTests : IDisposable
     [Fact]
     public async Task The_daemons_pass_names_what_restoring_the_checkpoint_did()
     {
-        var checkpoint = Host(InSync(Gate));
-        var halfway = InSync(Gate);
-        halfway = halfway with { Device = halfway.Device with { Mtu = 1400 } };
-        ObserveReturns(checkpoint, Host(halfway), checkpoint);
-        var failing = new AddFlood("soracom", "gate0", IPAddressOf("192.0.2.3"));
-        _backend.ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Contains(failing)), Arg.Any<CancellationToken>())
-            .ThrowsAsync(new BackendException("fake", failing, 1, "No buffer space available"));
+        var (changed, _) = MtuChangeWhoseThirdFloodAddFails();
         await using var pass = new Gate.NetlinkCtl.Daemon.GateReconcilerPass(Reconciler(), Context);
 
-        var outcome = await pass.RunAsync(Desired(Soracom(mtu: 1400, endpoints: ["192.0.2.1", "192.0.2.2", "192.0.2.3"])), Ct);
+        var outcome = await pass.RunAsync(Desired(changed), Ct);
 
         Assert.Empty(outcome.Repairs);
         Assert.Equal(
@@ -192,6 +179,22 @@ public sealed class GateReconcilerTests : IDisposable
         Assert.Equal([held], result.Sources);
         await extension.DidNotReceiveWithAnyArgs().PlanAsync(default!, Ct);
         await _backend.DidNotReceiveWithAnyArgs().ExecuteAsync(default!, Ct);
+    }
+
+    /// <summary>
+    /// A gate in sync whose new state lowers the MTU and adds a third endpoint; the backend refuses that flood entry after
+    /// the MTU was set, so the checkpoint is restored by setting the MTU back.
+    /// </summary>
+    private (GateSpec Changed, AddFlood Failing) MtuChangeWhoseThirdFloodAddFails()
+    {
+        var checkpoint = Host(InSync(Gate));
+        var halfway = InSync(Gate);
+        halfway = halfway with { Device = halfway.Device with { Mtu = 1400 } };
+        ObserveReturns(checkpoint, Host(halfway), checkpoint);
+        var failing = new AddFlood("soracom", "gate0", IPAddressOf("192.0.2.3"));
+        _backend.ExecuteAsync(Arg.Is<IReadOnlyList<GateChange>>(c => GateChange.StepsOf(c).Contains(failing)), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new BackendException("fake", failing, 1, "No buffer space available"));
+        return (Soracom(mtu: 1400, endpoints: ["192.0.2.1", "192.0.2.2", "192.0.2.3"]), failing);
     }
 
     private GateReconciler Reconciler(params IReconcileExtension[] extensions) =>
