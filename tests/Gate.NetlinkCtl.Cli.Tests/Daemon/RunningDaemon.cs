@@ -117,7 +117,7 @@ internal sealed class RunningDaemon : IAsyncDisposable
         }
         else
         {
-            await WaitForIdleAfterStartAsync();
+            await WaitForQuietAsync(IdleAfterStart, orPasses: 2);
         }
     }
 
@@ -136,7 +136,7 @@ internal sealed class RunningDaemon : IAsyncDisposable
             "--securebits", "+noroot,+noroot_locked", "--no-new-privs",
             Gatectl, "run", StatePath, "--runtime-dir", RuntimeDirectory,
         ]);
-        await WaitForIdleAfterStartAsync();
+        await WaitForQuietAsync(IdleAfterStart, orPasses: 2);
     }
 
     /// <summary>
@@ -195,32 +195,13 @@ internal sealed class RunningDaemon : IAsyncDisposable
 
     /// <summary>
     /// Waits until no reconcile has finished for <paramref name="quiet"/>: the passes a change brings (its own and the
-    /// one after its echoes, within the daemon's 2 s burst bound) are over, and the daemon is idle.
+    /// one after its echoes, within the daemon's 2 s burst bound) are over, and the daemon is idle. With
+    /// <paramref name="orPasses"/>, also done once that many passes have finished after the first one seen (a state whose
+    /// interval is shorter than <paramref name="quiet"/> is never idle that long; its tests expect passes at any time).
     /// </summary>
-    public async Task<DaemonStatus> WaitForQuietAsync(TimeSpan quiet)
+    public async Task<DaemonStatus> WaitForQuietAsync(TimeSpan quiet, int? orPasses = null)
     {
-        var seen = await WaitForStatusAsync(s => s.LastReconcile is not null, "a first reconcile");
-        var since = DateTime.UtcNow;
-        await WaitUntilAsync(() =>
-        {
-            var now = StatusFile.Read(StatusPath);
-            if (now is not null && now.Totals.Reconciles != seen.Totals.Reconciles)
-            {
-                (seen, since) = (now, DateTime.UtcNow);
-            }
-
-            return Task.FromResult(DateTime.UtcNow - since >= quiet);
-        }, $"{quiet.TotalSeconds} s without a reconcile");
-        return seen;
-    }
-
-    /// <summary>
-    /// Waits for the first reconcile, then until no reconcile has finished for <see cref="IdleAfterStart"/>, or two more
-    /// have (a state whose interval is shorter than that is never idle for long; its tests expect passes at any time).
-    /// </summary>
-    private async Task WaitForIdleAfterStartAsync()
-    {
-        var first = await WaitForStatusAsync(s => s.LastReconcile is not null, "the first reconcile");
+        var first = await WaitForStatusAsync(s => s.LastReconcile is not null, "a first reconcile");
         var (seen, since) = (first, DateTime.UtcNow);
         await WaitUntilAsync(() =>
         {
@@ -230,8 +211,9 @@ internal sealed class RunningDaemon : IAsyncDisposable
                 (seen, since) = (now, DateTime.UtcNow);
             }
 
-            return Task.FromResult(DateTime.UtcNow - since >= IdleAfterStart || seen.Totals.Reconciles >= first.Totals.Reconciles + 2);
-        }, $"the daemon idle for {IdleAfterStart.TotalSeconds} s after its start");
+            return Task.FromResult(DateTime.UtcNow - since >= quiet || seen.Totals.Reconciles >= first.Totals.Reconciles + orPasses);
+        }, $"{quiet.TotalSeconds} s without a reconcile");
+        return seen;
     }
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with the daemon's log after <see cref="WaitLimit"/>.</summary>

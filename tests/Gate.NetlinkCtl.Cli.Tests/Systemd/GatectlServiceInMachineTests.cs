@@ -16,6 +16,7 @@ namespace Gate.NetlinkCtl.Cli.Tests.Systemd;
 public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClassFixture<GatectlMachine>, IAsyncLifetime
 {
     private const string Flood = "00:00:00:00:00:00";
+    private const string HealthDropIn = "/etc/systemd/system/gatectl.service.d/health.conf";
 
     private SystemdMachine Machine => fixture.Machine;
 
@@ -180,7 +181,6 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
     public async Task A_gate_with_health_probes_a_peer_through_the_overlay_under_the_unit_with_the_health_drop_in_alone()
     {
         const string target = "198.18.5.20";
-        const string dropIn = "/etc/systemd/system/gatectl.service.d/health.conf";
         const string soracomDropIn = "/etc/systemd/system/gatectl.service.d/soracom-api.conf";
         const string metrics = "/var/lib/prometheus/node-exporter/gatectl.prom";
         var clock = Stopwatch.StartNew();
@@ -203,17 +203,14 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         try
         {
             // Only the shipped unit: no drop-in widens it (the SORACOM one, installed with the units, would allow AF_INET).
-            await Machine.RunCheckedAsync("rm", "-f", dropIn, soracomDropIn);
+            await Machine.RunCheckedAsync("rm", "-f", HealthDropIn, soracomDropIn);
             await Machine.RunCheckedAsync("systemctl", "daemon-reload");
             var refused = await StartAndWaitForTargetAsync(target, t => t.State == "unavailable");
             Assert.Contains("RestrictAddressFamilies=", refused.Problem, StringComparison.Ordinal);
             Assert.Contains("/etc/systemd/system/gatectl.service.d/health.conf", refused.Problem, StringComparison.Ordinal);
             Assert.Contains($"  {target}  unavailable", await Machine.RunCheckedAsync("gatectl", "status"), StringComparison.Ordinal);
 
-            // The drop-in as the Ansible role renders it: the repository's lines, then the gate's device subnet.
-            var shipped = await File.ReadAllTextAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), TestContext.Current.CancellationToken);
-            await Machine.WriteFileAsync(dropIn, shipped + "# gate lab (gsdh0)\nIPAddressAllow=198.18.5.0/24\n");
-            await Machine.RunCheckedAsync("systemctl", "daemon-reload");
+            await WriteHealthDropInAsync("gsdh0", "198.18.5.0/24");
             Assert.Equal("AF_INET AF_NETLINK AF_UNIX", await Machine.PropertyAsync("gatectl", "RestrictAddressFamilies"));
             Assert.Equal("198.18.5.0/24", await Machine.PropertyAsync("gatectl", "IPAddressAllow"));
             Assert.Equal("cap_net_admin", await Machine.PropertyAsync("gatectl", "CapabilityBoundingSet"));
@@ -246,7 +243,7 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         {
             await Machine.RunAsync(["systemctl", "stop", "gatectl.service"]);
             await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
-            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), dropIn);
+            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), HealthDropIn);
             await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "soracom-api.conf"), soracomDropIn);
             await Machine.RunAsync(["systemctl", "daemon-reload"]);
         }
@@ -260,7 +257,6 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         // both shipped drop-ins, the health one with its subnet line as the role renders it.
         const string device = "gsdf0";
         const string peerInner = "198.18.0.20";
-        const string healthDropIn = "/etc/systemd/system/gatectl.service.d/health.conf";
         await using var peer = await TestNamespace.CreateAsync("fp");
         await OverlayPeer.ConnectAsync(Machine.Namespace, peer, "fu0", "203.0.113.10", "203.0.113.20", "vxf0", peerInner + "/15");
         await using var api = Machine.Namespace.CreateInside(() => new FakeSoracomApi());
@@ -283,9 +279,7 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
         }.ToString());
         try
         {
-            var shipped = await File.ReadAllTextAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), TestContext.Current.CancellationToken);
-            await Machine.WriteFileAsync(healthDropIn, shipped + $"# gate lab ({device})\nIPAddressAllow=198.18.0.0/15\n");
-            await Machine.RunCheckedAsync("systemctl", "daemon-reload");
+            await WriteHealthDropInAsync(device, "198.18.0.0/15");
             await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=0 0");
             Assert.Equal("cap_net_admin", await Machine.PropertyAsync("gatectl", "CapabilityBoundingSet"));
             Assert.Equal("cap_net_admin", await Machine.PropertyAsync("gatectl", "AmbientCapabilities"));
@@ -321,10 +315,18 @@ public sealed class GatectlServiceInMachineTests(GatectlMachine fixture) : IClas
             await Machine.RunAsync(["systemctl", "stop", "gatectl.service"]);
             await Machine.RunAsync(["rm", "-f", "/etc/gatectl/soracom.json"]);
             await Machine.Namespace.ExecAsync("sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
-            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), healthDropIn);
+            await Machine.InstallFileAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), HealthDropIn);
             await Machine.RunAsync(["systemctl", "daemon-reload"]);
             await Machine.Namespace.IpAsync("link", "del", "fu0");
         }
+    }
+
+    /// <summary>The health drop-in as the Ansible role renders it: the repository's lines, then the gate's device subnet.</summary>
+    private async Task WriteHealthDropInAsync(string device, string subnet)
+    {
+        var shipped = await File.ReadAllTextAsync(SourceTree.PathOf("systemd", "gatectl.service.d", "health.conf"), TestContext.Current.CancellationToken);
+        await Machine.WriteFileAsync(HealthDropIn, shipped + $"# gate lab ({device})\nIPAddressAllow={subnet}\n");
+        await Machine.RunCheckedAsync("systemctl", "daemon-reload");
     }
 
     /// <summary>(Re)starts gatectl.service and waits for a probe round whose one target satisfies <paramref name="condition"/>.</summary>
